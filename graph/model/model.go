@@ -1,0 +1,124 @@
+// Package model holds the Go types the GraphQL schema binds to: thin views
+// over the domain types of package kg, plus the types gqlgen generates into
+// models_gen.go.
+package model
+
+import (
+	"github.com/puente-kg/puente/kg"
+)
+
+// base carries what every entity view shares. Its methods turn empty
+// strings into GraphQL nulls.
+type base struct{ *kg.Entity }
+
+// Base returns the domain entity.
+func (b base) Base() *kg.Entity { return b.Entity }
+
+// IsNode marks the view as a Node.
+func (base) IsNode() {}
+
+// IsEntity marks the view as an Entity.
+func (base) IsEntity() {}
+
+// BaseOf returns the domain entity behind an entity view.
+func BaseOf(e Entity) *kg.Entity {
+	if b, ok := e.(interface{ Base() *kg.Entity }); ok {
+		return b.Base()
+	}
+	return nil
+}
+
+// Source is the view of a source.
+type Source struct{ *kg.Source }
+
+// IsNode marks the source as a Node.
+func (Source) IsNode() {}
+
+// Publisher returns the publisher, or nil.
+func (s Source) Publisher() *string { return nonEmpty(s.Source.Publisher) }
+
+// Excerpt returns the excerpt, or nil.
+func (s Source) Excerpt() *string { return nonEmpty(s.Source.Excerpt) }
+
+// Description returns the description, or nil when there is none.
+func (b base) Description() *string { return nonEmpty(b.Entity.Description) }
+
+// Country is the view of a country.
+type Country struct{ base }
+
+// Code returns the ISO 3166-1 alpha-2 code, or nil.
+func (c Country) Code() *string { return nonEmpty(c.CountryCode) }
+
+// Person is the view of a person.
+type Person struct{ base }
+
+// Organization is the view of an organization.
+type Organization struct{ base }
+
+// OrgType returns the organization type, or nil.
+func (o Organization) OrgType() *kg.OrgType { return nonEmpty(o.Entity.OrgType) }
+
+// Place is the view of a place.
+type Place struct{ base }
+
+// PlaceType returns the place type, or nil.
+func (p Place) PlaceType() *kg.PlaceType { return nonEmpty(p.Entity.PlaceType) }
+
+// Event is the view of an event.
+type Event struct{ base }
+
+// Status returns the status, or nil.
+func (e Event) Status() *kg.Status { return nonEmpty(e.Entity.Status) }
+
+// Channel returns the channel, or nil.
+func (e Event) Channel() *kg.Channel { return nonEmpty(e.Entity.Channel) }
+
+// ToEntity returns the view of the entity for its kind, or nil for nil.
+func ToEntity(e *kg.Entity) Entity {
+	if e == nil {
+		return nil
+	}
+	b := base{e}
+	switch e.Kind {
+	case kg.KindCountry:
+		return &Country{b}
+	case kg.KindPerson:
+		return &Person{b}
+	case kg.KindOrganization:
+		return &Organization{b}
+	case kg.KindPlace:
+		return &Place{b}
+	}
+	return &Event{b}
+}
+
+// Relationship is the view of any relation.
+type Relationship struct{ *kg.Relation }
+
+// Role returns the role of a participation, or nil.
+func (r Relationship) Role() *kg.Role { return nonEmpty(r.Relation.Role) }
+
+// Title returns the title of a position, or nil.
+func (r Relationship) Title() *string { return nonEmpty(r.Relation.Title) }
+
+// Quote returns the quote, or nil.
+func (r Relationship) Quote() *string { return nonEmpty(r.Relation.Quote) }
+
+// Participation is the view of a PARTICIPATED_IN relation.
+type Participation struct{ *kg.Relation }
+
+// Quote returns the quote, or nil.
+func (p Participation) Quote() *string { return nonEmpty(p.Relation.Quote) }
+
+// Position is the view of a HOLDS_POSITION relation.
+type Position struct{ *kg.Relation }
+
+// Quote returns the quote, or nil.
+func (p Position) Quote() *string { return nonEmpty(p.Relation.Quote) }
+
+func nonEmpty[T ~string](s T) *T {
+	if s == "" {
+		return nil
+	}
+	return &s
+}

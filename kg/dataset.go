@@ -1,0 +1,248 @@
+package kg
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"sort"
+)
+
+// Dataset is a whole graph in one value: what Seed writes and what the
+// dataset file holds. See dataset/README.md for the file format.
+type Dataset struct {
+	Version     int         `json:"version"`
+	Description string      `json:"description,omitempty"`
+	Sources     []*Source   `json:"sources"`
+	Entities    []*Entity   `json:"entities"`
+	Relations   []*Relation `json:"relations"`
+}
+
+// ParseDataset decodes a dataset from JSON, rejecting unknown fields, and
+// validates it.
+func ParseDataset(data []byte) (*Dataset, error) {
+	var d Dataset
+	dec := json.NewDecoder(bytesReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&d); err != nil {
+		return nil, fmt.Errorf("decode dataset: %w", err)
+	}
+	if err := d.Validate(); err != nil {
+		return nil, err
+	}
+	return &d, nil
+}
+
+var (
+	idPattern       = regexp.MustCompile(`^[a-z]+:[a-z0-9]+(-[a-z0-9]+)*$`)
+	countryPattern  = regexp.MustCompile(`^[A-Z]{2}$`)
+	currencyPattern = regexp.MustCompile(`^[A-Z]{3}$`)
+)
+
+// ValidID reports whether id has the form "prefix:slug", with a lowercase
+// ASCII slug of words joined by hyphens.
+func ValidID(id string) bool { return idPattern.MatchString(id) }
+
+// Validate checks the dataset: ID forms and uniqueness across entities and
+// sources, enumerated values, kind-specific fields, dates, amounts, and that
+// every reference resolves and every fact cites a source. It fills in the
+// IDs of relations and returns every problem found, joined.
+func (d *Dataset) Validate() error {
+	var errs []error
+	bad := func(where, format string, args ...any) {
+		errs = append(errs, Invalid(where, format, args...))
+	}
+	ids := map[string]Kind{}
+	sources := map[string]bool{}
+	for i, s := range d.Sources {
+		where := fmt.Sprintf("sources[%d]", i)
+		if !ValidID(s.ID) || len(s.ID) < 8 || s.ID[:7] != "source:" {
+			bad(where+".id", "%q is not a source ID (source:slug)", s.ID)
+		}
+		if sources[s.ID] {
+			bad(where+".id", "duplicate ID %q", s.ID)
+		}
+		sources[s.ID] = true
+		if s.Title == "" {
+			bad(where+".title", "is required")
+		}
+	}
+	checkSources := func(where string, refs []string) {
+		if len(refs) == 0 {
+			bad(where+".sources", "at least one source is required")
+		}
+		for _, r := range refs {
+			if !sources[r] {
+				bad(where+".sources", "unknown source %q", r)
+			}
+		}
+	}
+	for i, e := range d.Entities {
+		where := fmt.Sprintf("entities[%d]", i)
+		if err := e.Validate(); err != nil {
+			var ke *Error
+			if errors.As(err, &ke) {
+				ke.Field = where + "." + ke.Field
+			}
+			errs = append(errs, err)
+		}
+		if _, dup := ids[e.ID]; dup || sources[e.ID] {
+			bad(where+".id", "duplicate ID %q", e.ID)
+		}
+		ids[e.ID] = e.Kind
+		checkSources(where, e.Sources)
+	}
+	seen := map[string]bool{}
+	for i, r := range d.Relations {
+		where := fmt.Sprintf("relations[%d]", i)
+		if err := r.Validate(); err != nil {
+			var ke *Error
+			if errors.As(err, &ke) {
+				ke.Field = where + "." + ke.Field
+			}
+			errs = append(errs, err)
+		}
+		fromKind, okFrom := ids[r.From]
+		toKind, okTo := ids[r.To]
+		if !okFrom {
+			bad(where+".from", "unknown entity %q", r.From)
+		}
+		if !okTo {
+			bad(where+".to", "unknown entity %q", r.To)
+		}
+		if okFrom && okTo {
+			if err := r.checkKinds(fromKind, toKind); err != nil {
+				bad(where+".type", "%v", err)
+			}
+		}
+		r.ID = RelationID(r.Type, r.From, r.To, r.Role)
+		if seen[r.ID] {
+			bad(where, "duplicate relation %s", r.ID)
+		}
+		seen[r.ID] = true
+		checkSources(where, r.Sources)
+	}
+	return errors.Join(errs...)
+}
+
+// Validate checks one entity on its own: ID, kind, name, enumerated values,
+// kind-specific fields, dates and amounts. It returns an *Error with code
+// EINVALID naming the first field at fault.
+func (e *Entity) Validate() error {
+	switch {
+	case !ValidID(e.ID):
+		return Invalid("id", "%q is not an ID of the form kind:slug (lowercase letters, digits, hyphens)", e.ID)
+	case !valid(e.Kind, Kinds):
+		return Invalid("kind", "%q is not a kind", e.Kind)
+	case len(e.ID) <= len(e.Kind.IDPrefix()) || e.ID[:len(e.Kind.IDPrefix())] != e.Kind.IDPrefix():
+		return Invalid("id", "the ID of a %s starts with %q", e.Kind, e.Kind.IDPrefix())
+	case e.Name == "":
+		return Invalid("name", "is required")
+	}
+	for _, a := range e.Aliases {
+		if a == "" {
+			return Invalid("aliases", "an alias must not be empty")
+		}
+	}
+	if e.CountryCode != "" && (e.Kind != KindCountry || !countryPattern.MatchString(e.CountryCode)) {
+		return Invalid("countryCode", "%q is not an ISO 3166-1 alpha-2 code of a country", e.CountryCode)
+	}
+	if e.OrgType != "" && (e.Kind != KindOrganization || !valid(e.OrgType, OrgTypes)) {
+		return Invalid("orgType", "%q is not an organization type of an organization", e.OrgType)
+	}
+	if e.PlaceType != "" && (e.Kind != KindPlace || !valid(e.PlaceType, PlaceTypes)) {
+		return Invalid("placeType", "%q is not a place type of a place", e.PlaceType)
+	}
+	if e.Kind != KindEvent {
+		if e.Category != "" || !e.Date.IsZero() || !e.EndDate.IsZero() || e.Status != "" ||
+			e.Channel != "" || e.Amount != nil || e.Quantity != nil {
+			return Invalid("kind", "only events have a category, dates, status, channel, amount or quantity")
+		}
+		return nil
+	}
+	switch {
+	case !valid(e.Category, Categories):
+		return Invalid("category", "%q is not an event category", e.Category)
+	case e.Status != "" && !valid(e.Status, Statuses):
+		return Invalid("status", "%q is not an event status", e.Status)
+	case e.Channel != "" && !valid(e.Channel, Channels):
+		return Invalid("channel", "%q is not a channel", e.Channel)
+	case !e.EndDate.IsZero() && e.Date.IsZero():
+		return Invalid("endDate", "an end date needs a date")
+	case !e.EndDate.IsZero() && e.EndDate.End() < e.Date.Start():
+		return Invalid("endDate", "%s is before the date %s", e.EndDate, e.Date)
+	}
+	if m := e.Amount; m != nil {
+		switch {
+		case m.Amount < 0:
+			return Invalid("amount.amount", "must not be negative")
+		case !currencyPattern.MatchString(m.Currency):
+			return Invalid("amount.currency", "%q is not an ISO 4217 currency code", m.Currency)
+		case m.Qualifier != "" && !valid(m.Qualifier, Qualifiers):
+			return Invalid("amount.qualifier", "%q is not a qualifier", m.Qualifier)
+		case m.Baseline != nil && *m.Baseline < 0:
+			return Invalid("amount.baseline", "must not be negative")
+		}
+	}
+	if q := e.Quantity; q != nil {
+		switch {
+		case q.Amount < 0:
+			return Invalid("quantity.amount", "must not be negative")
+		case q.Unit == "":
+			return Invalid("quantity.unit", "is required")
+		case q.Qualifier != "" && !valid(q.Qualifier, Qualifiers):
+			return Invalid("quantity.qualifier", "%q is not a qualifier", q.Qualifier)
+		}
+	}
+	return nil
+}
+
+// Validate checks one relation on its own: type, role, title and dates.
+func (r *Relation) Validate() error {
+	switch {
+	case !valid(r.Type, RelationTypes):
+		return Invalid("type", "%q is not a relation type", r.Type)
+	case r.Type == RelParticipatedIn && !valid(r.Role, Roles):
+		return Invalid("role", "%q is not a participation role", r.Role)
+	case r.Type != RelParticipatedIn && r.Role != "":
+		return Invalid("role", "only PARTICIPATED_IN has a role")
+	case r.Type == RelHoldsPosition && r.Title == "":
+		return Invalid("title", "a position needs a title")
+	case r.Type != RelHoldsPosition && r.Title != "":
+		return Invalid("title", "only HOLDS_POSITION has a title")
+	case !r.EndDate.IsZero() && !r.StartDate.IsZero() && r.EndDate.End() < r.StartDate.Start():
+		return Invalid("endDate", "%s is before the start date %s", r.EndDate, r.StartDate)
+	}
+	return nil
+}
+
+// checkKinds checks that the relation joins entities of fitting kinds.
+func (r *Relation) checkKinds(from, to Kind) error {
+	want := func(ok bool, what string) error {
+		if !ok {
+			return fmt.Errorf("%s cannot join a %s to a %s (%s)", r.Type, from, to, what)
+		}
+		return nil
+	}
+	switch r.Type {
+	case RelParticipatedIn:
+		return want(from != KindEvent && to == KindEvent, "an entity to an event")
+	case RelHoldsPosition:
+		return want(from == KindPerson && (to == KindOrganization || to == KindCountry), "a person to an organization")
+	case RelHeldAt:
+		return want(from == KindEvent && (to == KindPlace || to == KindCountry), "an event to a place")
+	case RelLocatedIn:
+		return want(from == KindPlace && (to == KindPlace || to == KindCountry), "a place to a place or country")
+	case RelCitizenOf:
+		return want(from == KindPerson && to == KindCountry, "a person to a country")
+	}
+	return want(from != KindEvent && to != KindEvent, "two entities other than events")
+}
+
+// Sort orders the dataset's sources and entities by ID and its relations by
+// ID, so that equal graphs serialize alike.
+func (d *Dataset) Sort() {
+	sort.Slice(d.Sources, func(i, j int) bool { return d.Sources[i].ID < d.Sources[j].ID })
+	sort.Slice(d.Entities, func(i, j int) bool { return d.Entities[i].ID < d.Entities[j].ID })
+	sort.Slice(d.Relations, func(i, j int) bool { return d.Relations[i].ID < d.Relations[j].ID })
+}

@@ -1,0 +1,69 @@
+package kg
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Error codes shared by every layer. The GraphQL layer maps them to
+// extensions.code; anything without a code is reported to clients as an
+// internal error and logged in full.
+const (
+	ENOTFOUND    = "NOT_FOUND"
+	EINVALID     = "BAD_USER_INPUT"
+	ECONFLICT    = "CONFLICT"
+	EUNAVAILABLE = "UNAVAILABLE"
+	EINTERNAL    = "INTERNAL"
+)
+
+// Error is an error with a code that is safe to show to clients. Field,
+// when set, names the argument or input field at fault.
+type Error struct {
+	Code    string
+	Message string
+	Field   string
+}
+
+// Error returns the message, prefixed by the field when there is one.
+func (e *Error) Error() string {
+	if e.Field != "" {
+		return fmt.Sprintf("%s: %s", e.Field, e.Message)
+	}
+	return e.Message
+}
+
+// Errorf returns an *Error with the code and a formatted message.
+func Errorf(code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// Invalid returns an EINVALID error naming the field at fault.
+func Invalid(field, format string, args ...any) *Error {
+	return &Error{Code: EINVALID, Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrorCode returns the code of the first *Error in err's chain, or
+// EINTERNAL when there is none. It returns "" for a nil error.
+func ErrorCode(err error) string {
+	if err == nil {
+		return ""
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return EINTERNAL
+}
+
+// ErrorMessage returns the client-safe message of err: the message of its
+// *Error, or "internal error" when it has none.
+func ErrorMessage(err error) string {
+	if err == nil {
+		return ""
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Error()
+	}
+	return "internal error"
+}

@@ -1,0 +1,15 @@
+package kgtest_test
+
+import (
+	"testing"
+
+	"github.com/puente-kg/puente/internal/testenv"
+	"github.com/puente-kg/puente/kg/kgtest"
+)
+
+// TestConformance runs the suite against every backend.
+func TestConformance(t *testing.T) {
+	for _, b := range testenv.Backends() {
+		t.Run(b.Name, func(t *testing.T) { kgtest.Run(t, b.Open) })
+	}
+}

@@ -1,0 +1,377 @@
+// Package kgtest is the conformance suite of kg.Store: one set of tests,
+// written once against the interface, that every backend must pass with the
+// same answers. Run it from a backend's tests with Run.
+package kgtest
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"testing"
+
+	"github.com/puente-kg/puente/kg"
+)
+
+// update rewrites the golden file instead of comparing with it.
+var update = flag.Bool("update", false, "rewrite the conformance golden file")
+
+// Run runs the whole suite against stores opened by open, which must hold
+// exactly the seed dataset.
+func Run(t *testing.T, open func(tb testing.TB) kg.Store) {
+	store := open(t)
+	ctx := context.Background()
+	t.Run("Golden", func(t *testing.T) { testGolden(t, ctx, store) })
+	t.Run("Entities", func(t *testing.T) { testEntities(t, ctx, store) })
+	t.Run("Relations", func(t *testing.T) { testRelations(t, ctx, store) })
+	t.Run("Pagination", func(t *testing.T) { testPagination(t, ctx, store) })
+	t.Run("EventFilters", func(t *testing.T) { testEventFilters(t, ctx, store) })
+	t.Run("WhoMet", func(t *testing.T) { testWhoMet(t, ctx, store) })
+	t.Run("Investments", func(t *testing.T) { testInvestments(t, ctx, store) })
+	t.Run("Search", func(t *testing.T) { testSearch(t, ctx, store) })
+	t.Run("BadInput", func(t *testing.T) { testBadInput(t, ctx, store) })
+	t.Run("SeedTwice", func(t *testing.T) { testSeedTwice(t, ctx, store) })
+}
+
+func must[T any](t *testing.T) func(T, error) T {
+	return func(v T, err error) T {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+}
+
+func ids(es []*kg.Entity) []string {
+	out := make([]string, len(es))
+	for i, e := range es {
+		out[i] = e.ID
+	}
+	return out
+}
+
+func hitIDs(hits []kg.SearchHit) []string {
+	out := make([]string, len(hits))
+	for i, h := range hits {
+		out[i] = h.EntityID
+	}
+	return out
+}
+
+// testGolden records the answers to a fixed set of analyst queries and
+// compares them with one golden file shared by every backend.
+func testGolden(t *testing.T, ctx context.Context, s kg.Store) {
+	got := map[string]any{}
+	record := func(name string, v any, err error) {
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		got[name] = v
+	}
+	stats, err := s.Stats(ctx)
+	record("stats", stats, err)
+	li, err := s.Entities(ctx, []string{"person:li-zhanshu", "org:xiaomi", "event:2021-11-05-xiaomi-san-jose-store-opening"})
+	slices.SortFunc(li, func(a, b *kg.Entity) int { return cmpString(a.ID, b.ID) })
+	record("entities", li, err)
+	rels, err := s.Relations(ctx, []string{"person:li-zhanshu"})
+	record("relations li-zhanshu", rels, err)
+	page, err := s.ListEntities(ctx, kg.EntityFilter{Kinds: []kg.Kind{kg.KindPerson}}, kg.PageRequest{First: 100})
+	record("persons", ids(page.Entities), err)
+	evs, err := s.ListEvents(ctx, kg.EventFilter{}, kg.PageRequest{First: 100})
+	record("events", ids(evs.Entities), err)
+	nov10, err := s.ListEvents(ctx, kg.EventFilter{From: kg.MustParseDate("2021-11-10"), To: kg.MustParseDate("2021-11-12")}, kg.PageRequest{First: 100})
+	record("events 10-12 Nov", ids(nov10.Entities), err)
+	peru, err := s.ListEntities(ctx, kg.EntityFilter{Country: "country:peru"}, kg.PageRequest{First: 100})
+	record("entities in Peru", ids(peru.Entities), err)
+	met, err := s.WhoMet(ctx, kg.WhoMetQuery{ID: "person:li-zhanshu"})
+	record("whoMet li-zhanshu", met, err)
+	met2, err := s.WhoMet(ctx, kg.WhoMetQuery{ID: "org:catl"})
+	record("whoMet catl", met2, err)
+	inv, err := s.Investments(ctx, kg.InvestmentQuery{})
+	record("investments", inv, err)
+	for _, q := range []string{"muhlbauer", "peru", "san jose", "PERÚ", "xia", "china", "npc", "小米", "li"} {
+		hits, err := s.Search(ctx, kg.SearchQuery{Text: q, First: 10})
+		record("search "+q, hits, err)
+	}
+	compareGolden(t, "store.golden.json", got)
+}
+
+func cmpString(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// compareGolden compares v, as indented JSON, with testdata/name, or
+// rewrites the file with -update.
+func compareGolden(t *testing.T, name string, v any) {
+	t.Helper()
+	got, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = append(got, '\n')
+	_, file, _, _ := runtime.Caller(0)
+	path := filepath.Join(filepath.Dir(file), "testdata", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run the tests with -update to create it)", err)
+	}
+	if string(got) != string(want) {
+		gotPath := path + ".got"
+		os.WriteFile(gotPath, got, 0o644)
+		t.Errorf("answers differ from %s; this run's answers are in %s (diff them; -update accepts them)", path, gotPath)
+	}
+}
+
+func testEntities(t *testing.T, ctx context.Context, s kg.Store) {
+	es := must[[]*kg.Entity](t)(s.Entities(ctx, []string{"org:xiaomi", "org:no-such-thing", "country:peru"}))
+	if got := ids(es); len(got) != 2 || !slices.Contains(got, "org:xiaomi") || !slices.Contains(got, "country:peru") {
+		t.Errorf("Entities = %v, want xiaomi and peru with the unknown ID skipped", got)
+	}
+	for _, e := range es {
+		if e.ID == "country:peru" && (e.CountryCode != "PE" || !slices.Contains(e.Aliases, "Perú")) {
+			t.Errorf("peru = %+v, want code PE and alias Perú", e)
+		}
+	}
+	ev := must[[]*kg.Entity](t)(s.Entities(ctx, []string{"event:2021-11-05-xiaomi-san-jose-store-opening"}))
+	if len(ev) != 1 || ev[0].Amount == nil || ev[0].Amount.Amount != 1e6 || ev[0].Amount.Currency != "USD" ||
+		ev[0].Amount.Qualifier != "MORE_THAN" || ev[0].Date.String() != "2021-11-05" {
+		t.Errorf("Xiaomi store opening = %+v, want more than 1,000,000 USD on 2021-11-05", ev)
+	}
+	srcs := must[[]*kg.Source](t)(s.Sources(ctx, []string{"source:no-such-source"}))
+	if len(srcs) != 0 {
+		t.Errorf("Sources(unknown) = %v, want none", srcs)
+	}
+}
+
+func testRelations(t *testing.T, ctx context.Context, s kg.Store) {
+	rels := must[[]*kg.Relation](t)(s.Relations(ctx, []string{"person:li-zhanshu", "person:maria-del-carmen-alva"}))
+	seen := map[string]bool{}
+	for i, r := range rels {
+		if seen[r.ID] {
+			t.Errorf("relation %s returned twice", r.ID)
+		}
+		seen[r.ID] = true
+		if i > 0 && rels[i-1].ID >= r.ID {
+			t.Errorf("relations not ordered by ID: %s before %s", rels[i-1].ID, r.ID)
+		}
+		if r.From != "person:li-zhanshu" && r.To != "person:li-zhanshu" &&
+			r.From != "person:maria-del-carmen-alva" && r.To != "person:maria-del-carmen-alva" {
+			t.Errorf("relation %s touches neither entity", r.ID)
+		}
+		if len(r.Sources) == 0 {
+			t.Errorf("relation %s cites no source", r.ID)
+		}
+	}
+	if !seen[kg.RelationID(kg.RelParticipatedIn, "person:li-zhanshu", "event:2021-11-10-li-zhanshu-alva-video-call", "PARTICIPANT")] {
+		t.Errorf("Li Zhanshu's participation in the video call is missing from %v", seen)
+	}
+}
+
+func testPagination(t *testing.T, ctx context.Context, s kg.Store) {
+	all := must[*kg.EntityPage](t)(s.ListEntities(ctx, kg.EntityFilter{}, kg.PageRequest{First: 100}))
+	var walked []string
+	after := ""
+	for pages := 0; ; pages++ {
+		p := must[*kg.EntityPage](t)(s.ListEntities(ctx, kg.EntityFilter{}, kg.PageRequest{First: 7, After: after}))
+		if p.TotalCount != all.TotalCount {
+			t.Fatalf("page %d: totalCount %d, want %d", pages, p.TotalCount, all.TotalCount)
+		}
+		walked = append(walked, ids(p.Entities)...)
+		if !p.HasNext {
+			break
+		}
+		after = p.Cursors[len(p.Cursors)-1]
+	}
+	if !slices.Equal(walked, ids(all.Entities)) {
+		t.Errorf("pages of 7 give %v, want %v", walked, ids(all.Entities))
+	}
+	if all.TotalCount != len(all.Entities) || all.HasNext {
+		t.Errorf("one page of 100: total %d, %d entities, hasNext %v", all.TotalCount, len(all.Entities), all.HasNext)
+	}
+	for i := 1; i < len(all.Entities); i++ {
+		a, b := all.Entities[i-1], all.Entities[i]
+		if a.SortName() > b.SortName() || a.SortName() == b.SortName() && a.ID > b.ID {
+			t.Errorf("%s listed before %s", a.ID, b.ID)
+		}
+	}
+	srcs := must[*kg.SourcePage](t)(s.ListSources(ctx, kg.PageRequest{First: 5}))
+	rest := must[*kg.SourcePage](t)(s.ListSources(ctx, kg.PageRequest{First: 100, After: srcs.Cursors[4]}))
+	if srcs.TotalCount != 12 || len(srcs.Sources) != 5 || !srcs.HasNext || len(rest.Sources) != 7 || rest.HasNext {
+		t.Errorf("sources pages: total %d, %d then %d", srcs.TotalCount, len(srcs.Sources), len(rest.Sources))
+	}
+}
+
+func testEventFilters(t *testing.T, ctx context.Context, s kg.Store) {
+	tests := []struct {
+		name   string
+		filter kg.EventFilter
+		want   []string
+	}{
+		{"meetings", kg.EventFilter{Categories: []kg.Category{kg.CategoryMeeting}},
+			[]string{"event:2021-11-10-li-zhanshu-alva-video-call"}},
+		// A day's window also catches the events the source dates only to
+		// the month, which sort before the day's events.
+		{"day window", kg.EventFilter{From: kg.MustParseDate("2021-11-13"), To: kg.MustParseDate("2021-11-13")},
+			[]string{
+				"event:2021-11-asppor-china-callao-freight-report",
+				"event:2021-11-buenos-aires-digital-cities-campaign",
+				"event:2021-11-caycedo-conversation-china-football",
+				"event:2021-11-china-football-promotion",
+				"event:2021-11-ypf-catl-partnership-talks",
+				"event:2021-11-13-china-vaccine-donation-to-peru",
+			}},
+		{"investor", kg.EventFilter{Participant: "org:xiaomi", Role: kg.RoleInvestor},
+			[]string{"event:2021-11-05-xiaomi-san-jose-store-opening"}},
+		{"expo overlaps", kg.EventFilter{Categories: []kg.Category{kg.CategoryExpo}, From: kg.MustParseDate("2021-11-08"), To: kg.MustParseDate("2021-11-09")},
+			[]string{"event:2021-11-05-ciie-8th"}},
+		{"nothing in 2020", kg.EventFilter{From: kg.MustParseDate("2020"), To: kg.MustParseDate("2020")}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := must[*kg.EntityPage](t)(s.ListEvents(ctx, tt.filter, kg.PageRequest{First: 100}))
+			if got := ids(p.Entities); !slices.Equal(got, tt.want) {
+				t.Errorf("got %v, want %v", got, tt.want)
+			}
+		})
+	}
+	// Month-precision events overlap any window inside their month.
+	p := must[*kg.EntityPage](t)(s.ListEvents(ctx, kg.EventFilter{From: kg.MustParseDate("2021-11-20"), To: kg.MustParseDate("2021-11-20")}, kg.PageRequest{First: 100}))
+	if !slices.Contains(ids(p.Entities), "event:2021-11-ypf-catl-partnership-talks") {
+		t.Errorf("the November talks do not overlap 20 November: %v", ids(p.Entities))
+	}
+}
+
+func testWhoMet(t *testing.T, ctx context.Context, s kg.Store) {
+	met := must[[]kg.Contact](t)(s.WhoMet(ctx, kg.WhoMetQuery{ID: "person:li-zhanshu"}))
+	var alva *kg.Contact
+	for i, c := range met {
+		if c.EntityID == "person:maria-del-carmen-alva" {
+			alva = &met[i]
+		}
+		if c.EntityID == "country:peru" || c.EntityID == "person:li-zhanshu" {
+			t.Errorf("whoMet(Li) includes %s", c.EntityID)
+		}
+	}
+	if alva == nil || !slices.Equal(alva.Meetings, []string{"event:2021-11-10-li-zhanshu-alva-video-call"}) {
+		t.Fatalf("whoMet(Li) = %+v, want Alva through the 10 November video call", met)
+	}
+	if got := must[[]kg.Contact](t)(s.WhoMet(ctx, kg.WhoMetQuery{ID: "person:li-zhanshu", From: kg.MustParseDate("2021-12")})); len(got) != 0 {
+		t.Errorf("whoMet(Li) from December = %v, want none", got)
+	}
+	if got := must[[]kg.Contact](t)(s.WhoMet(ctx, kg.WhoMetQuery{ID: "person:nobody"})); len(got) != 0 {
+		t.Errorf("whoMet(unknown) = %v, want none", got)
+	}
+}
+
+func testInvestments(t *testing.T, ctx context.Context, s kg.Store) {
+	tests := []struct {
+		name string
+		q    kg.InvestmentQuery
+		want int
+	}{
+		{"by Xiaomi", kg.InvestmentQuery{InvestorID: "org:xiaomi"}, 1},
+		{"into Costa Rica, through its places", kg.InvestmentQuery{TargetID: "country:costa-rica"}, 1},
+		{"into San José", kg.InvestmentQuery{TargetID: "place:san-jose-costa-rica"}, 1},
+		{"into Peru", kg.InvestmentQuery{TargetID: "country:peru"}, 0},
+		{"in 2020", kg.InvestmentQuery{InvestorID: "org:xiaomi", To: kg.MustParseDate("2020")}, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := must[[]kg.Investment](t)(s.Investments(ctx, tt.q))
+			if len(got) != tt.want {
+				t.Fatalf("got %+v, want %d", got, tt.want)
+			}
+			if tt.want > 0 && (got[0].InvestorID != "org:xiaomi" || got[0].EventID != "event:2021-11-05-xiaomi-san-jose-store-opening") {
+				t.Errorf("got %+v, want Xiaomi's store opening", got[0])
+			}
+		})
+	}
+}
+
+func testSearch(t *testing.T, ctx context.Context, s kg.Store) {
+	tests := []struct {
+		query string
+		kinds []kg.Kind
+		first string // the expected best hit
+	}{
+		{"muhlbauer", nil, "org:muhlbauer"},
+		{"MÜHLBAUER", nil, "org:muhlbauer"},
+		{"peru", []kg.Kind{kg.KindCountry}, "country:peru"},
+		{"Perú", nil, "country:peru"},
+		{"san jose", []kg.Kind{kg.KindPlace}, "place:san-jose-costa-rica"},
+		{"xiao", nil, "org:xiaomi"},
+		{"pablo gonzalez", nil, "person:pablo-gonzalez"},
+		{"National People's Congress", nil, "org:national-peoples-congress"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.query, func(t *testing.T) {
+			hits := must[[]kg.SearchHit](t)(s.Search(ctx, kg.SearchQuery{Text: tt.query, Kinds: tt.kinds, First: 5}))
+			if len(hits) == 0 || hits[0].EntityID != tt.first {
+				t.Errorf("search %q = %v, want %s first", tt.query, hitIDs(hits), tt.first)
+			}
+		})
+	}
+	// Lucene syntax is data: these must neither fail nor match everything.
+	for _, q := range []string{`AND OR NOT`, `*`, `peru~2`, `"unterminated`, `name:(x) || y^3 \`, `[a TO z]`, `   `} {
+		hits, err := s.Search(ctx, kg.SearchQuery{Text: q, First: 10})
+		if err != nil {
+			t.Errorf("search %q: %v", q, err)
+		}
+		if len(hits) > 3 {
+			t.Errorf("search %q matched %d entities: %v", q, len(hits), hitIDs(hits))
+		}
+	}
+}
+
+func testBadInput(t *testing.T, ctx context.Context, s kg.Store) {
+	check := func(name string, err error) {
+		t.Helper()
+		if code := kg.ErrorCode(err); code != kg.EINVALID {
+			t.Errorf("%s: error %v (code %q), want code %s", name, err, code, kg.EINVALID)
+		}
+	}
+	_, err := s.ListEntities(ctx, kg.EntityFilter{}, kg.PageRequest{First: 0})
+	check("first 0", err)
+	_, err = s.ListEvents(ctx, kg.EventFilter{}, kg.PageRequest{First: kg.MaxPageSize + 1})
+	check("first too large", err)
+	_, err = s.ListEntities(ctx, kg.EntityFilter{}, kg.PageRequest{First: 5, After: "not a cursor!"})
+	check("bad cursor", err)
+	_, err = s.Search(ctx, kg.SearchQuery{Text: "peru", First: 1000})
+	check("search first too large", err)
+}
+
+func testSeedTwice(t *testing.T, ctx context.Context, s kg.Store) {
+	before := must[kg.Stats](t)(s.Stats(ctx))
+	d := mustDigestCopy(t, ctx, s)
+	if err := s.Seed(ctx, d); err != nil {
+		t.Fatal(err)
+	}
+	after := must[kg.Stats](t)(s.Stats(ctx))
+	if before != after {
+		t.Errorf("seeding again changed the counts from %+v to %+v", before, after)
+	}
+	bad := &kg.Dataset{Entities: []*kg.Entity{{ID: "org:x", Kind: kg.KindOrganization, Name: "X"}}}
+	if err := s.Seed(ctx, bad); !errors.As(err, new(*kg.Error)) {
+		t.Errorf("seeding an entity without a source: %v, want a validation error", err)
+	}
+	if got := must[kg.Stats](t)(s.Stats(ctx)); got != after {
+		t.Errorf("a refused seed changed the counts from %+v to %+v", after, got)
+	}
+}

@@ -1,0 +1,145 @@
+package neo4jstore
+
+// Every statement the store sends is one of these constants; values always
+// travel as parameters.
+
+// migrations are applied in order at start-up; each is idempotent.
+var migrations = []string{
+	`CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (e:Entity) REQUIRE e.id IS UNIQUE`,
+	`CREATE CONSTRAINT source_id IF NOT EXISTS FOR (s:Source) REQUIRE s.id IS UNIQUE`,
+	// The full-text index covers the name and every alias: searchText holds
+	// their folded tokens (see kg.Entity.SearchText), so that matching is
+	// case- and accent-insensitive on every backend alike.
+	"CREATE FULLTEXT INDEX entity_search IF NOT EXISTS FOR (e:Entity) ON EACH [e.searchText] " +
+		"OPTIONS {indexConfig: {`fulltext.analyzer`: 'whitespace'}}",
+	`CREATE INDEX entity_sort_name IF NOT EXISTS FOR (e:Entity) ON (e.sortName)`,
+	`CREATE INDEX event_sort_key IF NOT EXISTS FOR (e:Event) ON (e.sortKey)`,
+	`CREATE INDEX event_date_first IF NOT EXISTS FOR (e:Event) ON (e.dateFirst)`,
+	`CREATE INDEX event_date_last IF NOT EXISTS FOR (e:Event) ON (e.dateLast)`,
+	`CREATE INDEX event_category IF NOT EXISTS FOR (e:Event) ON (e.category)`,
+	`CREATE INDEX participation_role IF NOT EXISTS FOR ()-[r:PARTICIPATED_IN]-() ON (r.role)`,
+	`MERGE (m:SchemaMigration {id: 'puente'}) SET m.version = $version`,
+}
+
+// schemaVersion is recorded by the last migration; bump it when adding one.
+const schemaVersion = 1
+
+const cypherSchemaVersion = `OPTIONAL MATCH (m:SchemaMigration {id: 'puente'}) RETURN m.version AS version`
+
+const cypherSeedSources = `
+UNWIND $rows AS row
+MERGE (s:Source {id: row.id})
+SET s = row`
+
+const cypherSeedEntities = `
+UNWIND $rows AS row
+MERGE (e:Entity {id: row.props.id})
+SET e = row.props, e:$(row.label)`
+
+const cypherSeedRelations = `
+UNWIND $rows AS row
+MATCH (a:Entity {id: row.from}), (b:Entity {id: row.to})
+MERGE (a)-[r:$(row.type) {id: row.props.id}]->(b)
+SET r = row.props`
+
+const cypherEntities = `
+UNWIND $ids AS id
+MATCH (e:Entity {id: id})
+RETURN e {.*} AS e`
+
+const cypherSources = `
+UNWIND $ids AS id
+MATCH (s:Source {id: id})
+RETURN s {.*} AS s`
+
+const cypherRelations = `
+UNWIND $ids AS id
+MATCH (:Entity {id: id})-[r]-()
+WITH DISTINCT r
+RETURN r {.*, type: type(r), from: startNode(r).id, to: endNode(r).id} AS r
+ORDER BY r.id`
+
+// entityFilter is shared by the count and the page of ListEntities.
+const entityFilter = `
+MATCH (e:Entity)
+WHERE (size($kinds) = 0 OR e.kind IN $kinds)
+  AND ($country = '' OR EXISTS {
+        MATCH (e)-[:BASED_IN|LOCATED_IN|CITIZEN_OF]->(:Entity {id: $country}) })`
+
+const cypherListEntities = `
+CALL {` + entityFilter + `
+  RETURN count(e) AS total
+}
+CALL {` + entityFilter + `
+    AND ($after = false OR e.sortName > $afterKey OR (e.sortName = $afterKey AND e.id > $afterId))
+  WITH e ORDER BY e.sortName, e.id LIMIT $limit
+  RETURN collect(e {.*}) AS page
+}
+RETURN total, page`
+
+const eventFilter = `
+MATCH (e:Event)
+WHERE (size($categories) = 0 OR e.category IN $categories)
+  AND ($dated = false OR (e.dateFirst IS NOT NULL AND e.dateFirst <= $hi AND e.dateLast >= $lo))
+  AND ($participant = '' OR EXISTS {
+        MATCH (:Entity {id: $participant})-[p:PARTICIPATED_IN]->(e) WHERE $role = '' OR p.role = $role })`
+
+const cypherListEvents = `
+CALL {` + eventFilter + `
+  RETURN count(e) AS total
+}
+CALL {` + eventFilter + `
+    AND ($after = false OR e.sortKey > $afterKey OR (e.sortKey = $afterKey AND e.id > $afterId))
+  WITH e ORDER BY e.sortKey, e.id LIMIT $limit
+  RETURN collect(e {.*}) AS page
+}
+RETURN total, page`
+
+const cypherListSources = `
+CALL { MATCH (s:Source) RETURN count(s) AS total }
+CALL {
+  MATCH (s:Source) WHERE $after = false OR s.id > $afterId
+  WITH s ORDER BY s.id LIMIT $limit
+  RETURN collect(s {.*}) AS page
+}
+RETURN total, page`
+
+const cypherWhoMet = `
+MATCH (me:Entity {id: $id})-[mine:PARTICIPATED_IN]->(ev:Event)<-[theirs:PARTICIPATED_IN]-(other:Entity)
+WHERE ev.category IN $categories AND other <> me
+  AND NOT mine.role IN $passive AND NOT theirs.role IN $passive
+  AND ($dated = false OR (ev.dateFirst IS NOT NULL AND ev.dateFirst <= $hi AND ev.dateLast >= $lo))
+WITH DISTINCT other, ev
+ORDER BY ev.sortKey, ev.id
+WITH other, collect(ev.id) AS meetings
+RETURN other.id AS id, meetings
+ORDER BY other.sortName, other.id`
+
+const cypherInvestments = `
+MATCH (inv:Entity)-[:PARTICIPATED_IN {role: 'INVESTOR'}]->(ev:Event)
+WHERE ($investor = '' OR inv.id = $investor)
+  AND ($dated = false OR (ev.dateFirst IS NOT NULL AND ev.dateFirst <= $hi AND ev.dateLast >= $lo))
+WITH DISTINCT inv, ev
+OPTIONAL MATCH (tgt:Entity)-[:PARTICIPATED_IN {role: 'TARGET'}]->(ev)
+WITH inv, ev, collect(DISTINCT tgt) AS targets
+OPTIONAL MATCH (ev)-[:HELD_AT]->(place:Entity)
+WITH inv, ev, CASE WHEN size(targets) > 0 THEN targets ELSE collect(DISTINCT place) END AS targets
+UNWIND targets AS t
+WITH inv, ev, t
+WHERE $target = '' OR t.id = $target
+   OR EXISTS { MATCH (t)-[:LOCATED_IN*1..3]->(:Entity {id: $target}) }
+RETURN DISTINCT inv.id AS investor, t.id AS target, ev.id AS event, ev.sortKey AS sortKey
+ORDER BY sortKey, event, investor, target`
+
+const cypherSearch = `
+CALL db.index.fulltext.queryNodes('entity_search', $query, {limit: $limit})
+YIELD node
+RETURN node {.*} AS e`
+
+const cypherStats = `
+CALL { MATCH (e:Entity) RETURN count(e) AS entities }
+CALL { MATCH (s:Source) RETURN count(s) AS sources }
+CALL { MATCH (:Entity)-[r]->(:Entity) RETURN count(r) AS relations }
+RETURN entities, sources, relations`
+
+const cypherDeleteAll = `MATCH (n) WHERE n:Entity OR n:Source DETACH DELETE n`

@@ -1,0 +1,229 @@
+// Package neo4jstore is the Neo4j backend of kg.Store. Each read is one
+// Cypher statement sent in a read transaction (routed to followers on a
+// cluster); each write is one write transaction.
+package neo4jstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync/atomic"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/puente-kg/puente/kg"
+)
+
+// Config says how to reach Neo4j. The names follow Neo4j's own tools.
+type Config struct {
+	// URI is a bolt:// or neo4j:// (routing) URI, with +s or +ssc for TLS.
+	URI string
+	// Username and Password authenticate; no authentication when both are
+	// empty.
+	Username, Password string
+	// Database is the database to use; the server's default when empty.
+	Database string
+	// Timeout bounds each transaction on the server (0: the server's
+	// default).
+	Timeout time.Duration
+}
+
+// Store is a kg.Store backed by Neo4j.
+type Store struct {
+	driver  neo4j.DriverWithContext
+	cfg     Config
+	queries atomic.Int64
+}
+
+var _ kg.Store = (*Store)(nil)
+
+// Open connects to Neo4j and checks that the server answers.
+func Open(ctx context.Context, cfg Config) (*Store, error) {
+	auth := neo4j.NoAuth()
+	if cfg.Username != "" || cfg.Password != "" {
+		auth = neo4j.BasicAuth(cfg.Username, cfg.Password, "")
+	}
+	driver, err := neo4j.NewDriverWithContext(cfg.URI, auth, func(c *neo4j.Config) {
+		c.MaxConnectionPoolSize = 50
+		c.ConnectionAcquisitionTimeout = 10 * time.Second
+		c.SocketConnectTimeout = 5 * time.Second
+	})
+	if err != nil {
+		return nil, fmt.Errorf("neo4j driver for %s: %w", cfg.URI, err)
+	}
+	s := &Store{driver: driver, cfg: cfg}
+	if err := driver.VerifyConnectivity(ctx); err != nil {
+		driver.Close(ctx)
+		return nil, s.wrap(fmt.Errorf("connect to %s: %w", cfg.URI, err))
+	}
+	return s, nil
+}
+
+// Close closes the driver.
+func (s *Store) Close(ctx context.Context) error { return s.driver.Close(ctx) }
+
+// Queries returns how many statements the store has sent: its round trips
+// to the database.
+func (s *Store) Queries() int64 { return s.queries.Load() }
+
+// Ping checks that the server answers.
+func (s *Store) Ping(ctx context.Context) error {
+	return s.wrap(s.driver.VerifyConnectivity(ctx))
+}
+
+// wrap gives connectivity failures the code EUNAVAILABLE, keeping the
+// driver's error in the chain for the log.
+func (s *Store) wrap(err error) error {
+	if err == nil {
+		return nil
+	}
+	var ke *kg.Error
+	if errors.As(err, &ke) {
+		return err
+	}
+	if neo4j.IsConnectivityError(err) || errors.Is(err, context.DeadlineExceeded) {
+		return &wrapped{kg.Errorf(kg.EUNAVAILABLE, "the database is unavailable"), err}
+	}
+	return fmt.Errorf("neo4j: %w", err)
+}
+
+// wrapped pairs a client-safe *kg.Error with the cause, for the log.
+type wrapped struct {
+	safe  *kg.Error
+	cause error
+}
+
+func (w *wrapped) Error() string   { return w.safe.Message + ": " + w.cause.Error() }
+func (w *wrapped) Unwrap() []error { return []error{w.safe, w.cause} }
+
+// read runs one statement in a read transaction and returns its records.
+func (s *Store) read(ctx context.Context, cypher string, params map[string]any) ([]*neo4j.Record, error) {
+	s.queries.Add(1)
+	opts := []neo4j.ExecuteQueryConfigurationOption{
+		neo4j.ExecuteQueryWithReadersRouting(),
+		neo4j.ExecuteQueryWithDatabase(s.cfg.Database),
+	}
+	if s.cfg.Timeout > 0 {
+		opts = append(opts, neo4j.ExecuteQueryWithTransactionConfig(neo4j.WithTxTimeout(s.cfg.Timeout)))
+	}
+	res, err := neo4j.ExecuteQuery(ctx, s.driver, cypher, params, neo4j.EagerResultTransformer, opts...)
+	if err != nil {
+		slog.DebugContext(ctx, "neo4j read failed", "err", err)
+		return nil, s.wrap(err)
+	}
+	return res.Records, nil
+}
+
+// write runs statements in one write transaction: all of them or none.
+func (s *Store) write(ctx context.Context, work func(tx neo4j.ManagedTransaction) error) error {
+	session := s.driver.NewSession(ctx, neo4j.SessionConfig{
+		AccessMode:   neo4j.AccessModeWrite,
+		DatabaseName: s.cfg.Database,
+	})
+	defer session.Close(ctx)
+	var cfg []func(*neo4j.TransactionConfig)
+	if s.cfg.Timeout > 0 {
+		cfg = append(cfg, neo4j.WithTxTimeout(s.cfg.Timeout))
+	}
+	_, err := session.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		return nil, work(tx)
+	}, cfg...)
+	return s.wrap(err)
+}
+
+// run sends one statement inside a write transaction.
+func (s *Store) run(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any) error {
+	s.queries.Add(1)
+	res, err := tx.Run(ctx, cypher, params)
+	if err != nil {
+		return err
+	}
+	_, err = res.Consume(ctx)
+	return err
+}
+
+// Migrate creates the constraints and indexes, each in its own
+// transaction (Neo4j does not mix schema and data changes).
+func (s *Store) Migrate(ctx context.Context) error {
+	for _, m := range migrations {
+		err := s.write(ctx, func(tx neo4j.ManagedTransaction) error {
+			return s.run(ctx, tx, m, map[string]any{"version": schemaVersion})
+		})
+		if err != nil {
+			return fmt.Errorf("migrate: %w", err)
+		}
+	}
+	return nil
+}
+
+// SchemaVersion returns the schema version recorded by the migrations, 0
+// when they have not run.
+func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
+	recs, err := s.read(ctx, cypherSchemaVersion, nil)
+	if err != nil {
+		return 0, err
+	}
+	if len(recs) == 0 {
+		return 0, nil
+	}
+	v, _ := recs[0].Get("version")
+	n, _ := v.(int64)
+	return int(n), nil
+}
+
+// Ready reports whether the database answers and the migrations are
+// applied.
+func (s *Store) Ready(ctx context.Context) error {
+	v, err := s.SchemaVersion(ctx)
+	if err != nil {
+		return err
+	}
+	if v < schemaVersion {
+		return kg.Errorf(kg.EUNAVAILABLE, "schema version %d, want %d: migrations not applied", v, schemaVersion)
+	}
+	return nil
+}
+
+// Seed merges the dataset in one write transaction.
+func (s *Store) Seed(ctx context.Context, d *kg.Dataset) error {
+	if err := d.Validate(); err != nil {
+		return err
+	}
+	sources := make([]map[string]any, len(d.Sources))
+	for i, src := range d.Sources {
+		sources[i] = sourceProps(src)
+	}
+	entities := make([]map[string]any, len(d.Entities))
+	for i, e := range d.Entities {
+		entities[i] = map[string]any{"label": e.Kind.Label(), "props": entityProps(e)}
+	}
+	relations := make([]map[string]any, len(d.Relations))
+	for i, r := range d.Relations {
+		relations[i] = map[string]any{"type": string(r.Type), "from": r.From, "to": r.To, "props": relationProps(r)}
+	}
+	return s.write(ctx, func(tx neo4j.ManagedTransaction) error {
+		for _, step := range []struct {
+			cypher string
+			rows   []map[string]any
+		}{
+			{cypherSeedSources, sources},
+			{cypherSeedEntities, entities},
+			{cypherSeedRelations, relations},
+		} {
+			if err := s.run(ctx, tx, step.cypher, map[string]any{"rows": step.rows}); err != nil {
+				return fmt.Errorf("seed: %w", err)
+			}
+		}
+		return nil
+	})
+}
+
+// DeleteAll removes every entity, source and relation, keeping the schema.
+// Tests and imports into an empty store use it.
+func (s *Store) DeleteAll(ctx context.Context) error {
+	return s.write(ctx, func(tx neo4j.ManagedTransaction) error {
+		return s.run(ctx, tx, cypherDeleteAll, nil)
+	})
+}
