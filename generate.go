@@ -2,4 +2,4 @@ package main
 
 // gqlgen reads gqlgen.yml and schema/*.graphqls and writes graph/generated.go,
 // graph/model/models_gen.go and stubs for new resolvers.
-//go:generate go run github.com/99designs/gqlgen generate
+//go:generate go tool gqlgen generate

@@ -2007,7 +2007,7 @@ scalar Date
 
 "An object with a globally unique, stable ID."
 interface Node {
-  "The stable ID, such as ` + "`" + `person:li-zhanshu` + "`" + ` or ` + "`" + `source:07-npc-peru-meeting` + "`" + `."
+  "The stable ID, such as ` + "`" + `person:li-zhanshu` + "`" + ` or ` + "`" + `source:07-li-zhanshu-alva-meeting` + "`" + `."
   id: ID!
 }
 
@@ -2034,7 +2034,7 @@ type Query {
 `, BuiltIn: false},
 	{Name: "../schema/source.graphqls", Input: `"A document that facts rest on, such as one item of a news digest."
 type Source implements Node {
-  "The stable ID, such as ` + "`" + `source:07-npc-peru-meeting` + "`" + `."
+  "The stable ID, such as ` + "`" + `source:07-li-zhanshu-alva-meeting` + "`" + `."
   id: ID!
   "The headline or title."
   title: String!
