@@ -123,7 +123,8 @@ WITH DISTINCT inv, ev
 OPTIONAL MATCH (tgt:Entity)-[:PARTICIPATED_IN {role: 'TARGET'}]->(ev)
 WITH inv, ev, collect(DISTINCT tgt) AS targets
 OPTIONAL MATCH (ev)-[:HELD_AT]->(place:Entity)
-WITH inv, ev, CASE WHEN size(targets) > 0 THEN targets ELSE collect(DISTINCT place) END AS targets
+WITH inv, ev, targets, collect(DISTINCT place) AS places
+WITH inv, ev, CASE WHEN size(targets) > 0 THEN targets ELSE places END AS targets
 UNWIND targets AS t
 WITH inv, ev, t
 WHERE $target = '' OR t.id = $target
