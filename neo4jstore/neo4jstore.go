@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -83,10 +84,26 @@ func (s *Store) wrap(err error) error {
 	if errors.As(err, &ke) {
 		return err
 	}
-	if neo4j.IsConnectivityError(err) || errors.Is(err, context.DeadlineExceeded) {
+	if unavailable(err) {
 		return &wrapped{kg.Errorf(kg.EUNAVAILABLE, "the database is unavailable"), err}
 	}
 	return fmt.Errorf("neo4j: %w", err)
+}
+
+// unavailable reports whether err means the database could not be reached
+// or did not answer in time, as opposed to a fault in the statement.
+func unavailable(err error) bool {
+	var conn *neo4j.ConnectivityError
+	var limit *neo4j.TransactionExecutionLimit
+	var dbErr *neo4j.Neo4jError
+	switch {
+	case errors.As(err, &conn), errors.As(err, &limit), errors.Is(err, context.DeadlineExceeded):
+		return true
+	case errors.As(err, &dbErr):
+		return strings.HasPrefix(dbErr.Code, "Neo.TransientError.") ||
+			strings.HasPrefix(dbErr.Code, "Neo.ClientError.Transaction.TransactionTimedOut")
+	}
+	return false
 }
 
 // wrapped pairs a client-safe *kg.Error with the cause, for the log.
