@@ -7,7 +7,8 @@
 //	puente [flags] seed      load the embedded dataset into the store
 //
 // Every flag has an environment variable of the same meaning; the flag
-// wins. Without NEO4J_URI the embedded in-memory store is used.
+// wins. Without NEO4J_URI the embedded in-memory store is used, journaled
+// in DATA_DIR when that is set.
 package main
 
 import (
@@ -37,6 +38,7 @@ import (
 type config struct {
 	port     int
 	neo4j    neo4jstore.Config
+	dataDir  string
 	logLevel string
 }
 
@@ -58,6 +60,8 @@ func parseConfig(args []string) (config, []string, error) {
 	fs.StringVar(&c.neo4j.Password, "neo4j-password", env("NEO4J_PASSWORD", ""), "Neo4j password (env NEO4J_PASSWORD)")
 	fs.StringVar(&c.neo4j.Database, "neo4j-database", env("NEO4J_DATABASE", ""),
 		"Neo4j database (env NEO4J_DATABASE); empty: the server's default")
+	fs.StringVar(&c.dataDir, "data-dir", env("DATA_DIR", ""),
+		"directory of the embedded store's journal (env DATA_DIR); empty: writes live in memory only")
 	fs.DurationVar(&c.neo4j.Timeout, "query-timeout", timeout, "deadline of each database transaction (env QUERY_TIMEOUT)")
 	fs.StringVar(&c.logLevel, "log-level", env("LOG_LEVEL", "info"), "debug, info, warn or error (env LOG_LEVEL)")
 	if err := fs.Parse(args); err != nil {
@@ -112,11 +116,24 @@ func main() {
 }
 
 // openStore opens Neo4j when a URI is configured, after applying the
-// migrations, and the embedded store otherwise.
+// migrations, and the embedded store otherwise, replaying its journal when
+// there is a data directory.
 func openStore(ctx context.Context, cfg config, logger *slog.Logger) (kg.Store, error) {
 	if cfg.neo4j.URI == "" {
-		logger.Info("using the embedded in-memory store; set NEO4J_URI to use Neo4j")
-		return memstore.New(), nil
+		if cfg.dataDir == "" {
+			logger.Info("using the embedded in-memory store; writes live in memory only (set DATA_DIR to keep them, NEO4J_URI to use Neo4j)")
+			return memstore.New(), nil
+		}
+		s, rep, err := memstore.Open(cfg.dataDir)
+		if err != nil {
+			return nil, err
+		}
+		if rep.TornBytes > 0 {
+			logger.Warn("dropped a torn last journal record (a write interrupted by a crash; it was never acknowledged)",
+				"data_dir", cfg.dataDir, "bytes", rep.TornBytes)
+		}
+		logger.Info("using the embedded store, journaled", "data_dir", cfg.dataDir, "records_replayed", rep.Records)
+		return s, nil
 	}
 	s, err := neo4jstore.Open(ctx, cfg.neo4j)
 	if err != nil {
@@ -145,6 +162,9 @@ func seedDigest(ctx context.Context, store kg.Store, logger *slog.Logger) error 
 
 // seed loads the embedded dataset into the configured store.
 func seed(ctx context.Context, cfg config, logger *slog.Logger) error {
+	if cfg.neo4j.URI == "" && cfg.dataDir == "" {
+		return errors.New("seed: the embedded store keeps nothing without a data directory; set DATA_DIR (or NEO4J_URI)")
+	}
 	store, err := openStore(ctx, cfg, logger)
 	if err != nil {
 		return err

@@ -8,15 +8,20 @@ package memstore
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"slices"
 	"sync"
 
 	"github.com/puente-kg/puente/kg"
 )
 
-// Store is an in-memory kg.Store. The zero value is not usable; call New.
+// Store is an in-memory kg.Store. The zero value is not usable; call New or
+// Open.
 type Store struct {
-	mu        sync.RWMutex
+	mu sync.RWMutex
+	// journal, when not nil, receives every write before it is applied.
+	journal   *journal
 	entities  map[string]*kg.Entity
 	sources   map[string]*kg.Source
 	relations map[string]*kg.Relation
@@ -36,19 +41,82 @@ func New() *Store {
 	}
 }
 
+// Open returns a store whose writes are journaled in dir, after replaying
+// the journal there. A torn last record (a crash in the middle of a write)
+// is dropped and reported in the ReplayReport; any other damage is an error.
+func Open(dir string) (*Store, ReplayReport, error) {
+	s := New()
+	j, rep, err := openJournal(dir, s.apply)
+	if err != nil {
+		return nil, rep, err
+	}
+	s.journal = j
+	return s, rep, nil
+}
+
+// Durable reports whether writes are journaled to disk.
+func (s *Store) Durable() bool { return s.journal != nil }
+
 // Migrate does nothing: the embedded store has no schema to migrate.
 func (s *Store) Migrate(ctx context.Context) error { return nil }
 
-// Close does nothing.
-func (s *Store) Close(ctx context.Context) error { return nil }
+// Close closes the journal, if any.
+func (s *Store) Close(ctx context.Context) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.journal == nil {
+		return nil
+	}
+	err := s.journal.close()
+	s.journal = nil
+	return err
+}
+
+// commit journals a validated write, fsyncs it, and only then applies it:
+// a write that returns nil survives a crash, and one that returns an error
+// changed nothing.
+func (s *Store) commit(rec record) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.journal != nil {
+		if err := s.journal.append(rec); err != nil {
+			return err
+		}
+	}
+	return s.applyLocked(rec)
+}
+
+// apply replays a journaled record.
+func (s *Store) apply(rec record) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.applyLocked(rec)
+}
+
+func (s *Store) applyLocked(rec record) error {
+	switch rec.Op {
+	case "seed":
+		if rec.Dataset == nil {
+			return errors.New("seed record without a dataset")
+		}
+		if err := rec.Dataset.Validate(); err != nil {
+			return err
+		}
+		s.seedLocked(rec.Dataset)
+		return nil
+	}
+	return fmt.Errorf("unknown journal operation %q", rec.Op)
+}
 
 // Seed merges the dataset into the store by ID.
 func (s *Store) Seed(ctx context.Context, d *kg.Dataset) error {
 	if err := d.Validate(); err != nil {
 		return err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	return s.commit(record{Op: "seed", Dataset: d})
+}
+
+func (s *Store) seedLocked(d *kg.Dataset) {
 	for _, src := range d.Sources {
 		c := *src
 		s.sources[c.ID] = &c
@@ -59,7 +127,6 @@ func (s *Store) Seed(ctx context.Context, d *kg.Dataset) error {
 	for _, r := range d.Relations {
 		s.putRelation(cloneRelation(r))
 	}
-	return nil
 }
 
 func (s *Store) putRelation(r *kg.Relation) {

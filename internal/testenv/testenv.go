@@ -24,11 +24,15 @@ type Backend struct {
 	Open func(tb testing.TB) kg.Store
 }
 
-// Backends returns every backend, the embedded one first. Set
+// Backends returns every backend: the embedded store in memory and
+// journaled (replayed from disk), then Neo4j. Set
 // PUENTE_SKIP_NEO4J=1 to leave Neo4j out on a machine without Java; CI
 // never sets it.
 func Backends() []Backend {
-	b := []Backend{{Name: "memory", Open: func(tb testing.TB) kg.Store { return Memory(tb) }}}
+	b := []Backend{
+		{Name: "memory", Open: func(tb testing.TB) kg.Store { return Memory(tb) }},
+		{Name: "journaled", Open: func(tb testing.TB) kg.Store { return Journaled(tb) }},
+	}
 	if os.Getenv("PUENTE_SKIP_NEO4J") == "" {
 		b = append(b, Backend{Name: "neo4j", Open: func(tb testing.TB) kg.Store { return Neo4j(tb) }})
 	}
@@ -42,6 +46,27 @@ func Memory(tb testing.TB) *memstore.Store {
 	if err := s.Seed(context.Background(), dataset.MustDigest()); err != nil {
 		tb.Fatalf("seed memory store: %v", err)
 	}
+	return s
+}
+
+// Journaled returns an embedded store journaled in a temporary directory,
+// holding the seed dataset as replayed from its journal.
+func Journaled(tb testing.TB) *memstore.Store {
+	tb.Helper()
+	dir := tb.TempDir()
+	s, _, err := memstore.Open(dir)
+	if err != nil {
+		tb.Fatalf("open journaled store: %v", err)
+	}
+	if err := s.Seed(context.Background(), dataset.MustDigest()); err != nil {
+		tb.Fatalf("seed journaled store: %v", err)
+	}
+	s.Close(context.Background())
+	s, _, err = memstore.Open(dir)
+	if err != nil {
+		tb.Fatalf("reopen journaled store: %v", err)
+	}
+	tb.Cleanup(func() { s.Close(context.Background()) })
 	return s
 }
 
