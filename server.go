@@ -191,7 +191,7 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger) error {
 	}
 
 	mux := http.NewServeMux()
-	mux.Handle("/query", graph.NewHandler(store, logger))
+	mux.Handle("/query", graph.NewHandler(store, logger, graph.OptionsFor(store)))
 	mux.Handle("GET /{$}", playground.Handler("Puente", "/query"))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte("ok\n"))

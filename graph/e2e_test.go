@@ -22,10 +22,10 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden answers under testdata/golden")
 
 // server starts the GraphQL endpoint over the store.
-func server(t *testing.T, store kg.Store) *httptest.Server {
+func server(t testing.TB, store kg.Store) *httptest.Server {
 	t.Helper()
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv := httptest.NewServer(graph.NewHandler(store, logger))
+	srv := httptest.NewServer(graph.NewHandler(store, logger, graph.OptionsFor(store)))
 	t.Cleanup(srv.Close)
 	return srv
 }

@@ -27,7 +27,7 @@ func (failing) Relations(ctx context.Context, ids []string) ([]*kg.Relation, err
 func TestInternalErrorsAreHidden(t *testing.T) {
 	var log bytes.Buffer
 	logger := slog.New(slog.NewJSONHandler(&log, nil))
-	srv := httptest.NewServer(graph.NewHandler(failing{testenv.Memory(t)}, logger))
+	srv := httptest.NewServer(graph.NewHandler(failing{testenv.Memory(t)}, logger, graph.Options{}))
 	defer srv.Close()
 	status, body := post(t, srv.URL, `{ ok: entity(id: "org:xiaomi") { name } failed: entity(id: "org:xiaomi") { related { id } } }`, nil)
 	if status != 200 {

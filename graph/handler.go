@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
@@ -19,10 +20,28 @@ import (
 	"github.com/puente-kg/puente/loaders"
 )
 
+// Options tunes the GraphQL endpoint.
+type Options struct {
+	// BatchWait is how long the loaders collect keys before a fetch:
+	// loaders.DefaultWait for a database, 0 for the embedded store, where a
+	// lookup costs no round trip.
+	BatchWait time.Duration
+}
+
+// OptionsFor returns the options that suit the store: a store that knows
+// its best batch wait says so with a BatchWait method (the embedded store
+// answers 0); any other gets loaders.DefaultWait.
+func OptionsFor(store kg.Store) Options {
+	if w, ok := store.(interface{ BatchWait() time.Duration }); ok {
+		return Options{BatchWait: w.BatchWait()}
+	}
+	return Options{BatchWait: loaders.DefaultWait}
+}
+
 // NewHandler returns the GraphQL endpoint over the store: GET and POST
 // requests, per-request loaders, and errors presented with a code in
 // extensions.code and without internal details.
-func NewHandler(store kg.Store, logger *slog.Logger) http.Handler {
+func NewHandler(store kg.Store, logger *slog.Logger, opts Options) http.Handler {
 	srv := handler.New(NewExecutableSchema(Config{Resolvers: &Resolver{Store: store}}))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
@@ -35,7 +54,7 @@ func NewHandler(store kg.Store, logger *slog.Logger) http.Handler {
 			"path", graphql.GetPath(ctx).String())
 		return kg.Errorf(kg.EINTERNAL, "internal error")
 	})
-	return loaders.Middleware(store, srv)
+	return loaders.Middleware(store, opts.BatchWait, srv)
 }
 
 // ErrorPresenter returns gqlgen's error presenter for Puente: an error

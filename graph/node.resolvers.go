@@ -33,7 +33,7 @@ func (r *queryResolver) Entity(ctx context.Context, id string) (model.Entity, er
 	if err := checkID("id", id); err != nil {
 		return nil, err
 	}
-	return loadEntity(ctx, id)
+	return r.entity(ctx, id)
 }
 
 // Query returns QueryResolver implementation.

@@ -154,3 +154,14 @@ func (r *queryResolver) search(ctx context.Context, query string, kinds []kg.Kin
 	}
 	return out, nil
 }
+
+// entity looks a root entity up at once: a root field has nothing to batch
+// with, so it need not wait for the loader.
+func (r *queryResolver) entity(ctx context.Context, id string) (model.Entity, error) {
+	es, err := r.Store.Entities(ctx, []string{id})
+	if err != nil || len(es) == 0 {
+		return nil, err
+	}
+	loaders.For(ctx).Prime(es[0])
+	return model.ToEntity(es[0]), nil
+}

@@ -16,8 +16,9 @@ import (
 	"github.com/puente-kg/puente/kg"
 )
 
-// Wait is how long a loader collects keys before it fetches them.
-const Wait = 2 * time.Millisecond
+// DefaultWait is how long a loader collects keys before it fetches them,
+// for a store where each fetch is a round trip to a database.
+const DefaultWait = 2 * time.Millisecond
 
 // Loaders holds one loader per kind of lookup.
 type Loaders struct {
@@ -29,14 +30,16 @@ type Loaders struct {
 	Relations *dataloadgen.Loader[string, []*kg.Relation]
 }
 
-// New returns fresh loaders over the store.
-func New(store kg.Reader) *Loaders {
+// New returns fresh loaders over the store that collect keys for wait
+// before each fetch. A wait of 0 fetches at once, which suits a store whose
+// lookups cost no round trip.
+func New(store kg.Reader, wait time.Duration) *Loaders {
 	return &Loaders{
 		Entity: dataloadgen.NewLoader(byID(store.Entities, func(e *kg.Entity) string { return e.ID }),
-			dataloadgen.WithWait(Wait)),
+			dataloadgen.WithWait(wait)),
 		Source: dataloadgen.NewLoader(byID(store.Sources, func(s *kg.Source) string { return s.ID }),
-			dataloadgen.WithWait(Wait)),
-		Relations: dataloadgen.NewLoader(relationsFetch(store), dataloadgen.WithWait(Wait)),
+			dataloadgen.WithWait(wait)),
+		Relations: dataloadgen.NewLoader(relationsFetch(store), dataloadgen.WithWait(wait)),
 	}
 }
 
@@ -99,9 +102,9 @@ func For(ctx context.Context) *Loaders {
 }
 
 // Middleware gives each request its own loaders over the store.
-func Middleware(store kg.Reader, next http.Handler) http.Handler {
+func Middleware(store kg.Reader, wait time.Duration, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		next.ServeHTTP(w, r.WithContext(With(r.Context(), New(store))))
+		next.ServeHTTP(w, r.WithContext(With(r.Context(), New(store, wait))))
 	})
 }
 

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/puente-kg/puente/kg"
 )
@@ -53,6 +54,10 @@ func Open(dir string) (*Store, ReplayReport, error) {
 	s.journal = j
 	return s, rep, nil
 }
+
+// BatchWait returns 0: a lookup in memory costs no round trip, so loaders
+// over this store should fetch at once rather than wait to batch.
+func (s *Store) BatchWait() time.Duration { return 0 }
 
 // Durable reports whether writes are journaled to disk.
 func (s *Store) Durable() bool { return s.journal != nil }
