@@ -17,8 +17,8 @@ func (r *queryResolver) Entities(ctx context.Context, filter *model.EntityFilter
 }
 
 // Events is the resolver for the events field.
-func (r *queryResolver) Events(ctx context.Context, filter *model.EventFilter, first *int, after *string) (*model.EventConnection, error) {
-	return r.events(ctx, filter, first, after)
+func (r *queryResolver) Events(ctx context.Context, filter *model.EventFilter, order *model.EventOrder, first *int, after *string) (*model.EventConnection, error) {
+	return r.events(ctx, filter, order, first, after)
 }
 
 // Sources is the resolver for the sources field.

@@ -65,8 +65,9 @@ func (r *queryResolver) entities(ctx context.Context, filter *model.EntityFilter
 	return conn, nil
 }
 
-func (r *queryResolver) events(ctx context.Context, filter *model.EventFilter, first *int, after *string) (*model.EventConnection, error) {
+func (r *queryResolver) events(ctx context.Context, filter *model.EventFilter, order *model.EventOrder, first *int, after *string) (*model.EventConnection, error) {
 	var f kg.EventFilter
+	f.Descending = order != nil && *order == model.EventOrderDateDesc
 	if filter != nil {
 		f.Categories = filter.Categories
 		f.From, f.To = date(filter.From), date(filter.To)
@@ -76,6 +77,16 @@ func (r *queryResolver) events(ctx context.Context, filter *model.EventFilter, f
 		}
 		if filter.Role != nil {
 			f.Role = *filter.Role
+		}
+		if f.Country, err = optionalID("filter.country", filter.Country); err != nil {
+			return nil, err
+		}
+		f.MinAmount, f.MaxAmount = filter.MinAmount, filter.MaxAmount
+		if filter.Currency != nil {
+			f.Currency = *filter.Currency
+		}
+		if err := kg.CheckEventFilter(f); err != nil {
+			return nil, err
 		}
 	}
 	res, err := r.Store.ListEvents(ctx, f, page(first, after))
@@ -164,4 +175,129 @@ func (r *queryResolver) entity(ctx context.Context, id string) (model.Entity, er
 	}
 	loaders.For(ctx).Prime(es[0])
 	return model.ToEntity(es[0]), nil
+}
+
+func intOr(p *int, def int) int {
+	if p == nil {
+		return def
+	}
+	return *p
+}
+
+func graphNodes(ids []string) []*model.GraphNode {
+	out := make([]*model.GraphNode, len(ids))
+	for i, id := range ids {
+		out[i] = &model.GraphNode{ID: id}
+	}
+	return out
+}
+
+// pathEdges loads the relations of a path by ID through the loaders.
+func pathEdges(ctx context.Context, p *kg.Path) ([]*model.GraphEdge, error) {
+	byID := map[string]*kg.Relation{}
+	for _, id := range p.Nodes {
+		rels, err := loaders.For(ctx).Relations.Load(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rels {
+			byID[r.ID] = r
+		}
+	}
+	out := make([]*model.GraphEdge, 0, len(p.Edges))
+	for _, id := range p.Edges {
+		if r := byID[id]; r != nil {
+			out = append(out, &model.GraphEdge{Relation: r})
+		}
+	}
+	return out, nil
+}
+
+func (r *queryResolver) neighborhood(ctx context.Context, id string, depth *int, kinds []kg.Kind, limit *int) (*kg.Subgraph, error) {
+	sub, err := kg.Neighborhood(ctx, r.Store, kg.NeighborhoodQuery{
+		ID: id, Depth: intOr(depth, 1), Kinds: kinds, Limit: intOr(limit, kg.DefaultSubgraphLimit),
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(sub.Nodes) == 1 && len(sub.Edges) == 0 {
+		// A center without relations: keep it only if it exists.
+		if e, err := loaders.For(ctx).Entity.Load(ctx, id); err != nil || e == nil {
+			sub.Nodes = nil
+			return sub, err
+		}
+	}
+	return sub, nil
+}
+
+func (r *queryResolver) paths(ctx context.Context, from, to string, maxLength, limit *int, kinds []kg.Kind) ([]*kg.Path, error) {
+	q := kg.PathQuery{From: from, To: to, MaxLength: intOr(maxLength, kg.DefaultPathLength), Limit: intOr(limit, 5), Kinds: kinds}
+	if err := kg.CheckPaths(q); err != nil {
+		return nil, err
+	}
+	walks, err := r.Store.Walks(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	paths, err := kg.FinishPaths(q, walks)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*kg.Path, len(paths))
+	for i := range paths {
+		out[i] = &paths[i]
+	}
+	return out, nil
+}
+
+func timelineQuery(id string, from, to *kg.Date, categories []kg.Category) (kg.TimelineQuery, error) {
+	return kg.TimelineQuery{ID: id, From: date(from), To: date(to), Categories: categories}, checkID("id", id)
+}
+
+func (r *queryResolver) timeline(ctx context.Context, id string, from, to *kg.Date, categories []kg.Category) ([]*model.Event, error) {
+	q, err := timelineQuery(id, from, to, categories)
+	if err != nil {
+		return nil, err
+	}
+	ids, err := r.Store.Timeline(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return loadEvents(ctx, ids)
+}
+
+func (r *queryResolver) investmentTotals(ctx context.Context, investorID, targetID *string, from, to *kg.Date) ([]*kg.InvestmentTotal, error) {
+	q := kg.InvestmentQuery{From: date(from), To: date(to)}
+	var err error
+	if q.InvestorID, err = optionalID("investorId", investorID); err != nil {
+		return nil, err
+	}
+	if q.TargetID, err = optionalID("targetId", targetID); err != nil {
+		return nil, err
+	}
+	totals, err := kg.InvestmentTotals(ctx, r.Store, q)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*kg.InvestmentTotal, len(totals))
+	for i := range totals {
+		out[i] = &totals[i]
+	}
+	return out, nil
+}
+
+func (r *queryResolver) eventCounts(ctx context.Context, id string, from, to *kg.Date) ([]*kg.EventCount, error) {
+	q, err := timelineQuery(id, from, to, nil)
+	if err != nil {
+		return nil, err
+	}
+	counts, err := kg.EventCounts(ctx, r.Store, q)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*kg.EventCount, len(counts))
+	for i := range counts {
+		out[i] = &counts[i]
+	}
+	return out, nil
 }

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"slices"
-	"strings"
 
 	"github.com/puente-kg/puente/graph/model"
 	"github.com/puente-kg/puente/kg"
@@ -17,12 +16,7 @@ import (
 // touches.
 
 // checkID rejects a malformed ID argument.
-func checkID(arg, id string) error {
-	if !kg.ValidID(id) {
-		return kg.Invalid(arg, "%q is not an ID of the form kind:slug, such as person:li-zhanshu", id)
-	}
-	return nil
-}
+func checkID(arg, id string) error { return kg.CheckEntityID(arg, id) }
 
 func loadEntity(ctx context.Context, id string) (model.Entity, error) {
 	e, err := loaders.For(ctx).Entity.Load(ctx, id)
@@ -64,51 +58,23 @@ func sourcesOf(ctx context.Context, ids []string) ([]*model.Source, error) {
 	return out, nil
 }
 
-// kindOfID returns the kind an ID's prefix names.
-func kindOfID(id string) kg.Kind {
-	for _, k := range kg.Kinds {
-		if strings.HasPrefix(id, k.IDPrefix()) {
-			return k
-		}
-	}
-	return ""
-}
-
-// countryOf follows CITIZEN_OF, BASED_IN, HELD_AT and LOCATED_IN from the
-// entity until it reaches a country, preferring a country over a place at
-// each step (a city in Central America and in Costa Rica is in Costa Rica).
+// countryOf follows kg.NextTowardsCountry from the entity, through the
+// loaders, until it reaches a country.
 func countryOf(ctx context.Context, e *kg.Entity) (*model.Country, error) {
 	if c, ok := model.ToEntity(e).(*model.Country); ok {
 		return c, nil
 	}
 	id := e.ID
-	for hop := 0; hop < 5; hop++ {
+	for hop := 0; hop < kg.CountryHops; hop++ {
 		rels, err := loaders.For(ctx).Relations.Load(ctx, id)
 		if err != nil {
 			return nil, err
 		}
-		next := ""
-		for _, r := range rels {
-			if r.From != id {
-				continue
-			}
-			switch r.Type {
-			case kg.RelCitizenOf, kg.RelBasedIn, kg.RelHeldAt, kg.RelLocatedIn:
-			default:
-				continue
-			}
-			if kindOfID(r.To) == kg.KindCountry {
-				next = r.To
-				break
-			}
-			if next == "" && kindOfID(r.To) == kg.KindPlace {
-				next = r.To
-			}
-		}
+		next := kg.NextTowardsCountry(id, rels)
 		switch {
 		case next == "":
 			return nil, nil
-		case kindOfID(next) == kg.KindCountry:
+		case kg.KindOfID(next) == kg.KindCountry:
 			c, err := loadEntity(ctx, next)
 			country, _ := c.(*model.Country)
 			return country, err

@@ -48,6 +48,38 @@ type Reader interface {
 	Search(ctx context.Context, q SearchQuery) ([]SearchHit, error)
 	// Stats counts what the store holds.
 	Stats(ctx context.Context) (Stats, error)
+	// Edges returns, for each entity, its relations in ID order, at most
+	// max+1 of them each. Neighborhood expands through it.
+	Edges(ctx context.Context, ids []string, max int) ([]*Relation, error)
+	// Walks returns ways from q.From to q.To of at most q.MaxLength
+	// relations, in any order, for FinishPaths to make paths of. Among them
+	// must be every simple path whose inner nodes are of q.Kinds, with, at
+	// each hop, the relation of smallest ID between its two nodes.
+	Walks(ctx context.Context, q PathQuery) ([]Walk, error)
+	// Timeline returns the IDs of the events of the entity's timeline (see
+	// TimelineQuery) in date order (see Date.SortKey), then by ID.
+	Timeline(ctx context.Context, q TimelineQuery) ([]string, error)
+}
+
+// MemberRelations are the relations that make an entity part of another
+// for timelines and country filters: a person's citizenship or position, an
+// organization's seat or parent, a place's location.
+var MemberRelations = []RelationType{RelBasedIn, RelLocatedIn, RelCitizenOf, RelPartOf, RelHoldsPosition}
+
+// MemberDepth is how many MemberRelations an entity may be away from the
+// one it belongs to.
+const MemberDepth = 3
+
+// TimelineQuery asks for what happened around an entity: the events the
+// entity or its members (entities at most MemberDepth MemberRelations away:
+// a country's citizens, organizations, places and the people holding
+// positions in those organizations) took part in, with any role, or that
+// were held at it or its places; overlapping [From, To] and of the
+// categories, when given.
+type TimelineQuery struct {
+	ID         string
+	From, To   Date
+	Categories []Category
 }
 
 // Stats counts the nodes and relationships of a store.
@@ -105,6 +137,16 @@ type EventFilter struct {
 	// Role is set.
 	Participant string
 	Role        Role
+	// Country keeps the events of the country's timeline (see
+	// TimelineQuery).
+	Country string
+	// MinAmount and MaxAmount keep events whose amount lies in the range;
+	// Currency, when set, keeps amounts in that currency. Events without
+	// an amount are dropped when any of the three is set.
+	MinAmount, MaxAmount *float64
+	Currency             string
+	// Descending lists the latest events first.
+	Descending bool
 }
 
 // WhoMetQuery asks who met an entity, in meetings overlapping [From, To].
@@ -149,4 +191,16 @@ type SearchQuery struct {
 type SearchHit struct {
 	EntityID string
 	Score    float64
+}
+
+// CheckEventFilter validates the parts of an event filter that have a
+// form: the currency and the amount range.
+func CheckEventFilter(f EventFilter) error {
+	switch {
+	case f.Currency != "" && !currencyPattern.MatchString(f.Currency):
+		return Invalid("filter.currency", "%q is not an ISO 4217 currency code such as USD", f.Currency)
+	case f.MinAmount != nil && f.MaxAmount != nil && *f.MinAmount > *f.MaxAmount:
+		return Invalid("filter.minAmount", "is more than maxAmount")
+	}
+	return nil
 }

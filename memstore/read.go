@@ -85,19 +85,34 @@ func (s *Store) inCountry(id, country string) bool {
 func (s *Store) ListEvents(ctx context.Context, f kg.EventFilter, p kg.PageRequest) (*kg.EntityPage, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
+	var inCountry map[string]bool
+	if f.Country != "" {
+		inCountry = s.timelineEvents(s.members(f.Country))
+	}
 	var all []*kg.Entity
 	for _, e := range s.entities {
 		if e.Kind != kg.KindEvent ||
 			len(f.Categories) > 0 && !slices.Contains(f.Categories, e.Category) ||
-			!e.InWindow(f.From, f.To) {
-			continue
-		}
-		if f.Participant != "" && !s.participated(f.Participant, e.ID, f.Role) {
+			!e.InWindow(f.From, f.To) ||
+			f.Participant != "" && !s.participated(f.Participant, e.ID, f.Role) ||
+			inCountry != nil && !inCountry[e.ID] ||
+			!inAmountRange(e, f) {
 			continue
 		}
 		all = append(all, e)
 	}
-	return page(all, p, func(e *kg.Entity) string { return e.Date.SortKey() })
+	return pageOrdered(all, p, func(e *kg.Entity) string { return e.Date.SortKey() }, f.Descending)
+}
+
+// inAmountRange applies the amount filters of f.
+func inAmountRange(e *kg.Entity, f kg.EventFilter) bool {
+	if f.MinAmount == nil && f.MaxAmount == nil && f.Currency == "" {
+		return true
+	}
+	m := e.Amount
+	return m != nil && (f.MinAmount == nil || m.Amount >= *f.MinAmount) &&
+		(f.MaxAmount == nil || m.Amount <= *f.MaxAmount) &&
+		(f.Currency == "" || m.Currency == f.Currency)
 }
 
 func (s *Store) participated(entity, event string, role kg.Role) bool {
@@ -111,6 +126,11 @@ func (s *Store) participated(entity, event string, role kg.Role) bool {
 
 // page sorts the entities by key and ID and cuts the requested page.
 func page(all []*kg.Entity, p kg.PageRequest, key func(*kg.Entity) string) (*kg.EntityPage, error) {
+	return pageOrdered(all, p, key, false)
+}
+
+// pageOrdered is page in ascending or descending order.
+func pageOrdered(all []*kg.Entity, p kg.PageRequest, key func(*kg.Entity) string, desc bool) (*kg.EntityPage, error) {
 	if err := kg.CheckPage(p); err != nil {
 		return nil, err
 	}
@@ -129,12 +149,16 @@ func page(all []*kg.Entity, p kg.PageRequest, key func(*kg.Entity) string) (*kg.
 	for i, e := range all {
 		ks[i] = keyed{key(e), e}
 	}
+	dir := 1
+	if desc {
+		dir = -1
+	}
 	slices.SortFunc(ks, func(a, b keyed) int {
-		return cmp.Or(cmp.Compare(a.key, b.key), cmp.Compare(a.e.ID, b.e.ID))
+		return dir * cmp.Or(cmp.Compare(a.key, b.key), cmp.Compare(a.e.ID, b.e.ID))
 	})
 	out := &kg.EntityPage{TotalCount: len(ks)}
 	for _, k := range ks {
-		if p.After != "" && (k.key < afterKey || k.key == afterKey && k.e.ID <= afterID) {
+		if p.After != "" && dir*cmp.Or(cmp.Compare(k.key, afterKey), cmp.Compare(k.e.ID, afterID)) <= 0 {
 			continue
 		}
 		if len(out.Entities) == p.First {

@@ -1,5 +1,7 @@
 package neo4jstore
 
+import "github.com/puente-kg/puente/kg"
+
 // Every statement the store sends is one of these constants; values always
 // travel as parameters.
 
@@ -77,12 +79,23 @@ CALL {` + entityFilter + `
 }
 RETURN total, page`
 
+// memberPattern matches the members of an entity: kg.MemberRelations, at
+// most kg.MemberDepth of them, followed backwards.
+const memberPattern = `-[:BASED_IN|LOCATED_IN|CITIZEN_OF|PART_OF|HOLDS_POSITION*0..3]->`
+
 const eventFilter = `
 MATCH (e:Event)
 WHERE (size($categories) = 0 OR e.category IN $categories)
   AND ($dated = false OR (e.dateFirst IS NOT NULL AND e.dateFirst <= $hi AND e.dateLast >= $lo))
   AND ($participant = '' OR EXISTS {
-        MATCH (:Entity {id: $participant})-[p:PARTICIPATED_IN]->(e) WHERE $role = '' OR p.role = $role })`
+        MATCH (:Entity {id: $participant})-[p:PARTICIPATED_IN]->(e) WHERE $role = '' OR p.role = $role })
+  AND ($country = '' OR EXISTS {
+        MATCH (m:Entity)` + memberPattern + `(:Entity {id: $country})
+        WHERE (m)-[:PARTICIPATED_IN]->(e) OR (e)-[:HELD_AT]->(m) })
+  AND ($amounts = false OR (e.amount IS NOT NULL
+        AND ($minAmount IS NULL OR e.amount >= $minAmount)
+        AND ($maxAmount IS NULL OR e.amount <= $maxAmount)
+        AND ($currency = '' OR e.amountCurrency = $currency)))`
 
 const cypherListEvents = `
 CALL {` + eventFilter + `
@@ -91,6 +104,17 @@ CALL {` + eventFilter + `
 CALL {` + eventFilter + `
     AND ($after = false OR e.sortKey > $afterKey OR (e.sortKey = $afterKey AND e.id > $afterId))
   WITH e ORDER BY e.sortKey, e.id LIMIT $limit
+  RETURN collect(e {.*}) AS page
+}
+RETURN total, page`
+
+const cypherListEventsDesc = `
+CALL {` + eventFilter + `
+  RETURN count(e) AS total
+}
+CALL {` + eventFilter + `
+    AND ($after = false OR e.sortKey < $afterKey OR (e.sortKey = $afterKey AND e.id < $afterId))
+  WITH e ORDER BY e.sortKey DESC, e.id DESC LIMIT $limit
   RETURN collect(e {.*}) AS page
 }
 RETURN total, page`
@@ -144,3 +168,52 @@ CALL { MATCH (:Entity)-[r]->(:Entity) RETURN count(r) AS relations }
 RETURN entities, sources, relations`
 
 const cypherDeleteAll = `MATCH (n) WHERE n:Entity OR n:Source DETACH DELETE n`
+
+const cypherEdges = `
+UNWIND $ids AS id
+CALL {
+  WITH id
+  MATCH (:Entity {id: id})-[r]-(:Entity)
+  WITH DISTINCT r ORDER BY r.id LIMIT $max
+  RETURN r
+}
+WITH DISTINCT r
+RETURN r {.*, type: type(r), from: startNode(r).id, to: endNode(r).id} AS r`
+
+// cypherWalks holds one statement per maximum path length (index 0 for 1),
+// since a quantifier's bounds cannot be parameters. Each finds every walk of
+// up to that many relations with Cypher's SHORTEST GROUPS (one group per
+// length), keeping those that repeat no node and pass only through nodes of
+// the asked kinds.
+var cypherWalks = [kg.MaxPathLength]string{
+	walksHead + `{1,1}` + walksTail,
+	walksHead + `{1,2}` + walksTail,
+	walksHead + `{1,3}` + walksTail,
+	walksHead + `{1,4}` + walksTail,
+	walksHead + `{1,5}` + walksTail,
+	walksHead + `{1,6}` + walksTail,
+}
+
+const walksHead = `
+MATCH p = SHORTEST 6 GROUPS (a:Entity {id: $from})-[]-`
+
+const walksTail = `(b:Entity {id: $to})
+WITH nodes(p) AS ns, relationships(p) AS rs
+WHERE all(i IN range(0, size(ns) - 2) WHERE NOT ns[i] IN ns[i + 1..])
+  AND (size($kinds) = 0 OR all(n IN ns[1..-1] WHERE n.kind IN $kinds))
+RETURN [n IN ns | n.id] AS nodes, [r IN rs | r.id] AS edges
+LIMIT $cap`
+
+const cypherTimeline = `
+MATCH (m:Entity)` + memberPattern + `(:Entity {id: $id})
+WITH DISTINCT m
+CALL {
+  WITH m MATCH (m)-[:PARTICIPATED_IN]->(ev:Event) RETURN ev
+  UNION
+  WITH m MATCH (ev:Event)-[:HELD_AT]->(m) RETURN ev
+}
+WITH DISTINCT ev
+WHERE (size($categories) = 0 OR ev.category IN $categories)
+  AND ($dated = false OR (ev.dateFirst IS NOT NULL AND ev.dateFirst <= $hi AND ev.dateLast >= $lo))
+RETURN ev.id AS id
+ORDER BY ev.sortKey, ev.id`

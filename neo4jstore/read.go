@@ -110,12 +110,20 @@ func (s *Store) ListEvents(ctx context.Context, f kg.EventFilter, p kg.PageReque
 	for i, c := range f.Categories {
 		cats[i] = string(c)
 	}
-	params := map[string]any{"categories": cats, "participant": f.Participant, "role": string(f.Role)}
+	params := map[string]any{
+		"categories": cats, "participant": f.Participant, "role": string(f.Role), "country": f.Country,
+		"amounts":   f.MinAmount != nil || f.MaxAmount != nil || f.Currency != "",
+		"minAmount": f.MinAmount, "maxAmount": f.MaxAmount, "currency": f.Currency,
+	}
 	addWindow(params, f.From, f.To)
 	if err := cursorParams(params, p); err != nil {
 		return nil, err
 	}
-	page, err := s.entityPage(ctx, cypherListEvents, params, p.First, func(e *kg.Entity) string { return e.Date.SortKey() })
+	cypher := cypherListEvents
+	if f.Descending {
+		cypher = cypherListEventsDesc
+	}
+	page, err := s.entityPage(ctx, cypher, params, p.First, func(e *kg.Entity) string { return e.Date.SortKey() })
 	if err != nil {
 		return nil, fmt.Errorf("list events: %w", err)
 	}
@@ -264,6 +272,74 @@ func kindStrings(ks []kg.Kind) []string {
 	out := make([]string, len(ks))
 	for i, k := range ks {
 		out[i] = string(k)
+	}
+	return out
+}
+
+// Edges returns each entity's first max+1 relations by ID.
+func (s *Store) Edges(ctx context.Context, ids []string, max int) ([]*kg.Relation, error) {
+	recs, err := s.read(ctx, cypherEdges, map[string]any{"ids": ids, "max": max + 1})
+	if err != nil {
+		return nil, fmt.Errorf("edges: %w", err)
+	}
+	out := make([]*kg.Relation, 0, len(recs))
+	for _, r := range recs {
+		out = append(out, relationFrom(mapOf(r, "r")))
+	}
+	return out, nil
+}
+
+// Walks finds the walks between two entities with Cypher's SHORTEST GROUPS.
+func (s *Store) Walks(ctx context.Context, q kg.PathQuery) ([]kg.Walk, error) {
+	if err := kg.CheckPaths(q); err != nil {
+		return nil, err
+	}
+	if q.From == q.To {
+		return nil, nil
+	}
+	recs, err := s.read(ctx, cypherWalks[q.MaxLength-1], map[string]any{
+		"from": q.From, "to": q.To, "kinds": kindStrings(q.Kinds), "cap": kg.MaxPathCandidates + 1,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("walks: %w", err)
+	}
+	if len(recs) > kg.MaxPathCandidates {
+		return nil, kg.Invalid("maxLength", "more than %d paths connect these entities; lower maxLength or restrict kinds", kg.MaxPathCandidates)
+	}
+	out := make([]kg.Walk, 0, len(recs))
+	for _, r := range recs {
+		m := r.AsMap()
+		out = append(out, kg.Walk{Nodes: anyStrings(m["nodes"]), Edges: anyStrings(m["edges"])})
+	}
+	return out, nil
+}
+
+// Timeline returns the events around the entity in date order.
+func (s *Store) Timeline(ctx context.Context, q kg.TimelineQuery) ([]string, error) {
+	cats := make([]string, len(q.Categories))
+	for i, c := range q.Categories {
+		cats[i] = string(c)
+	}
+	params := map[string]any{"id": q.ID, "categories": cats}
+	addWindow(params, q.From, q.To)
+	recs, err := s.read(ctx, cypherTimeline, params)
+	if err != nil {
+		return nil, fmt.Errorf("timeline: %w", err)
+	}
+	out := make([]string, 0, len(recs))
+	for _, r := range recs {
+		id, _ := r.Get("id")
+		out = append(out, id.(string))
+	}
+	return out, nil
+}
+
+func anyStrings(v any) []string {
+	list, _ := v.([]any)
+	out := make([]string, 0, len(list))
+	for _, x := range list {
+		s, _ := x.(string)
+		out = append(out, s)
 	}
 	return out
 }

@@ -122,3 +122,33 @@ func nonEmpty[T ~string](s T) *T {
 	}
 	return &s
 }
+
+// GraphNode is a node of a subgraph or path: an entity ID, with the entity
+// loaded on demand.
+type GraphNode struct {
+	ID string
+}
+
+// Kind returns the kind the ID names.
+func (n GraphNode) Kind() kg.Kind { return kg.KindOfID(n.ID) }
+
+// GraphEdge is an edge of a subgraph or path.
+type GraphEdge struct{ *kg.Relation }
+
+// Source returns the ID of the node the relation starts at.
+func (e GraphEdge) Source() string { return e.From }
+
+// Target returns the ID of the node the relation ends at.
+func (e GraphEdge) Target() string { return e.To }
+
+// Label returns the role of a participation or the title of a position.
+func (e GraphEdge) Label() *string {
+	if e.Role != "" {
+		s := string(e.Role)
+		return &s
+	}
+	return nonEmpty(e.Title)
+}
+
+// Relationship returns the relation's full view.
+func (e GraphEdge) Relationship() *Relationship { return &Relationship{Relation: e.Relation} }

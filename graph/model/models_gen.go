@@ -3,6 +3,11 @@
 package model
 
 import (
+	"bytes"
+	"fmt"
+	"io"
+	"strconv"
+
 	"github.com/puente-kg/puente/kg"
 )
 
@@ -72,6 +77,14 @@ type EventFilter struct {
 	Participant *string `json:"participant,omitempty"`
 	// With `participant`, only events where it had this role.
 	Role *kg.Role `json:"role,omitempty"`
+	// Only events of this country's timeline (see `timeline`), such as `country:peru`.
+	Country *string `json:"country,omitempty"`
+	// Only events with an amount of at least this much.
+	MinAmount *float64 `json:"minAmount,omitempty"`
+	// Only events with an amount of at most this much.
+	MaxAmount *float64 `json:"maxAmount,omitempty"`
+	// Only events with an amount in this ISO 4217 currency, such as `USD`.
+	Currency *string `json:"currency,omitempty"`
 }
 
 // Information about a page of a list.
@@ -101,4 +114,62 @@ type SourceEdge struct {
 	Cursor string `json:"cursor"`
 	// The source.
 	Node *Source `json:"node"`
+}
+
+// The order of events.
+type EventOrder string
+
+const (
+	// Oldest first; partial dates first within their period, undated last.
+	EventOrderDateAsc EventOrder = "DATE_ASC"
+	// Latest first: the reverse of DATE_ASC.
+	EventOrderDateDesc EventOrder = "DATE_DESC"
+)
+
+var AllEventOrder = []EventOrder{
+	EventOrderDateAsc,
+	EventOrderDateDesc,
+}
+
+func (e EventOrder) IsValid() bool {
+	switch e {
+	case EventOrderDateAsc, EventOrderDateDesc:
+		return true
+	}
+	return false
+}
+
+func (e EventOrder) String() string {
+	return string(e)
+}
+
+func (e *EventOrder) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = EventOrder(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid EventOrder", str)
+	}
+	return nil
+}
+
+func (e EventOrder) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *EventOrder) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e EventOrder) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }

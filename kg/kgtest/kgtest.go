@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -35,6 +36,10 @@ func Run(t *testing.T, open func(tb testing.TB) kg.Store) {
 	t.Run("Search", func(t *testing.T) { testSearch(t, ctx, store) })
 	t.Run("BadInput", func(t *testing.T) { testBadInput(t, ctx, store) })
 	t.Run("SeedTwice", func(t *testing.T) { testSeedTwice(t, ctx, store) })
+	t.Run("DescendingPages", func(t *testing.T) { testDescendingPages(t, ctx, store) })
+	t.Run("Paths", func(t *testing.T) { testPaths(t, ctx, store) })
+	// Hubs adds entities: it runs last.
+	t.Run("Hubs", func(t *testing.T) { testHubs(t, ctx, store) })
 }
 
 func must[T any](t *testing.T) func(T, error) T {
@@ -373,5 +378,87 @@ func testSeedTwice(t *testing.T, ctx context.Context, s kg.Store) {
 	}
 	if got := must[kg.Stats](t)(s.Stats(ctx)); got != after {
 		t.Errorf("a refused seed changed the counts from %+v to %+v", after, got)
+	}
+}
+
+func testDescendingPages(t *testing.T, ctx context.Context, s kg.Store) {
+	asc := must[*kg.EntityPage](t)(s.ListEvents(ctx, kg.EventFilter{}, kg.PageRequest{First: 100}))
+	var desc []string
+	after := ""
+	for {
+		p := must[*kg.EntityPage](t)(s.ListEvents(ctx, kg.EventFilter{Descending: true}, kg.PageRequest{First: 4, After: after}))
+		desc = append(desc, ids(p.Entities)...)
+		if !p.HasNext {
+			break
+		}
+		after = p.Cursors[len(p.Cursors)-1]
+	}
+	want := ids(asc.Entities)
+	slices.Reverse(want)
+	if !slices.Equal(desc, want) {
+		t.Errorf("descending pages %v, want the reverse of %v", desc, ids(asc.Entities))
+	}
+}
+
+func testPaths(t *testing.T, ctx context.Context, s kg.Store) {
+	q := kg.PathQuery{From: "person:li-zhanshu", To: "person:maria-del-carmen-alva", MaxLength: 3, Limit: 50}
+	walks := must[[]kg.Walk](t)(s.Walks(ctx, q))
+	paths, err := kg.FinishPaths(q, walks)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(paths) == 0 || len(paths[0].Nodes) != 3 || paths[0].Nodes[1] != "event:2021-11-10-li-zhanshu-alva-video-call" {
+		t.Fatalf("paths %v, want the video call first", paths)
+	}
+	for i, p := range paths {
+		if i > 0 && len(p.Nodes) < len(paths[i-1].Nodes) {
+			t.Errorf("path %d is shorter than the one before", i)
+		}
+		seen := map[string]bool{}
+		for _, n := range p.Nodes {
+			if seen[n] {
+				t.Errorf("path %v visits %s twice", p.Nodes, n)
+			}
+			seen[n] = true
+		}
+	}
+	if w := must[[]kg.Walk](t)(s.Walks(ctx, kg.PathQuery{From: "person:li-zhanshu", To: "person:nobody", MaxLength: 4, Limit: 5})); len(w) != 0 {
+		t.Errorf("walks to an unknown entity: %v", w)
+	}
+}
+
+// testHubs adds a consortium with more members than kg.HubDegree and
+// checks that a neighborhood shows it without expanding it.
+func testHubs(t *testing.T, ctx context.Context, s kg.Store) {
+	const members = kg.HubDegree + 10
+	src := &kg.Source{ID: "source:hub-test", Title: "Hub test"}
+	d := &kg.Dataset{Sources: []*kg.Source{src}}
+	hub := &kg.Entity{ID: "org:hub-test-consortium", Kind: kg.KindOrganization, Name: "Hub Test Consortium", Sources: []string{src.ID}}
+	d.Entities = append(d.Entities, hub)
+	for i := range members {
+		m := &kg.Entity{ID: fmt.Sprintf("org:hub-test-member-%02d", i), Kind: kg.KindOrganization,
+			Name: fmt.Sprintf("Hub Test Member %02d", i), Sources: []string{src.ID}}
+		d.Entities = append(d.Entities, m)
+		d.Relations = append(d.Relations, &kg.Relation{Type: kg.RelMemberOf, From: m.ID, To: hub.ID, Sources: []string{src.ID}})
+	}
+	if err := s.Seed(ctx, d); err != nil {
+		t.Fatal(err)
+	}
+	sub, err := kg.Neighborhood(ctx, s, kg.NeighborhoodQuery{ID: "org:hub-test-member-00", Depth: 2, Limit: 200})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(sub.Nodes, []string{"org:hub-test-member-00", hub.ID}) || !slices.Equal(sub.Hubs, []string{hub.ID}) || sub.Truncated {
+		t.Errorf("neighborhood through a hub: nodes %v, hubs %v, truncated %v; want the hub shown, not expanded", sub.Nodes, sub.Hubs, sub.Truncated)
+	}
+	center, err := kg.Neighborhood(ctx, s, kg.NeighborhoodQuery{ID: hub.ID, Depth: 1, Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(center.Nodes) != 10 || !center.Truncated || center.Nodes[0] != hub.ID || center.Nodes[1] != "org:hub-test-member-00" {
+		t.Errorf("a hub as the center, limit 10: %v, truncated %v", center.Nodes, center.Truncated)
+	}
+	if len(center.Edges) != 9 {
+		t.Errorf("%d edges among 10 nodes of a star, want 9", len(center.Edges))
 	}
 }
