@@ -5,6 +5,8 @@
 //
 //	puente [flags] [serve]   serve GraphQL at /query and GraphiQL at /
 //	puente [flags] seed      load the embedded dataset into the store
+//	puente [flags] import F  import a JSON Lines file (- for standard input)
+//	puente [flags] export F  export the graph as JSON Lines (- for standard output)
 //
 // Every flag has an environment variable of the same meaning; the flag
 // wins. Without NEO4J_URI the embedded in-memory store is used, journaled
@@ -27,6 +29,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql/playground"
 
+	"github.com/puente-kg/puente/auth"
 	"github.com/puente-kg/puente/dataset"
 	"github.com/puente-kg/puente/graph"
 	"github.com/puente-kg/puente/kg"
@@ -40,6 +43,10 @@ type config struct {
 	neo4j    neo4jstore.Config
 	dataDir  string
 	logLevel string
+	batch    int
+	// tokens and requireAuthForReads govern who may read and write.
+	tokens              *auth.Tokens
+	requireAuthForReads bool
 }
 
 func parseConfig(args []string) (config, []string, error) {
@@ -64,7 +71,15 @@ func parseConfig(args []string) (config, []string, error) {
 		"directory of the embedded store's journal (env DATA_DIR); empty: writes live in memory only")
 	fs.DurationVar(&c.neo4j.Timeout, "query-timeout", timeout, "deadline of each database transaction (env QUERY_TIMEOUT)")
 	fs.StringVar(&c.logLevel, "log-level", env("LOG_LEVEL", "info"), "debug, info, warn or error (env LOG_LEVEL)")
+	fs.IntVar(&c.batch, "batch", 1000, "records per transaction on import")
+	tokens := fs.String("api-tokens", env("API_TOKENS", ""), "comma-separated role:token pairs, roles reader, editor, admin (env API_TOKENS)")
+	tokensFile := fs.String("api-tokens-file", env("API_TOKENS_FILE", ""), "file of role:token lines (env API_TOKENS_FILE)")
+	fs.BoolVar(&c.requireAuthForReads, "require-auth-for-reads", env("REQUIRE_AUTH_FOR_READS", "") == "true",
+		"refuse requests without a valid token (env REQUIRE_AUTH_FOR_READS=true)")
 	if err := fs.Parse(args); err != nil {
+		return c, nil, err
+	}
+	if c.tokens, err = auth.LoadTokens(*tokens, *tokensFile); err != nil {
 		return c, nil, err
 	}
 	return c, fs.Args(), nil
@@ -101,13 +116,19 @@ func main() {
 	if len(args) > 0 {
 		cmd = args[0]
 	}
-	switch cmd {
-	case "serve":
+	switch {
+	case cmd == "serve":
 		err = serve(ctx, cfg, logger)
-	case "seed":
+	case cmd == "seed":
 		err = seed(ctx, cfg, logger)
+	case (cmd == "import" || cmd == "export") && len(args) != 2:
+		err = fmt.Errorf("usage: puente %s FILE (- for standard %s)", cmd, map[string]string{"import": "input", "export": "output"}[cmd])
+	case cmd == "import":
+		err = importFile(ctx, cfg, logger, args[1])
+	case cmd == "export":
+		err = exportFile(ctx, cfg, logger, args[1])
 	default:
-		err = fmt.Errorf("unknown command %q: want serve or seed", cmd)
+		err = fmt.Errorf("unknown command %q: want serve, seed, import or export", cmd)
 	}
 	if err != nil {
 		logger.Error("puente failed", "command", cmd, "err", err)
@@ -179,11 +200,11 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger) error {
 		return err
 	}
 	defer store.Close(context.WithoutCancel(ctx))
-	st, err := store.Stats(ctx)
+	empty, err := storeIsEmpty(ctx, store)
 	if err != nil {
 		return err
 	}
-	if st.Entities == 0 {
+	if empty {
 		logger.Info("the store is empty")
 		if err := seedDigest(ctx, store, logger); err != nil {
 			return err
@@ -191,7 +212,11 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger) error {
 	}
 
 	mux := http.NewServeMux()
-	mux.Handle("/query", graph.NewHandler(store, logger, graph.OptionsFor(store)))
+	if cfg.tokens.Len() == 0 {
+		logger.Warn("no API tokens configured (API_TOKENS, API_TOKENS_FILE): mutations are refused")
+	}
+	guard := func(h http.Handler) http.Handler { return auth.Middleware(cfg.tokens, cfg.requireAuthForReads, h) }
+	mux.Handle("/query", guard(graph.NewHandler(store, logger, graph.OptionsFor(store))))
 	mux.Handle("GET /{$}", playground.Handler("Puente", "/query"))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte("ok\n"))

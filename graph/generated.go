@@ -37,6 +37,7 @@ type ResolverRoot interface {
 	GraphNode() GraphNodeResolver
 	Investment() InvestmentResolver
 	InvestmentTotal() InvestmentTotalResolver
+	Mutation() MutationResolver
 	Organization() OrganizationResolver
 	Participation() ParticipationResolver
 	Path() PathResolver
@@ -71,6 +72,13 @@ type ComplexityRoot struct {
 		Related        func(childComplexity int, types []kg.RelationType) int
 		Relationships  func(childComplexity int, types []kg.RelationType) int
 		Sources        func(childComplexity int) int
+		Updated        func(childComplexity int) int
+	}
+
+	DeleteResult struct {
+		DeletedRelations func(childComplexity int) int
+		ID               func(childComplexity int) int
+		OrphanedEvents   func(childComplexity int) int
 	}
 
 	EntityConnection struct {
@@ -105,6 +113,7 @@ type ComplexityRoot struct {
 		Relationships  func(childComplexity int, types []kg.RelationType) int
 		Sources        func(childComplexity int) int
 		Status         func(childComplexity int) int
+		Updated        func(childComplexity int) int
 	}
 
 	EventConnection struct {
@@ -155,12 +164,27 @@ type ComplexityRoot struct {
 		Total       func(childComplexity int) int
 	}
 
+	Modification struct {
+		CreatedAt func(childComplexity int) int
+		CreatedBy func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
+		UpdatedBy func(childComplexity int) int
+	}
+
 	Money struct {
 		Amount    func(childComplexity int) int
 		Baseline  func(childComplexity int) int
 		Currency  func(childComplexity int) int
 		Per       func(childComplexity int) int
 		Qualifier func(childComplexity int) int
+	}
+
+	Mutation struct {
+		DeleteEntity  func(childComplexity int, id string) int
+		MergeEntities func(childComplexity int, keepID string, mergeIds []string) int
+		UpsertEntity  func(childComplexity int, input model.EntityInput) int
+		UpsertEvent   func(childComplexity int, input model.EventInput) int
+		UpsertSource  func(childComplexity int, input model.SourceInput) int
 	}
 
 	Organization struct {
@@ -178,6 +202,7 @@ type ComplexityRoot struct {
 		Related        func(childComplexity int, types []kg.RelationType) int
 		Relationships  func(childComplexity int, types []kg.RelationType) int
 		Sources        func(childComplexity int) int
+		Updated        func(childComplexity int) int
 	}
 
 	PageInfo struct {
@@ -213,6 +238,7 @@ type ComplexityRoot struct {
 		Related        func(childComplexity int, types []kg.RelationType) int
 		Relationships  func(childComplexity int, types []kg.RelationType) int
 		Sources        func(childComplexity int) int
+		Updated        func(childComplexity int) int
 	}
 
 	Place struct {
@@ -228,6 +254,7 @@ type ComplexityRoot struct {
 		Related        func(childComplexity int, types []kg.RelationType) int
 		Relationships  func(childComplexity int, types []kg.RelationType) int
 		Sources        func(childComplexity int) int
+		Updated        func(childComplexity int) int
 	}
 
 	Position struct {
@@ -355,6 +382,13 @@ type InvestmentResolver interface {
 type InvestmentTotalResolver interface {
 	Country(ctx context.Context, obj *kg.InvestmentTotal) (*model.Country, error)
 }
+type MutationResolver interface {
+	UpsertSource(ctx context.Context, input model.SourceInput) (*model.Source, error)
+	UpsertEntity(ctx context.Context, input model.EntityInput) (model.Entity, error)
+	UpsertEvent(ctx context.Context, input model.EventInput) (*model.Event, error)
+	DeleteEntity(ctx context.Context, id string) (*model.DeleteResult, error)
+	MergeEntities(ctx context.Context, keepID string, mergeIds []string) (model.Entity, error)
+}
 type OrganizationResolver interface {
 	Sources(ctx context.Context, obj *model.Organization) ([]*model.Source, error)
 	Country(ctx context.Context, obj *model.Organization) (*model.Country, error)
@@ -382,6 +416,7 @@ type PersonResolver interface {
 	Participations(ctx context.Context, obj *model.Person, role *kg.Role, category *kg.Category) ([]*model.Participation, error)
 	Relationships(ctx context.Context, obj *model.Person, types []kg.RelationType) ([]*model.Relationship, error)
 	Related(ctx context.Context, obj *model.Person, types []kg.RelationType) ([]model.Entity, error)
+
 	Positions(ctx context.Context, obj *model.Person) ([]*model.Position, error)
 }
 type PlaceResolver interface {
@@ -544,6 +579,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Country.Sources(childComplexity), true
+	case "Country.updated":
+		if e.ComplexityRoot.Country.Updated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Country.Updated(childComplexity), true
+
+	case "DeleteResult.deletedRelations":
+		if e.ComplexityRoot.DeleteResult.DeletedRelations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeleteResult.DeletedRelations(childComplexity), true
+	case "DeleteResult.id":
+		if e.ComplexityRoot.DeleteResult.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeleteResult.ID(childComplexity), true
+	case "DeleteResult.orphanedEvents":
+		if e.ComplexityRoot.DeleteResult.OrphanedEvents == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeleteResult.OrphanedEvents(childComplexity), true
 
 	case "EntityConnection.edges":
 		if e.ComplexityRoot.EntityConnection.Edges == nil {
@@ -717,6 +777,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Event.Status(childComplexity), true
+	case "Event.updated":
+		if e.ComplexityRoot.Event.Updated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.Updated(childComplexity), true
 
 	case "EventConnection.edges":
 		if e.ComplexityRoot.EventConnection.Edges == nil {
@@ -887,6 +953,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.InvestmentTotal.Total(childComplexity), true
 
+	case "Modification.createdAt":
+		if e.ComplexityRoot.Modification.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Modification.CreatedAt(childComplexity), true
+	case "Modification.createdBy":
+		if e.ComplexityRoot.Modification.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Modification.CreatedBy(childComplexity), true
+	case "Modification.updatedAt":
+		if e.ComplexityRoot.Modification.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Modification.UpdatedAt(childComplexity), true
+	case "Modification.updatedBy":
+		if e.ComplexityRoot.Modification.UpdatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Modification.UpdatedBy(childComplexity), true
+
 	case "Money.amount":
 		if e.ComplexityRoot.Money.Amount == nil {
 			break
@@ -917,6 +1008,62 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Money.Qualifier(childComplexity), true
+
+	case "Mutation.deleteEntity":
+		if e.ComplexityRoot.Mutation.DeleteEntity == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteEntity_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteEntity(childComplexity, args["id"].(string)), true
+	case "Mutation.mergeEntities":
+		if e.ComplexityRoot.Mutation.MergeEntities == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_mergeEntities_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.MergeEntities(childComplexity, args["keepId"].(string), args["mergeIds"].([]string)), true
+	case "Mutation.upsertEntity":
+		if e.ComplexityRoot.Mutation.UpsertEntity == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_upsertEntity_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpsertEntity(childComplexity, args["input"].(model.EntityInput)), true
+	case "Mutation.upsertEvent":
+		if e.ComplexityRoot.Mutation.UpsertEvent == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_upsertEvent_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpsertEvent(childComplexity, args["input"].(model.EventInput)), true
+	case "Mutation.upsertSource":
+		if e.ComplexityRoot.Mutation.UpsertSource == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_upsertSource_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpsertSource(childComplexity, args["input"].(model.SourceInput)), true
 
 	case "Organization.aliases":
 		if e.ComplexityRoot.Organization.Aliases == nil {
@@ -1017,6 +1164,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Organization.Sources(childComplexity), true
+	case "Organization.updated":
+		if e.ComplexityRoot.Organization.Updated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organization.Updated(childComplexity), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -1174,6 +1327,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Person.Sources(childComplexity), true
+	case "Person.updated":
+		if e.ComplexityRoot.Person.Updated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Updated(childComplexity), true
 
 	case "Place.aliases":
 		if e.ComplexityRoot.Place.Aliases == nil {
@@ -1262,6 +1421,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Place.Sources(childComplexity), true
+	case "Place.updated":
+		if e.ComplexityRoot.Place.Updated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Place.Updated(childComplexity), true
 
 	case "Position.endDate":
 		if e.ComplexityRoot.Position.EndDate == nil {
@@ -1654,7 +1819,14 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("EntityFilter", ec.unmarshalInputEntityFilter),
+			graphql.NewInputUnmarshaler("EntityInput", ec.unmarshalInputEntityInput),
 			graphql.NewInputUnmarshaler("EventFilter", ec.unmarshalInputEventFilter),
+			graphql.NewInputUnmarshaler("EventInput", ec.unmarshalInputEventInput),
+			graphql.NewInputUnmarshaler("MoneyInput", ec.unmarshalInputMoneyInput),
+			graphql.NewInputUnmarshaler("ParticipantInput", ec.unmarshalInputParticipantInput),
+			graphql.NewInputUnmarshaler("QuantityInput", ec.unmarshalInputQuantityInput),
+			graphql.NewInputUnmarshaler("RelationInput", ec.unmarshalInputRelationInput),
+			graphql.NewInputUnmarshaler("SourceInput", ec.unmarshalInputSourceInput),
 		)
 	}
 	first := true
@@ -1689,6 +1861,21 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			}
 
 			return &response
+		}
+	case ast.Mutation:
+		return func(ctx context.Context) *graphql.Response {
+			if !first {
+				return nil
+			}
+			first = false
+			ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
+			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
+			var buf bytes.Buffer
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
 		}
 
 	default:
@@ -1837,6 +2024,20 @@ interface Entity implements Node {
     "Only relations of these types."
     types: [RelationType!]
   ): [Entity!]!
+  "Who last wrote this record and when; null for data loaded from the dataset."
+  updated: Modification
+}
+
+"Who wrote a record, and when."
+type Modification {
+  "When the record was first written (RFC 3339)."
+  createdAt: String
+  "Who first wrote it: a token's role and fingerprint, or ` + "`" + `cli` + "`" + `."
+  createdBy: String
+  "When it was last written (RFC 3339)."
+  updatedAt: String!
+  "Who last wrote it."
+  updatedBy: String!
 }
 
 "A sovereign state."
@@ -1853,6 +2054,7 @@ type Country implements Node & Entity {
   participations(role: Role, category: EventCategory): [Participation!]!
   relationships(types: [RelationType!]): [Relationship!]!
   related(types: [RelationType!]): [Entity!]!
+  updated: Modification
   "The ISO 3166-1 alpha-2 code, such as ` + "`" + `PE` + "`" + `."
   code: String
 }
@@ -1871,6 +2073,7 @@ type Person implements Node & Entity {
   participations(role: Role, category: EventCategory): [Participation!]!
   relationships(types: [RelationType!]): [Relationship!]!
   related(types: [RelationType!]): [Entity!]!
+  updated: Modification
   "The positions the person holds or held."
   positions: [Position!]!
 }
@@ -1889,6 +2092,7 @@ type Organization implements Node & Entity {
   participations(role: Role, category: EventCategory): [Participation!]!
   relationships(types: [RelationType!]): [Relationship!]!
   related(types: [RelationType!]): [Entity!]!
+  updated: Modification
   "What kind of organization it is."
   orgType: OrgType
   "The positions held in the organization: who holds which office."
@@ -1911,6 +2115,7 @@ type Place implements Node & Entity {
   participations(role: Role, category: EventCategory): [Participation!]!
   relationships(types: [RelationType!]): [Relationship!]!
   related(types: [RelationType!]): [Entity!]!
+  updated: Modification
   "What kind of place it is."
   placeType: PlaceType
 }
@@ -1962,6 +2167,7 @@ type Event implements Node & Entity {
   participations(role: Role, category: EventCategory): [Participation!]!
   relationships(types: [RelationType!]): [Relationship!]!
   related(types: [RelationType!]): [Entity!]!
+  updated: Modification
   "What kind of event it is."
   category: EventCategory!
   "When it happened (or started), with the precision the source gives."
@@ -2466,6 +2672,179 @@ type SourceEdge {
   node: Source!
 }
 `, BuiltIn: false},
+	{Name: "../schema/mutations.graphqls", Input: `"""
+Writes. Each mutation is one transaction: it all happens or none of it does.
+Every fact written cites at least one existing source; each write records who
+made it and when. Mutations need a bearer token with the ` + "`" + `editor` + "`" + ` role;
+` + "`" + `deleteEntity` + "`" + ` and ` + "`" + `mergeEntities` + "`" + ` need ` + "`" + `admin` + "`" + `.
+"""
+type Mutation {
+  "Creates or replaces a source. Facts cite sources by ID, so add the source first."
+  upsertSource(input: SourceInput!): Source!
+  """
+  Creates or replaces an entity other than an event (use ` + "`" + `upsertEvent` + "`" + ` for
+  those). With ` + "`" + `relations` + "`" + `, the entity's own relations (BASED_IN, HOLDS_POSITION…)
+  are replaced by the given ones; without, they are kept.
+  """
+  upsertEntity(input: EntityInput!): Entity!
+  "Creates or replaces an event; its participants and places replace the ones it had."
+  upsertEvent(input: EventInput!): Event!
+  "Deletes an entity with all its relations, participations included. Needs ` + "`" + `admin` + "`" + `."
+  deleteEntity("The entity to delete." id: ID!): DeleteResult!
+  """
+  Merges duplicates into one entity: every relation of the merged entities moves
+  onto the kept one, their names and aliases become its aliases, their sources
+  and notes join its own, and each merged ID keeps resolving to the kept entity.
+  Needs ` + "`" + `admin` + "`" + `.
+  """
+  mergeEntities(
+    "The entity that stays."
+    keepId: ID!
+    "The entities merged into it, which then redirect to it."
+    mergeIds: [ID!]!
+  ): Entity!
+}
+
+"A source to create or replace."
+input SourceInput {
+  "The stable ID, ` + "`" + `source:` + "`" + ` and a slug."
+  id: ID!
+  "The headline or title."
+  title: String!
+  "An absolute http or https URL."
+  url: String
+  "Who published it."
+  publisher: String
+  "When it was published."
+  publishedAt: Date
+  "The text the facts are taken from."
+  excerpt: String
+}
+
+"An entity to create or replace (not an event)."
+input EntityInput {
+  "The stable ID: the kind's prefix (` + "`" + `country:` + "`" + `, ` + "`" + `person:` + "`" + `, ` + "`" + `org:` + "`" + `, ` + "`" + `place:` + "`" + `) and a slug."
+  id: ID!
+  "The kind: COUNTRY, PERSON, ORGANIZATION or PLACE."
+  kind: EntityKind!
+  "The display name."
+  name: String!
+  "Other names."
+  aliases: [String!]
+  "A short factual description."
+  description: String
+  "Remarks for analysts."
+  notes: [String!]
+  "The sources that attest the entity: at least one."
+  sources: [ID!]!
+  "For a country, its ISO 3166-1 alpha-2 code."
+  countryCode: String
+  "For an organization, its type."
+  orgType: OrgType
+  "For a place, its type."
+  placeType: PlaceType
+  "When given, replace the relations the entity starts."
+  relations: [RelationInput!]
+}
+
+"A relation the entity starts."
+input RelationInput {
+  "BASED_IN, LOCATED_IN, CITIZEN_OF, MEMBER_OF, PART_OF, OWNS or HOLDS_POSITION."
+  type: RelationType!
+  "The entity at the other end."
+  to: ID!
+  "For HOLDS_POSITION, the title."
+  title: String
+  "Since when."
+  startDate: Date
+  "Until when."
+  endDate: Date
+  "The sentence of the source this rests on."
+  quote: String
+  "The sources that attest the relation: at least one."
+  sources: [ID!]!
+}
+
+"An event to create or replace."
+input EventInput {
+  "The stable ID: ` + "`" + `event:` + "`" + ` and a slug, such as ` + "`" + `event:2021-11-10-li-zhanshu-alva-video-call` + "`" + `."
+  id: ID!
+  "A descriptive name."
+  name: String!
+  "Other names."
+  aliases: [String!]
+  "What happened."
+  description: String
+  "Remarks for analysts."
+  notes: [String!]
+  "The sources that attest the event: at least one."
+  sources: [ID!]!
+  "What kind of event."
+  category: EventCategory!
+  "When it happened (or started): YYYY, YYYY-MM or YYYY-MM-DD."
+  date: Date
+  "When a multi-day event ended; not before ` + "`" + `date` + "`" + `."
+  endDate: Date
+  "Its state."
+  status: EventStatus
+  "How participants took part."
+  channel: Channel
+  "The money involved."
+  amount: MoneyInput
+  "A counted or measured quantity."
+  quantity: QuantityInput
+  "Where it was held (places or countries)."
+  places: [ID!]
+  "Who took part, and in what role."
+  participants: [ParticipantInput!]
+}
+
+"An amount of money."
+input MoneyInput {
+  "Not negative."
+  amount: Float!
+  "ISO 4217, such as ` + "`" + `USD` + "`" + `."
+  currency: String!
+  "How the source qualifies it; EXACT when omitted."
+  qualifier: Qualifier
+  "The unit a price is for."
+  per: String
+  "The earlier amount compared with."
+  baseline: Float
+}
+
+"A quantity with its unit."
+input QuantityInput {
+  "Not negative."
+  amount: Float!
+  "The unit, such as ` + "`" + `doses` + "`" + `."
+  unit: String!
+  "How the source qualifies it; EXACT when omitted."
+  qualifier: Qualifier
+}
+
+"An entity's part in the event."
+input ParticipantInput {
+  "Who took part."
+  entity: ID!
+  "In what role."
+  role: Role!
+  "The sentence of the source this rests on."
+  quote: String
+  "The sources; the event's when omitted."
+  sources: [ID!]
+}
+
+"What a deletion did."
+type DeleteResult {
+  "The deleted entity's ID."
+  id: ID!
+  "How many relations went with it."
+  deletedRelations: Int!
+  "Events the entity took part in that are left without any participant."
+  orphanedEvents: [Event!]!
+}
+`, BuiltIn: false},
 	{Name: "../schema/node.graphqls", Input: `"""
 A calendar date with the precision the source gives: a year (` + "`" + `2021` + "`" + `), a month
 (` + "`" + `2021-11` + "`" + `) or a day (` + "`" + `2021-11-10` + "`" + `). A partial date stands for the whole period
@@ -2557,10 +2936,24 @@ func (ec *executionContext) childFields_Country(ctx context.Context, field graph
 		return ec.fieldContext_Country_relationships(ctx, field)
 	case "related":
 		return ec.fieldContext_Country_related(ctx, field)
+	case "updated":
+		return ec.fieldContext_Country_updated(ctx, field)
 	case "code":
 		return ec.fieldContext_Country_code(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Country", field.Name)
+}
+
+func (ec *executionContext) childFields_DeleteResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_DeleteResult_id(ctx, field)
+	case "deletedRelations":
+		return ec.fieldContext_DeleteResult_deletedRelations(ctx, field)
+	case "orphanedEvents":
+		return ec.fieldContext_DeleteResult_orphanedEvents(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeleteResult", field.Name)
 }
 
 func (ec *executionContext) childFields_EntityConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2609,6 +3002,8 @@ func (ec *executionContext) childFields_Event(ctx context.Context, field graphql
 		return ec.fieldContext_Event_relationships(ctx, field)
 	case "related":
 		return ec.fieldContext_Event_related(ctx, field)
+	case "updated":
+		return ec.fieldContext_Event_updated(ctx, field)
 	case "category":
 		return ec.fieldContext_Event_category(ctx, field)
 	case "date":
@@ -2727,6 +3122,20 @@ func (ec *executionContext) childFields_InvestmentTotal(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type InvestmentTotal", field.Name)
 }
 
+func (ec *executionContext) childFields_Modification(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "createdAt":
+		return ec.fieldContext_Modification_createdAt(ctx, field)
+	case "createdBy":
+		return ec.fieldContext_Modification_createdBy(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Modification_updatedAt(ctx, field)
+	case "updatedBy":
+		return ec.fieldContext_Modification_updatedBy(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Modification", field.Name)
+}
+
 func (ec *executionContext) childFields_Money(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "amount":
@@ -2807,6 +3216,8 @@ func (ec *executionContext) childFields_Person(ctx context.Context, field graphq
 		return ec.fieldContext_Person_relationships(ctx, field)
 	case "related":
 		return ec.fieldContext_Person_related(ctx, field)
+	case "updated":
+		return ec.fieldContext_Person_updated(ctx, field)
 	case "positions":
 		return ec.fieldContext_Person_positions(ctx, field)
 	}
@@ -2837,6 +3248,8 @@ func (ec *executionContext) childFields_Place(ctx context.Context, field graphql
 		return ec.fieldContext_Place_relationships(ctx, field)
 	case "related":
 		return ec.fieldContext_Place_related(ctx, field)
+	case "updated":
+		return ec.fieldContext_Place_updated(ctx, field)
 	case "placeType":
 		return ec.fieldContext_Place_placeType(ctx, field)
 	}
@@ -3194,6 +3607,84 @@ func (ec *executionContext) field_Event_relationships_args(ctx context.Context, 
 		return nil, err
 	}
 	args["types"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteEntity_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_mergeEntities_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "keepId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["keepId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "mergeIds",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["mergeIds"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_upsertEntity_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.EntityInput, error) {
+			return ec.unmarshalNEntityInput2githubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐEntityInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_upsertEvent_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.EventInput, error) {
+			return ec.unmarshalNEventInput2githubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐEventInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_upsertSource_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SourceInput, error) {
+			return ec.unmarshalNSourceInput2githubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐSourceInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -4239,6 +4730,38 @@ func (ec *executionContext) fieldContext_Country_related(ctx context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Country_updated(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Country_updated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Updated(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Modification) graphql.Marshaler {
+			return ec.marshalOModification2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐModification(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Country_updated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Country",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Modification(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Country_code(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4260,6 +4783,84 @@ func (ec *executionContext) _Country_code(ctx context.Context, field graphql.Col
 }
 func (ec *executionContext) fieldContext_Country_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Country", field, true, false, "String")
+}
+
+func (ec *executionContext) _DeleteResult_id(ctx context.Context, field graphql.CollectedField, obj *model.DeleteResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeleteResult_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeleteResult_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeleteResult", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DeleteResult_deletedRelations(ctx context.Context, field graphql.CollectedField, obj *model.DeleteResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeleteResult_deletedRelations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeletedRelations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeleteResult_deletedRelations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeleteResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DeleteResult_orphanedEvents(ctx context.Context, field graphql.CollectedField, obj *model.DeleteResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeleteResult_orphanedEvents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OrphanedEvents, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Event) graphql.Marshaler {
+			return ec.marshalNEvent2ᚕᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐEventᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeleteResult_orphanedEvents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeleteResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Event(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _EntityConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.EntityConnection) (ret graphql.Marshaler) {
@@ -4734,6 +5335,38 @@ func (ec *executionContext) fieldContext_Event_related(ctx context.Context, fiel
 	if fc.Args, err = ec.field_Event_related_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Event_updated(ctx context.Context, field graphql.CollectedField, obj *model.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_updated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Updated(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Modification) graphql.Marshaler {
+			return ec.marshalOModification2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐModification(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Event_updated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Event",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Modification(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -5704,6 +6337,98 @@ func (ec *executionContext) fieldContext_InvestmentTotal_approximate(_ context.C
 	return graphql.NewScalarFieldContext("InvestmentTotal", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _Modification_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Modification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Modification_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Modification_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Modification", field, false, false, "String")
+}
+
+func (ec *executionContext) _Modification_createdBy(ctx context.Context, field graphql.CollectedField, obj *model.Modification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Modification_createdBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Modification_createdBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Modification", field, false, false, "String")
+}
+
+func (ec *executionContext) _Modification_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.Modification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Modification_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Modification_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Modification", field, false, false, "String")
+}
+
+func (ec *executionContext) _Modification_updatedBy(ctx context.Context, field graphql.CollectedField, obj *model.Modification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Modification_updatedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Modification_updatedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Modification", field, false, false, "String")
+}
+
 func (ec *executionContext) _Money_amount(ctx context.Context, field graphql.CollectedField, obj *kg.Money) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5817,6 +6542,226 @@ func (ec *executionContext) _Money_baseline(ctx context.Context, field graphql.C
 }
 func (ec *executionContext) fieldContext_Money_baseline(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Money", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Mutation_upsertSource(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_upsertSource(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpsertSource(ctx, fc.Args["input"].(model.SourceInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Source) graphql.Marshaler {
+			return ec.marshalNSource2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐSource(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_upsertSource(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Source(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_upsertSource_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_upsertEntity(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_upsertEntity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpsertEntity(ctx, fc.Args["input"].(model.EntityInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2githubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐEntity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_upsertEntity(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_upsertEntity_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_upsertEvent(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_upsertEvent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpsertEvent(ctx, fc.Args["input"].(model.EventInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Event) graphql.Marshaler {
+			return ec.marshalNEvent2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_upsertEvent(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Event(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_upsertEvent_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteEntity(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteEntity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteEntity(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DeleteResult) graphql.Marshaler {
+			return ec.marshalNDeleteResult2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐDeleteResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteEntity(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeleteResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteEntity_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_mergeEntities(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_mergeEntities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().MergeEntities(ctx, fc.Args["keepId"].(string), fc.Args["mergeIds"].([]string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2githubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐEntity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_mergeEntities(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_mergeEntities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Organization_id(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
@@ -6149,6 +7094,38 @@ func (ec *executionContext) fieldContext_Organization_related(ctx context.Contex
 	if fc.Args, err = ec.field_Organization_related_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Organization_updated(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_updated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Updated(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Modification) graphql.Marshaler {
+			return ec.marshalOModification2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐModification(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Organization_updated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Organization",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Modification(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -6872,6 +7849,38 @@ func (ec *executionContext) fieldContext_Person_related(ctx context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Person_updated(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_updated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Updated(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Modification) graphql.Marshaler {
+			return ec.marshalOModification2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐModification(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_updated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Modification(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Person_positions(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7234,6 +8243,38 @@ func (ec *executionContext) fieldContext_Place_related(ctx context.Context, fiel
 	if fc.Args, err = ec.field_Place_related_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Place_updated(ctx context.Context, field graphql.CollectedField, obj *model.Place) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Place_updated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Updated(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Modification) graphql.Marshaler {
+			return ec.marshalOModification2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐModification(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Place_updated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Place",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Modification(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -10013,6 +11054,118 @@ func UnmarshalEntityFilter(ctx context.Context, raw any) (model.EntityFilter, er
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputEntityInput(ctx context.Context, obj any) (model.EntityInput, error) {
+	var it model.EntityInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "kind", "name", "aliases", "description", "notes", "sources", "countryCode", "orgType", "placeType", "relations"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNEntityKind2githubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "aliases":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("aliases"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Aliases = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "notes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notes"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Notes = data
+		case "sources":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sources"))
+			data, err := ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Sources = data
+		case "countryCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("countryCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CountryCode = data
+		case "orgType":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("orgType"))
+			data, err := ec.unmarshalOOrgType2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐOrgType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrgType = data
+		case "placeType":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("placeType"))
+			data, err := ec.unmarshalOPlaceType2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐPlaceType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlaceType = data
+		case "relations":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("relations"))
+			data, err := ec.unmarshalORelationInput2ᚕᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐRelationInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Relations = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalEntityInput unmarshals raw into the EntityInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalEntityInput(ctx context.Context, raw any) (model.EntityInput, error) {
+	var out model.EntityInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "EntityInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputEventFilter(ctx context.Context, obj any) (model.EventFilter, error) {
 	var it model.EventFilter
 	if obj == nil {
@@ -10108,6 +11261,496 @@ func (ec *executionContext) unmarshalInputEventFilter(ctx context.Context, obj a
 func UnmarshalEventFilter(ctx context.Context, raw any) (model.EventFilter, error) {
 	var out model.EventFilter
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "EventFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputEventInput(ctx context.Context, obj any) (model.EventInput, error) {
+	var it model.EventInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "name", "aliases", "description", "notes", "sources", "category", "date", "endDate", "status", "channel", "amount", "quantity", "places", "participants"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "aliases":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("aliases"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Aliases = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "notes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notes"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Notes = data
+		case "sources":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sources"))
+			data, err := ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Sources = data
+		case "category":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("category"))
+			data, err := ec.unmarshalNEventCategory2githubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐCategory(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Category = data
+		case "date":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("date"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Date = data
+		case "endDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endDate"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndDate = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOEventStatus2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "channel":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channel"))
+			data, err := ec.unmarshalOChannel2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐChannel(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Channel = data
+		case "amount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amount"))
+			data, err := ec.unmarshalOMoneyInput2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐMoneyInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Amount = data
+		case "quantity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quantity"))
+			data, err := ec.unmarshalOQuantityInput2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐQuantityInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Quantity = data
+		case "places":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("places"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Places = data
+		case "participants":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("participants"))
+			data, err := ec.unmarshalOParticipantInput2ᚕᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐParticipantInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Participants = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalEventInput unmarshals raw into the EventInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalEventInput(ctx context.Context, raw any) (model.EventInput, error) {
+	var out model.EventInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "EventInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMoneyInput(ctx context.Context, obj any) (model.MoneyInput, error) {
+	var it model.MoneyInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"amount", "currency", "qualifier", "per", "baseline"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "amount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amount"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Amount = data
+		case "currency":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currency"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Currency = data
+		case "qualifier":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("qualifier"))
+			data, err := ec.unmarshalOQualifier2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐQualifier(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Qualifier = data
+		case "per":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("per"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Per = data
+		case "baseline":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("baseline"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Baseline = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMoneyInput unmarshals raw into the MoneyInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMoneyInput(ctx context.Context, raw any) (model.MoneyInput, error) {
+	var out model.MoneyInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MoneyInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputParticipantInput(ctx context.Context, obj any) (model.ParticipantInput, error) {
+	var it model.ParticipantInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"entity", "role", "quote", "sources"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "entity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("entity"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Entity = data
+		case "role":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("role"))
+			data, err := ec.unmarshalNRole2githubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐRole(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Role = data
+		case "quote":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quote"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Quote = data
+		case "sources":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sources"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Sources = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalParticipantInput unmarshals raw into the ParticipantInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalParticipantInput(ctx context.Context, raw any) (model.ParticipantInput, error) {
+	var out model.ParticipantInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ParticipantInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputQuantityInput(ctx context.Context, obj any) (model.QuantityInput, error) {
+	var it model.QuantityInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"amount", "unit", "qualifier"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "amount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amount"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Amount = data
+		case "unit":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unit"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Unit = data
+		case "qualifier":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("qualifier"))
+			data, err := ec.unmarshalOQualifier2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐQualifier(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Qualifier = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalQuantityInput unmarshals raw into the QuantityInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalQuantityInput(ctx context.Context, raw any) (model.QuantityInput, error) {
+	var out model.QuantityInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "QuantityInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRelationInput(ctx context.Context, obj any) (model.RelationInput, error) {
+	var it model.RelationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"type", "to", "title", "startDate", "endDate", "quote", "sources"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalNRelationType2githubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐRelationType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "startDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startDate"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartDate = data
+		case "endDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endDate"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndDate = data
+		case "quote":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quote"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Quote = data
+		case "sources":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sources"))
+			data, err := ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Sources = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRelationInput unmarshals raw into the RelationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRelationInput(ctx context.Context, raw any) (model.RelationInput, error) {
+	var out model.RelationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RelationInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSourceInput(ctx context.Context, obj any) (model.SourceInput, error) {
+	var it model.SourceInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "title", "url", "publisher", "publishedAt", "excerpt"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "url":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("url"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.URL = data
+		case "publisher":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publisher"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Publisher = data
+		case "publishedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publishedAt"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PublishedAt = data
+		case "excerpt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("excerpt"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Excerpt = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSourceInput unmarshals raw into the SourceInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSourceInput(ctx context.Context, raw any) (model.SourceInput, error) {
+	var out model.SourceInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SourceInput", raw, &out)
 	return out, err
 }
 
@@ -10343,10 +11986,58 @@ func (ec *executionContext) _Country(ctx context.Context, sel ast.SelectionSet, 
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Country_related(ctx, field, obj)
 				})
+		case "updated":
+			out.Values[i] = ec._Country_updated(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "code":
 			out.Values[i] = ec._Country_code(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var deleteResultImplementors = []string{"DeleteResult"}
+
+func (ec *executionContext) _DeleteResult(ctx context.Context, sel ast.SelectionSet, obj *model.DeleteResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deleteResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeleteResult")
+		case "id":
+			out.Values[i] = ec._DeleteResult_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deletedRelations":
+			out.Values[i] = ec._DeleteResult_deletedRelations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "orphanedEvents":
+			out.Values[i] = ec._DeleteResult_orphanedEvents(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -10517,6 +12208,11 @@ func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, ob
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Event_related(ctx, field, obj)
 				})
+		case "updated":
+			out.Values[i] = ec._Event_updated(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "category":
 			out.Values[i] = ec._Event_category(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -10921,6 +12617,54 @@ func (ec *executionContext) _InvestmentTotal(ctx context.Context, sel ast.Select
 	return out
 }
 
+var modificationImplementors = []string{"Modification"}
+
+func (ec *executionContext) _Modification(ctx context.Context, sel ast.SelectionSet, obj *model.Modification) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, modificationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Modification")
+		case "createdAt":
+			out.Values[i] = ec._Modification_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "createdBy":
+			out.Values[i] = ec._Modification_createdBy(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Modification_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedBy":
+			out.Values[i] = ec._Modification_updatedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var moneyImplementors = []string{"Money"}
 
 func (ec *executionContext) _Money(ctx context.Context, sel ast.SelectionSet, obj *kg.Money) graphql.Marshaler {
@@ -10955,6 +12699,77 @@ func (ec *executionContext) _Money(ctx context.Context, sel ast.SelectionSet, ob
 		case "baseline":
 			out.Values[i] = ec._Money_baseline(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var mutationImplementors = []string{"Mutation"}
+
+func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mutationImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Mutation",
+	})
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
+			Object: field.Name,
+			Field:  field,
+		})
+
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Mutation")
+		case "upsertSource":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_upsertSource(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "upsertEntity":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_upsertEntity(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "upsertEvent":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_upsertEvent(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteEntity":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteEntity(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "mergeEntities":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_mergeEntities(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -11045,6 +12860,11 @@ func (ec *executionContext) _Organization(ctx context.Context, sel ast.Selection
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Organization_related(ctx, field, obj)
 				})
+		case "updated":
+			out.Values[i] = ec._Organization_updated(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "orgType":
 			out.Values[i] = ec._Organization_orgType(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -11295,6 +13115,11 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Person_related(ctx, field, obj)
 				})
+		case "updated":
+			out.Values[i] = ec._Person_updated(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "positions":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -11389,6 +13214,11 @@ func (ec *executionContext) _Place(ctx context.Context, sel ast.SelectionSet, ob
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Place_related(ctx, field, obj)
 				})
+		case "updated":
+			out.Values[i] = ec._Place_updated(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "placeType":
 			out.Values[i] = ec._Place_placeType(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -12370,6 +14200,14 @@ func (ec *executionContext) marshalNCountry2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuen
 	return ec._Country(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNDeleteResult2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐDeleteResult(ctx context.Context, sel ast.SelectionSet, v *model.DeleteResult) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DeleteResult!")
+		return graphql.Null
+	}
+	return ec._DeleteResult(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNEntity2githubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐEntity(ctx context.Context, sel ast.SelectionSet, v model.Entity) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Entity!")
@@ -12424,6 +14262,11 @@ func (ec *executionContext) marshalNEntityEdge2ᚖgithubᚗcomᚋpuenteᚑkgᚋp
 		return graphql.Null
 	}
 	return ec._EntityEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNEntityInput2githubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐEntityInput(ctx context.Context, v any) (model.EntityInput, error) {
+	res, err := ec.unmarshalInputEntityInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNEntityKind2githubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐKind(ctx context.Context, v any) (kg.Kind, error) {
@@ -12534,6 +14377,11 @@ func (ec *executionContext) marshalNEventEdge2ᚖgithubᚗcomᚋpuenteᚑkgᚋpu
 		return graphql.Null
 	}
 	return ec._EventEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNEventInput2githubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐEventInput(ctx context.Context, v any) (model.EventInput, error) {
+	res, err := ec.unmarshalInputEventInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
@@ -12711,6 +14559,11 @@ func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋpuenteᚑkgᚋpue
 	return ec._PageInfo(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNParticipantInput2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐParticipantInput(ctx context.Context, v any) (*model.ParticipantInput, error) {
+	res, err := ec.unmarshalInputParticipantInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNParticipation2ᚕᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐParticipationᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Participation) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -12789,6 +14642,11 @@ func (ec *executionContext) marshalNPosition2ᚖgithubᚗcomᚋpuenteᚑkgᚋpue
 		return graphql.Null
 	}
 	return ec._Position(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRelationInput2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐRelationInput(ctx context.Context, v any) (*model.RelationInput, error) {
+	res, err := ec.unmarshalInputRelationInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNRelationType2githubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐRelationType(ctx context.Context, v any) (kg.RelationType, error) {
@@ -12923,6 +14781,11 @@ func (ec *executionContext) marshalNSourceEdge2ᚖgithubᚗcomᚋpuenteᚑkgᚋp
 		return graphql.Null
 	}
 	return ec._SourceEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNSourceInput2githubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐSourceInput(ctx context.Context, v any) (model.SourceInput, error) {
+	res, err := ec.unmarshalInputSourceInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
@@ -13370,6 +15233,41 @@ func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel as
 	return graphql.WrapContextMarshaler(ctx, res)
 }
 
+func (ec *executionContext) unmarshalOID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNID2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOID2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNID2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalOID2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {
 		return nil, nil
@@ -13406,11 +15304,26 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	return res
 }
 
+func (ec *executionContext) marshalOModification2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐModification(ctx context.Context, sel ast.SelectionSet, v *model.Modification) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Modification(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOMoney2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐMoney(ctx context.Context, sel ast.SelectionSet, v *kg.Money) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Money(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOMoneyInput2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐMoneyInput(ctx context.Context, v any) (*model.MoneyInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputMoneyInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalONode2githubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v model.Node) graphql.Marshaler {
@@ -13437,6 +15350,23 @@ func (ec *executionContext) marshalOOrgType2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuen
 	_ = ctx
 	res := graphql.MarshalString(string(*v))
 	return res
+}
+
+func (ec *executionContext) unmarshalOParticipantInput2ᚕᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐParticipantInputᚄ(ctx context.Context, v any) ([]*model.ParticipantInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.ParticipantInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNParticipantInput2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐParticipantInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) marshalOPlace2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐPlace(ctx context.Context, sel ast.SelectionSet, v *model.Place) graphql.Marshaler {
@@ -13478,11 +15408,55 @@ func (ec *executionContext) marshalOQualifier2githubᚗcomᚋpuenteᚑkgᚋpuent
 	return res
 }
 
+func (ec *executionContext) unmarshalOQualifier2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐQualifier(ctx context.Context, v any) (*kg.Qualifier, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := kg.Qualifier(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOQualifier2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐQualifier(ctx context.Context, sel ast.SelectionSet, v *kg.Qualifier) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
+}
+
 func (ec *executionContext) marshalOQuantity2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐQuantity(ctx context.Context, sel ast.SelectionSet, v *kg.Quantity) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Quantity(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOQuantityInput2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐQuantityInput(ctx context.Context, v any) (*model.QuantityInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputQuantityInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalORelationInput2ᚕᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐRelationInputᚄ(ctx context.Context, v any) ([]*model.RelationInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.RelationInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNRelationInput2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐRelationInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalORelationType2ᚕgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐRelationTypeᚄ(ctx context.Context, v any) ([]kg.RelationType, error) {
@@ -13550,6 +15524,41 @@ func (ec *executionContext) marshalOString2string(ctx context.Context, sel ast.S
 	_ = ctx
 	res := graphql.MarshalString(v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNString2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOString2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNString2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOString2ᚖstring(ctx context.Context, v any) (*string, error) {

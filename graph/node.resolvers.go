@@ -25,7 +25,7 @@ func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error)
 		}
 		return &model.Source{Source: s}, nil
 	}
-	return loadEntity(ctx, id)
+	return r.entity(ctx, id)
 }
 
 // Entity is the resolver for the entity field.

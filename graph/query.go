@@ -168,10 +168,20 @@ func (r *queryResolver) search(ctx context.Context, query string, kinds []kg.Kin
 
 // entity looks a root entity up at once: a root field has nothing to batch
 // with, so it need not wait for the loader.
+// An ID merged away resolves to the entity it was merged into.
 func (r *queryResolver) entity(ctx context.Context, id string) (model.Entity, error) {
 	es, err := r.Store.Entities(ctx, []string{id})
-	if err != nil || len(es) == 0 {
+	if err != nil {
 		return nil, err
+	}
+	if len(es) == 0 {
+		to, err := r.Store.Redirect(ctx, id)
+		if err != nil || to == "" {
+			return nil, err
+		}
+		if es, err = r.Store.Entities(ctx, []string{to}); err != nil || len(es) == 0 {
+			return nil, err
+		}
 	}
 	loaders.For(ctx).Prime(es[0])
 	return model.ToEntity(es[0]), nil

@@ -16,6 +16,7 @@ type Dataset struct {
 	Sources     []*Source   `json:"sources"`
 	Entities    []*Entity   `json:"entities"`
 	Relations   []*Relation `json:"relations"`
+	Redirects   []Redirect  `json:"redirects,omitempty"`
 }
 
 // ParseDataset decodes a dataset from JSON, rejecting unknown fields, and
@@ -34,9 +35,7 @@ func ParseDataset(data []byte) (*Dataset, error) {
 }
 
 var (
-	idPattern       = regexp.MustCompile(`^[a-z]+:[a-z0-9]+(-[a-z0-9]+)*$`)
-	countryPattern  = regexp.MustCompile(`^[A-Z]{2}$`)
-	currencyPattern = regexp.MustCompile(`^[A-Z]{3}$`)
+	idPattern = regexp.MustCompile(`^[a-z]+:[a-z0-9]+(-[a-z0-9]+)*$`)
 )
 
 // ValidID reports whether id has the form "prefix:slug", with a lowercase
@@ -122,6 +121,18 @@ func (d *Dataset) Validate() error {
 		seen[r.ID] = true
 		checkSources(where, r.Sources)
 	}
+	for i, r := range d.Redirects {
+		where := fmt.Sprintf("redirects[%d]", i)
+		if !ValidID(r.From) {
+			bad(where+".from", "%q is not an ID", r.From)
+		}
+		if _, isEntity := ids[r.From]; isEntity {
+			bad(where+".from", "%q is an entity; only merged-away IDs redirect", r.From)
+		}
+		if _, ok := ids[r.To]; !ok {
+			bad(where+".to", "unknown entity %q", r.To)
+		}
+	}
 	return errors.Join(errs...)
 }
 
@@ -144,7 +155,7 @@ func (e *Entity) Validate() error {
 			return Invalid("aliases", "an alias must not be empty")
 		}
 	}
-	if e.CountryCode != "" && (e.Kind != KindCountry || !countryPattern.MatchString(e.CountryCode)) {
+	if e.CountryCode != "" && (e.Kind != KindCountry || !ValidCountryCode(e.CountryCode)) {
 		return Invalid("countryCode", "%q is not an ISO 3166-1 alpha-2 code of a country", e.CountryCode)
 	}
 	if e.OrgType != "" && (e.Kind != KindOrganization || !valid(e.OrgType, OrgTypes)) {
@@ -176,7 +187,7 @@ func (e *Entity) Validate() error {
 		switch {
 		case m.Amount < 0:
 			return Invalid("amount.amount", "must not be negative")
-		case !currencyPattern.MatchString(m.Currency):
+		case !ValidCurrency(m.Currency):
 			return Invalid("amount.currency", "%q is not an ISO 4217 currency code", m.Currency)
 		case m.Qualifier != "" && !valid(m.Qualifier, Qualifiers):
 			return Invalid("amount.qualifier", "%q is not a qualifier", m.Qualifier)
@@ -215,6 +226,10 @@ func (r *Relation) Validate() error {
 	}
 	return nil
 }
+
+// CheckKinds checks that the relation may join an entity of kind from to
+// one of kind to.
+func (r *Relation) CheckKinds(from, to Kind) error { return r.checkKinds(from, to) }
 
 // checkKinds checks that the relation joins entities of fitting kinds.
 func (r *Relation) checkKinds(from, to Kind) error {

@@ -30,6 +30,16 @@ type Entity struct {
 	Channel  Channel   `json:"channel,omitempty"`
 	Amount   *Money    `json:"amount,omitempty"`
 	Quantity *Quantity `json:"quantity,omitempty"`
+
+	// Provenance of the record itself: who wrote it and when (RFC 3339),
+	// empty for data loaded from a dataset file.
+	CreatedAt string `json:"createdAt,omitempty"`
+	CreatedBy string `json:"createdBy,omitempty"`
+	UpdatedAt string `json:"updatedAt,omitempty"`
+	UpdatedBy string `json:"updatedBy,omitempty"`
+	// Version counts the writes to the entity and its relations; writes
+	// check it to detect concurrent changes. 0 for loaded data.
+	Version int `json:"version,omitempty"`
 }
 
 // SortName returns the key entities are listed by: the folded name.
@@ -117,6 +127,16 @@ type Relation struct {
 	Quote string `json:"quote,omitempty"`
 	// Sources are the IDs of the sources that attest the relation.
 	Sources []string `json:"sources,omitempty"`
+	// UpdatedAt and UpdatedBy say who wrote the relation last, and when.
+	UpdatedAt string `json:"updatedAt,omitempty"`
+	UpdatedBy string `json:"updatedBy,omitempty"`
+}
+
+// Redirect sends lookups of an ID that was merged away to the entity it
+// was merged into.
+type Redirect struct {
+	From string `json:"from"`
+	To   string `json:"to"`
 }
 
 // RelationID returns the stable ID of a relation, derived from its type,

@@ -14,6 +14,10 @@ const (
 	ECONFLICT    = "CONFLICT"
 	EUNAVAILABLE = "UNAVAILABLE"
 	EINTERNAL    = "INTERNAL"
+	// EUNAUTHENTICATED: no valid credentials were presented.
+	EUNAUTHENTICATED = "UNAUTHENTICATED"
+	// EFORBIDDEN: the credentials do not allow the operation.
+	EFORBIDDEN = "FORBIDDEN"
 )
 
 // Error is an error with a code that is safe to show to clients. Field,

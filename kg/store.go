@@ -10,6 +10,7 @@ import "context"
 // the backing database cannot be reached; other errors are internal.
 type Store interface {
 	Reader
+	Writer
 	// Seed writes the dataset. It is idempotent: entities, sources and
 	// relations are merged by ID, so seeding twice leaves the same graph.
 	Seed(ctx context.Context, d *Dataset) error
@@ -197,7 +198,7 @@ type SearchHit struct {
 // form: the currency and the amount range.
 func CheckEventFilter(f EventFilter) error {
 	switch {
-	case f.Currency != "" && !currencyPattern.MatchString(f.Currency):
+	case f.Currency != "" && !ValidCurrency(f.Currency):
 		return Invalid("filter.currency", "%q is not an ISO 4217 currency code such as USD", f.Currency)
 	case f.MinAmount != nil && f.MaxAmount != nil && *f.MinAmount > *f.MaxAmount:
 		return Invalid("filter.minAmount", "is more than maxAmount")

@@ -146,3 +146,11 @@ func (l *Loaders) Prime(entities ...*kg.Entity) {
 		l.Entity.Prime(e.ID, e)
 	}
 }
+
+// Forget empties the caches, so that what a mutation wrote is read afresh
+// by the fields resolved after it.
+func (l *Loaders) Forget() {
+	l.Entity.ClearAll()
+	l.Source.ClearAll()
+	l.Relations.ClearAll()
+}

@@ -36,8 +36,9 @@ var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
 // record is one journaled write.
 type record struct {
-	Op      string      `json:"op"`
-	Dataset *kg.Dataset `json:"dataset,omitempty"`
+	Op      string        `json:"op"`
+	Dataset *kg.Dataset   `json:"dataset,omitempty"`
+	Changes *kg.ChangeSet `json:"changes,omitempty"`
 }
 
 // ReplayReport says what Open found in the journal.

@@ -28,6 +28,8 @@ type Store struct {
 	relations map[string]*kg.Relation
 	// byEntity indexes relations by both endpoints.
 	byEntity map[string]map[string]*kg.Relation
+	// redirects maps merged-away IDs to the entity they were merged into.
+	redirects map[string]string
 }
 
 var _ kg.Store = (*Store)(nil)
@@ -39,6 +41,7 @@ func New() *Store {
 		sources:   map[string]*kg.Source{},
 		relations: map[string]*kg.Relation{},
 		byEntity:  map[string]map[string]*kg.Relation{},
+		redirects: map[string]string{},
 	}
 }
 
@@ -109,6 +112,8 @@ func (s *Store) applyLocked(rec record) error {
 		}
 		s.seedLocked(rec.Dataset)
 		return nil
+	case "changes":
+		return s.applyChanges(rec.Changes)
 	}
 	return fmt.Errorf("unknown journal operation %q", rec.Op)
 }
@@ -130,7 +135,13 @@ func (s *Store) seedLocked(d *kg.Dataset) {
 		s.entities[e.ID] = cloneEntity(e)
 	}
 	for _, r := range d.Relations {
+		if old := s.relations[r.ID]; old != nil {
+			s.deleteRelation(old)
+		}
 		s.putRelation(cloneRelation(r))
+	}
+	for _, r := range d.Redirects {
+		s.redirects[r.From] = r.To
 	}
 }
 

@@ -9,6 +9,8 @@ import "github.com/puente-kg/puente/kg"
 var migrations = []string{
 	`CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (e:Entity) REQUIRE e.id IS UNIQUE`,
 	`CREATE CONSTRAINT source_id IF NOT EXISTS FOR (s:Source) REQUIRE s.id IS UNIQUE`,
+	`CREATE CONSTRAINT redirect_id IF NOT EXISTS FOR (r:Redirect) REQUIRE r.id IS UNIQUE`,
+	`CREATE INDEX redirect_to IF NOT EXISTS FOR (r:Redirect) ON (r.to)`,
 	// The full-text index covers the name and every alias: searchText holds
 	// their folded tokens (see kg.Entity.SearchText), so that matching is
 	// case- and accent-insensitive on every backend alike.
@@ -42,7 +44,8 @@ const cypherSeedRelations = `
 UNWIND $rows AS row
 MATCH (a:Entity {id: row.from}), (b:Entity {id: row.to})
 MERGE (a)-[r:$(row.type) {id: row.props.id}]->(b)
-SET r = row.props`
+SET r = row.props
+RETURN count(r) AS written`
 
 const cypherEntities = `
 UNWIND $ids AS id
@@ -167,7 +170,49 @@ CALL { MATCH (s:Source) RETURN count(s) AS sources }
 CALL { MATCH (:Entity)-[r]->(:Entity) RETURN count(r) AS relations }
 RETURN entities, sources, relations`
 
-const cypherDeleteAll = `MATCH (n) WHERE n:Entity OR n:Source DETACH DELETE n`
+const cypherDeleteAll = `MATCH (n) WHERE n:Entity OR n:Source OR n:Redirect DETACH DELETE n`
+
+// cypherCheckVersions write-locks each expected entity by bumping its
+// version, and returns the version it had, -1 for an absent one.
+const cypherCheckVersions = `
+UNWIND $expect AS x
+OPTIONAL MATCH (e:Entity {id: x.id})
+FOREACH (_ IN CASE WHEN e IS NULL THEN [] ELSE [1] END | SET e.version = coalesce(e.version, 0) + 1)
+RETURN x.id AS id, x.version AS want, CASE WHEN e IS NULL THEN -1 ELSE e.version - 1 END AS have`
+
+const cypherDeleteRelations = `
+UNWIND $rels AS x
+MATCH (:Entity {id: x.from})-[r {id: x.id}]->(:Entity {id: x.to})
+DELETE r`
+
+const cypherDeleteEntities = `
+UNWIND $ids AS id
+MATCH (e:Entity {id: id})
+DETACH DELETE e
+WITH count(*) AS deleted
+MATCH (r:Redirect) WHERE r.to IN $ids
+DELETE r`
+
+const cypherPutRedirects = `
+UNWIND $rows AS row
+MERGE (x:Redirect {id: row.from})
+SET x.to = row.to
+WITH row
+MATCH (old:Redirect {to: row.from})
+SET old.to = row.to`
+
+const cypherRedirect = `MATCH (r:Redirect {id: $id}) RETURN r.to AS to`
+
+const cypherDumpSources = `MATCH (s:Source) RETURN s {.*} AS s ORDER BY s.id`
+
+const cypherDumpEntities = `MATCH (e:Entity) RETURN e {.*} AS e ORDER BY e.id`
+
+const cypherDumpRelations = `
+MATCH (:Entity)-[r]->(:Entity)
+RETURN r {.*, type: type(r), from: startNode(r).id, to: endNode(r).id} AS r
+ORDER BY r.id`
+
+const cypherDumpRedirects = `MATCH (r:Redirect) RETURN r.id AS from, r.to AS to ORDER BY from`
 
 const cypherEdges = `
 UNWIND $ids AS id

@@ -216,9 +216,10 @@ func (s *Store) Seed(ctx context.Context, d *kg.Dataset) error {
 	for i, e := range d.Entities {
 		entities[i] = map[string]any{"label": e.Kind.Label(), "props": entityProps(e)}
 	}
-	relations := make([]map[string]any, len(d.Relations))
-	for i, r := range d.Relations {
-		relations[i] = map[string]any{"type": string(r.Type), "from": r.From, "to": r.To, "props": relationProps(r)}
+	relations := relationRows(d.Relations)
+	redirects := make([]map[string]any, len(d.Redirects))
+	for i, r := range d.Redirects {
+		redirects[i] = map[string]any{"from": r.From, "to": r.To}
 	}
 	return s.write(ctx, func(tx neo4j.ManagedTransaction) error {
 		for _, step := range []struct {
@@ -227,13 +228,13 @@ func (s *Store) Seed(ctx context.Context, d *kg.Dataset) error {
 		}{
 			{cypherSeedSources, sources},
 			{cypherSeedEntities, entities},
-			{cypherSeedRelations, relations},
+			{cypherPutRedirects, redirects},
 		} {
 			if err := s.run(ctx, tx, step.cypher, map[string]any{"rows": step.rows}); err != nil {
 				return fmt.Errorf("seed: %w", err)
 			}
 		}
-		return nil
+		return s.putRelations(ctx, tx, relations)
 	})
 }
 

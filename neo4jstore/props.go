@@ -53,6 +53,13 @@ func entityProps(e *kg.Entity) map[string]any {
 		p["quantityUnit"] = q.Unit
 		set("quantityQualifier", string(q.Qualifier))
 	}
+	set("createdAt", e.CreatedAt)
+	set("createdBy", e.CreatedBy)
+	set("updatedAt", e.UpdatedAt)
+	set("updatedBy", e.UpdatedBy)
+	if e.Version != 0 {
+		p["version"] = int64(e.Version)
+	}
 	return p
 }
 
@@ -73,6 +80,13 @@ func entityFrom(p map[string]any) *kg.Entity {
 		EndDate:     date(p, "endDate"),
 		Status:      kg.Status(str(p, "status")),
 		Channel:     kg.Channel(str(p, "channel")),
+		CreatedAt:   str(p, "createdAt"),
+		CreatedBy:   str(p, "createdBy"),
+		UpdatedAt:   str(p, "updatedAt"),
+		UpdatedBy:   str(p, "updatedBy"),
+	}
+	if v, ok := p["version"].(int64); ok {
+		e.Version = int(v)
 	}
 	if v, ok := p["amount"].(float64); ok {
 		e.Amount = &kg.Money{
@@ -138,6 +152,8 @@ func relationProps(r *kg.Relation) map[string]any {
 	set("startDate", r.StartDate.String())
 	set("endDate", r.EndDate.String())
 	set("quote", r.Quote)
+	set("updatedAt", r.UpdatedAt)
+	set("updatedBy", r.UpdatedBy)
 	return p
 }
 
@@ -153,6 +169,8 @@ func relationFrom(p map[string]any) *kg.Relation {
 		EndDate:   date(p, "endDate"),
 		Quote:     str(p, "quote"),
 		Sources:   list(p, "sources"),
+		UpdatedAt: str(p, "updatedAt"),
+		UpdatedBy: str(p, "updatedBy"),
 	}
 }
 

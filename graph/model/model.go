@@ -43,6 +43,23 @@ func (s Source) Excerpt() *string { return nonEmpty(s.Source.Excerpt) }
 // Description returns the description, or nil when there is none.
 func (b base) Description() *string { return nonEmpty(b.Entity.Description) }
 
+// Modification says who wrote a record and when.
+type Modification struct {
+	CreatedAt, CreatedBy *string
+	UpdatedAt, UpdatedBy string
+}
+
+// Updated returns who last wrote the entity, or nil for loaded data.
+func (b base) Updated() *Modification {
+	if b.UpdatedAt == "" {
+		return nil
+	}
+	return &Modification{
+		CreatedAt: nonEmpty(b.CreatedAt), CreatedBy: nonEmpty(b.CreatedBy),
+		UpdatedAt: b.UpdatedAt, UpdatedBy: b.UpdatedBy,
+	}
+}
+
 // Country is the view of a country.
 type Country struct{ base }
 

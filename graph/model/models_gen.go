@@ -21,6 +21,16 @@ type Entity interface {
 type Node interface {
 }
 
+// What a deletion did.
+type DeleteResult struct {
+	// The deleted entity's ID.
+	ID string `json:"id"`
+	// How many relations went with it.
+	DeletedRelations int `json:"deletedRelations"`
+	// Events the entity took part in that are left without any participant.
+	OrphanedEvents []*Event `json:"orphanedEvents"`
+}
+
 // A page of entities.
 type EntityConnection struct {
 	// How many entities match, over all pages.
@@ -45,6 +55,32 @@ type EntityFilter struct {
 	Kinds []kg.Kind `json:"kinds,omitempty"`
 	// Only entities based in, located in or citizens of this country (by ID, such as `country:peru`).
 	Country *string `json:"country,omitempty"`
+}
+
+// An entity to create or replace (not an event).
+type EntityInput struct {
+	// The stable ID: the kind's prefix (`country:`, `person:`, `org:`, `place:`) and a slug.
+	ID string `json:"id"`
+	// The kind: COUNTRY, PERSON, ORGANIZATION or PLACE.
+	Kind kg.Kind `json:"kind"`
+	// The display name.
+	Name string `json:"name"`
+	// Other names.
+	Aliases []string `json:"aliases,omitempty"`
+	// A short factual description.
+	Description *string `json:"description,omitempty"`
+	// Remarks for analysts.
+	Notes []string `json:"notes,omitempty"`
+	// The sources that attest the entity: at least one.
+	Sources []string `json:"sources"`
+	// For a country, its ISO 3166-1 alpha-2 code.
+	CountryCode *string `json:"countryCode,omitempty"`
+	// For an organization, its type.
+	OrgType *kg.OrgType `json:"orgType,omitempty"`
+	// For a place, its type.
+	PlaceType *kg.PlaceType `json:"placeType,omitempty"`
+	// When given, replace the relations the entity starts.
+	Relations []*RelationInput `json:"relations,omitempty"`
 }
 
 // A page of events.
@@ -87,6 +123,61 @@ type EventFilter struct {
 	Currency *string `json:"currency,omitempty"`
 }
 
+// An event to create or replace.
+type EventInput struct {
+	// The stable ID: `event:` and a slug, such as `event:2021-11-10-li-zhanshu-alva-video-call`.
+	ID string `json:"id"`
+	// A descriptive name.
+	Name string `json:"name"`
+	// Other names.
+	Aliases []string `json:"aliases,omitempty"`
+	// What happened.
+	Description *string `json:"description,omitempty"`
+	// Remarks for analysts.
+	Notes []string `json:"notes,omitempty"`
+	// The sources that attest the event: at least one.
+	Sources []string `json:"sources"`
+	// What kind of event.
+	Category kg.Category `json:"category"`
+	// When it happened (or started): YYYY, YYYY-MM or YYYY-MM-DD.
+	Date *kg.Date `json:"date,omitempty"`
+	// When a multi-day event ended; not before `date`.
+	EndDate *kg.Date `json:"endDate,omitempty"`
+	// Its state.
+	Status *kg.Status `json:"status,omitempty"`
+	// How participants took part.
+	Channel *kg.Channel `json:"channel,omitempty"`
+	// The money involved.
+	Amount *MoneyInput `json:"amount,omitempty"`
+	// A counted or measured quantity.
+	Quantity *QuantityInput `json:"quantity,omitempty"`
+	// Where it was held (places or countries).
+	Places []string `json:"places,omitempty"`
+	// Who took part, and in what role.
+	Participants []*ParticipantInput `json:"participants,omitempty"`
+}
+
+// An amount of money.
+type MoneyInput struct {
+	// Not negative.
+	Amount float64 `json:"amount"`
+	// ISO 4217, such as `USD`.
+	Currency string `json:"currency"`
+	// How the source qualifies it; EXACT when omitted.
+	Qualifier *kg.Qualifier `json:"qualifier,omitempty"`
+	// The unit a price is for.
+	Per *string `json:"per,omitempty"`
+	// The earlier amount compared with.
+	Baseline *float64 `json:"baseline,omitempty"`
+}
+
+// Writes. Each mutation is one transaction: it all happens or none of it does.
+// Every fact written cites at least one existing source; each write records who
+// made it and when. Mutations need a bearer token with the `editor` role;
+// `deleteEntity` and `mergeEntities` need `admin`.
+type Mutation struct {
+}
+
 // Information about a page of a list.
 type PageInfo struct {
 	// Whether more items follow this page.
@@ -95,7 +186,47 @@ type PageInfo struct {
 	EndCursor *string `json:"endCursor,omitempty"`
 }
 
+// An entity's part in the event.
+type ParticipantInput struct {
+	// Who took part.
+	Entity string `json:"entity"`
+	// In what role.
+	Role kg.Role `json:"role"`
+	// The sentence of the source this rests on.
+	Quote *string `json:"quote,omitempty"`
+	// The sources; the event's when omitted.
+	Sources []string `json:"sources,omitempty"`
+}
+
+// A quantity with its unit.
+type QuantityInput struct {
+	// Not negative.
+	Amount float64 `json:"amount"`
+	// The unit, such as `doses`.
+	Unit string `json:"unit"`
+	// How the source qualifies it; EXACT when omitted.
+	Qualifier *kg.Qualifier `json:"qualifier,omitempty"`
+}
+
 type Query struct {
+}
+
+// A relation the entity starts.
+type RelationInput struct {
+	// BASED_IN, LOCATED_IN, CITIZEN_OF, MEMBER_OF, PART_OF, OWNS or HOLDS_POSITION.
+	Type kg.RelationType `json:"type"`
+	// The entity at the other end.
+	To string `json:"to"`
+	// For HOLDS_POSITION, the title.
+	Title *string `json:"title,omitempty"`
+	// Since when.
+	StartDate *kg.Date `json:"startDate,omitempty"`
+	// Until when.
+	EndDate *kg.Date `json:"endDate,omitempty"`
+	// The sentence of the source this rests on.
+	Quote *string `json:"quote,omitempty"`
+	// The sources that attest the relation: at least one.
+	Sources []string `json:"sources"`
 }
 
 // A page of sources.
@@ -114,6 +245,22 @@ type SourceEdge struct {
 	Cursor string `json:"cursor"`
 	// The source.
 	Node *Source `json:"node"`
+}
+
+// A source to create or replace.
+type SourceInput struct {
+	// The stable ID, `source:` and a slug.
+	ID string `json:"id"`
+	// The headline or title.
+	Title string `json:"title"`
+	// An absolute http or https URL.
+	URL *string `json:"url,omitempty"`
+	// Who published it.
+	Publisher *string `json:"publisher,omitempty"`
+	// When it was published.
+	PublishedAt *kg.Date `json:"publishedAt,omitempty"`
+	// The text the facts are taken from.
+	Excerpt *string `json:"excerpt,omitempty"`
 }
 
 // The order of events.

@@ -13,3 +13,10 @@ func TestConformance(t *testing.T) {
 		t.Run(b.Name, func(t *testing.T) { kgtest.Run(t, b.Open) })
 	}
 }
+
+// TestWriteConformance runs the write suite against every backend.
+func TestWriteConformance(t *testing.T) {
+	for _, b := range testenv.Backends() {
+		t.Run(b.Name, func(t *testing.T) { kgtest.RunWrites(t, b.Open) })
+	}
+}

@@ -1,0 +1,264 @@
+// Package bulk reads and writes Puente's import/export format, JSON Lines:
+// one source, entity, event or redirect per line, so that files of any
+// size stream and every problem points at a line. See README.md beside this
+// file.
+package bulk
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+
+	"github.com/puente-kg/puente/kg"
+)
+
+// Line is one line of the format: exactly one of its fields is set.
+type Line struct {
+	Source   *kg.Source   `json:"source,omitempty"`
+	Entity   *EntityLine  `json:"entity,omitempty"`
+	Event    *EventLine   `json:"event,omitempty"`
+	Redirect *kg.Redirect `json:"redirect,omitempty"`
+}
+
+// EntityLine is an entity other than an event, with the relations it
+// starts (BASED_IN, HOLDS_POSITION...).
+type EntityLine struct {
+	kg.Entity
+	Relations []*LinkLine `json:"relations,omitempty"`
+}
+
+// EventLine is an event with its participants and places.
+type EventLine struct {
+	kg.Entity
+	Participants []*LinkLine `json:"participants,omitempty"`
+	Places       []*LinkLine `json:"places,omitempty"`
+}
+
+// LinkLine is a relation written inside the line of the entity or event
+// it belongs to: a relation the entity starts (Type and To), a participant
+// (Entity and Role) or a place (To).
+type LinkLine struct {
+	Type      kg.RelationType `json:"type,omitempty"`
+	To        string          `json:"to,omitempty"`
+	Entity    string          `json:"entity,omitempty"`
+	Role      kg.Role         `json:"role,omitempty"`
+	Title     string          `json:"title,omitempty"`
+	StartDate kg.Date         `json:"startDate,omitzero"`
+	EndDate   kg.Date         `json:"endDate,omitzero"`
+	Quote     string          `json:"quote,omitempty"`
+	Sources   []string        `json:"sources,omitempty"`
+	UpdatedAt string          `json:"updatedAt,omitempty"`
+	UpdatedBy string          `json:"updatedBy,omitempty"`
+}
+
+func link(r *kg.Relation) *LinkLine {
+	return &LinkLine{Title: r.Title, StartDate: r.StartDate, EndDate: r.EndDate, Quote: r.Quote,
+		Sources: r.Sources, UpdatedAt: r.UpdatedAt, UpdatedBy: r.UpdatedBy}
+}
+
+func (l *LinkLine) relation(t kg.RelationType, from, to string) *kg.Relation {
+	r := &kg.Relation{Type: t, From: from, To: to, Role: l.Role, Title: l.Title, StartDate: l.StartDate,
+		EndDate: l.EndDate, Quote: l.Quote, Sources: l.Sources, UpdatedAt: l.UpdatedAt, UpdatedBy: l.UpdatedBy}
+	r.ID = kg.RelationID(r.Type, r.From, r.To, r.Role)
+	return r
+}
+
+// Write writes the dataset as JSON Lines: sources, then entities, then
+// events, then redirects, each by ID. Every relation is written once, in
+// the line of the entity it belongs to: participations and places with
+// their event, other relations with the entity they start from.
+func Write(w io.Writer, d *kg.Dataset) (int, error) {
+	bw := bufio.NewWriterSize(w, 1<<16)
+	enc := json.NewEncoder(bw)
+	enc.SetEscapeHTML(false)
+	d.Sort()
+	own := map[string][]*kg.Relation{}
+	for _, r := range d.Relations {
+		owner := r.From
+		if r.Type == kg.RelParticipatedIn {
+			owner = r.To
+		}
+		own[owner] = append(own[owner], r)
+	}
+	n := 0
+	put := func(l Line) error {
+		n++
+		return enc.Encode(l)
+	}
+	for _, s := range d.Sources {
+		if err := put(Line{Source: s}); err != nil {
+			return n, err
+		}
+	}
+	for _, pass := range []bool{false, true} {
+		for _, e := range d.Entities {
+			if (e.Kind == kg.KindEvent) != pass {
+				continue
+			}
+			var err error
+			if e.Kind == kg.KindEvent {
+				l := &EventLine{Entity: *e}
+				for _, r := range own[e.ID] {
+					ll := link(r)
+					if r.Type == kg.RelParticipatedIn {
+						ll.Entity, ll.Role = r.From, r.Role
+						l.Participants = append(l.Participants, ll)
+					} else {
+						ll.To = r.To
+						l.Places = append(l.Places, ll)
+					}
+				}
+				err = put(Line{Event: l})
+			} else {
+				l := &EntityLine{Entity: *e}
+				for _, r := range own[e.ID] {
+					ll := link(r)
+					ll.Type, ll.To = r.Type, r.To
+					l.Relations = append(l.Relations, ll)
+				}
+				err = put(Line{Entity: l})
+			}
+			if err != nil {
+				return n, err
+			}
+		}
+	}
+	for _, r := range d.Redirects {
+		if err := put(Line{Redirect: &r}); err != nil {
+			return n, err
+		}
+	}
+	return n, bw.Flush()
+}
+
+// LineError is a problem with one line of an import file.
+type LineError struct {
+	Line int
+	Err  error
+}
+
+func (e LineError) Error() string { return fmt.Sprintf("line %d: %v", e.Line, e.Err) }
+
+// Parsed is an import file read into memory: the dataset, and for each
+// record the line it came from.
+type Parsed struct {
+	Dataset *kg.Dataset
+	// lines maps "kind:id" of each record to its line number.
+	lines map[string]int
+	Lines int
+}
+
+// Read parses a file in the format. It reads to the end and returns every
+// problem it finds on a line of its own (syntax, unknown fields, values that
+// are invalid on their own); references between records are checked by
+// Check.
+func Read(r io.Reader) (*Parsed, []LineError) {
+	p := &Parsed{Dataset: &kg.Dataset{Version: 1}, lines: map[string]int{}}
+	var errs []LineError
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 1<<20), 64<<20)
+	n := 0
+	for sc.Scan() {
+		n++
+		raw := bytes.TrimSpace(sc.Bytes())
+		if len(raw) == 0 {
+			continue
+		}
+		if err := p.add(n, raw); err != nil {
+			errs = append(errs, LineError{n, err})
+		}
+	}
+	if err := sc.Err(); err != nil {
+		errs = append(errs, LineError{n + 1, err})
+	}
+	p.Lines = n
+	return p, errs
+}
+
+func (p *Parsed) add(n int, raw []byte) error {
+	var l Line
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&l); err != nil {
+		return fmt.Errorf("not a record: %w", err)
+	}
+	set := 0
+	for _, ok := range []bool{l.Source != nil, l.Entity != nil, l.Event != nil, l.Redirect != nil} {
+		if ok {
+			set++
+		}
+	}
+	if set != 1 {
+		return fmt.Errorf("a line holds exactly one of source, entity, event or redirect")
+	}
+	d := p.Dataset
+	seen := func(key string) error {
+		if prev, dup := p.lines[key]; dup {
+			return fmt.Errorf("%s is already defined on line %d", key, prev)
+		}
+		p.lines[key] = n
+		return nil
+	}
+	switch {
+	case l.Source != nil:
+		if err := kg.ValidateSource(l.Source); err != nil {
+			return err
+		}
+		d.Sources = append(d.Sources, l.Source)
+		return seen(l.Source.ID)
+	case l.Redirect != nil:
+		d.Redirects = append(d.Redirects, *l.Redirect)
+		return seen("redirect " + l.Redirect.From)
+	case l.Entity != nil:
+		e := &l.Entity.Entity
+		if e.Kind == kg.KindEvent {
+			return fmt.Errorf("events go on event lines")
+		}
+		if err := e.Validate(); err != nil {
+			return err
+		}
+		for i, ll := range l.Entity.Relations {
+			r := ll.relation(ll.Type, e.ID, ll.To)
+			if err := r.Validate(); err != nil {
+				return fmt.Errorf("relations[%d]: %w", i, err)
+			}
+			d.Relations = append(d.Relations, r)
+		}
+		d.Entities = append(d.Entities, e)
+		return seen(e.ID)
+	}
+	ev := &l.Event.Entity
+	if ev.Kind == "" {
+		ev.Kind = kg.KindEvent
+	}
+	if err := ev.Validate(); err != nil {
+		return err
+	}
+	if ev.Kind != kg.KindEvent {
+		return fmt.Errorf("event lines hold events")
+	}
+	for i, ll := range l.Event.Participants {
+		r := ll.relation(kg.RelParticipatedIn, ll.Entity, ev.ID)
+		if err := r.Validate(); err != nil {
+			return fmt.Errorf("participants[%d]: %w", i, err)
+		}
+		d.Relations = append(d.Relations, r)
+	}
+	for _, ll := range l.Event.Places {
+		d.Relations = append(d.Relations, ll.relation(kg.RelHeldAt, ev.ID, ll.To))
+	}
+	d.Entities = append(d.Entities, ev)
+	return seen(ev.ID)
+}
+
+// LineOf returns the line a record (an entity or source ID) came from, 0
+// when it is not in the file.
+func (p *Parsed) LineOf(id string) int { return p.lines[id] }
+
+// sortErrors orders line errors by line.
+func sortErrors(errs []LineError) {
+	slices.SortStableFunc(errs, func(a, b LineError) int { return a.Line - b.Line })
+}

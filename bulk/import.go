@@ -1,0 +1,181 @@
+package bulk
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/puente-kg/puente/kg"
+)
+
+// lookupChunk is how many IDs Check asks the store about at once.
+const lookupChunk = 1000
+
+// Check verifies what no single line can: that every relation joins
+// entities that exist (in the file or already in the store) and fit its
+// type, that every cited source exists, and that redirects point to
+// entities. It returns every problem with the line it comes from.
+func Check(ctx context.Context, p *Parsed, store kg.Reader) ([]LineError, error) {
+	d := p.Dataset
+	kinds := map[string]kg.Kind{}
+	for _, e := range d.Entities {
+		kinds[e.ID] = e.Kind
+	}
+	sources := map[string]bool{}
+	for _, s := range d.Sources {
+		sources[s.ID] = true
+	}
+	// Ask the store about what the file does not define.
+	var wantEntities, wantSources []string
+	for _, r := range d.Relations {
+		for _, id := range []string{r.From, r.To} {
+			if _, ok := kinds[id]; !ok && !slices.Contains(wantEntities, id) {
+				wantEntities = append(wantEntities, id)
+			}
+		}
+	}
+	for _, r := range d.Redirects {
+		if _, ok := kinds[r.To]; !ok {
+			wantEntities = append(wantEntities, r.To)
+		}
+	}
+	cite := func(ids []string) {
+		for _, id := range ids {
+			if !sources[id] && !slices.Contains(wantSources, id) {
+				wantSources = append(wantSources, id)
+			}
+		}
+	}
+	for _, e := range d.Entities {
+		cite(e.Sources)
+	}
+	for _, r := range d.Relations {
+		cite(r.Sources)
+	}
+	for chunk := range slices.Chunk(wantEntities, lookupChunk) {
+		es, err := store.Entities(ctx, chunk)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range es {
+			kinds[e.ID] = e.Kind
+		}
+	}
+	for chunk := range slices.Chunk(wantSources, lookupChunk) {
+		ss, err := store.Sources(ctx, chunk)
+		if err != nil {
+			return nil, err
+		}
+		for _, s := range ss {
+			sources[s.ID] = true
+		}
+	}
+	var errs []LineError
+	bad := func(owner string, format string, args ...any) {
+		errs = append(errs, LineError{p.LineOf(owner), fmt.Errorf(format, args...)})
+	}
+	checkSources := func(owner, what string, ids []string) {
+		if len(ids) == 0 {
+			bad(owner, "%s cites no source", what)
+		}
+		for _, id := range ids {
+			if !sources[id] {
+				bad(owner, "%s cites unknown source %q", what, id)
+			}
+		}
+	}
+	for _, e := range d.Entities {
+		checkSources(e.ID, e.ID, e.Sources)
+	}
+	seen := map[string]bool{}
+	for _, r := range d.Relations {
+		owner := r.From
+		if r.Type == kg.RelParticipatedIn {
+			owner = r.To
+		}
+		if seen[r.ID] {
+			bad(owner, "relation %s is given twice", r.ID)
+		}
+		seen[r.ID] = true
+		fk, okF := kinds[r.From]
+		tk, okT := kinds[r.To]
+		switch {
+		case !okF:
+			bad(owner, "%s: unknown entity %q", r.Type, r.From)
+		case !okT:
+			bad(owner, "%s: unknown entity %q", r.Type, r.To)
+		default:
+			if err := r.CheckKinds(fk, tk); err != nil {
+				bad(owner, "%v", err)
+			}
+		}
+		checkSources(owner, string(r.Type)+" "+r.From+" → "+r.To, r.Sources)
+	}
+	for _, r := range d.Redirects {
+		if _, ok := kinds[r.To]; !ok {
+			bad("redirect "+r.From, "redirect to unknown entity %q", r.To)
+		}
+		if _, isEntity := kinds[r.From]; isEntity {
+			bad("redirect "+r.From, "%q is an entity; only merged-away IDs redirect", r.From)
+		}
+	}
+	sortErrors(errs)
+	return errs, nil
+}
+
+// Options tune an import.
+type Options struct {
+	// Batch is how many records go in one transaction (default 1000).
+	Batch int
+	// Progress, when set, is called after each batch with the records
+	// written so far and the total.
+	Progress func(done, total int)
+}
+
+// Import writes a checked file in batches, each one transaction: sources,
+// then entities and events, then relations, then redirects. Records are
+// merged by ID, so importing the same file again changes nothing, and an
+// import interrupted part-way and run again ends as one clean import.
+func Import(ctx context.Context, store kg.Writer, p *Parsed, opt Options) error {
+	if opt.Batch <= 0 {
+		opt.Batch = 1000
+	}
+	d := p.Dataset
+	total := len(d.Sources) + len(d.Entities) + len(d.Relations) + len(d.Redirects)
+	done := 0
+	apply := func(c *kg.ChangeSet, n int) error {
+		c.Expect = map[string]int{}
+		if err := store.Apply(ctx, c); err != nil {
+			return fmt.Errorf("import: %w", err)
+		}
+		done += n
+		if opt.Progress != nil {
+			opt.Progress(done, total)
+		}
+		return nil
+	}
+	for chunk := range slices.Chunk(d.Sources, opt.Batch) {
+		if err := apply(&kg.ChangeSet{PutSources: chunk}, len(chunk)); err != nil {
+			return err
+		}
+	}
+	for chunk := range slices.Chunk(d.Entities, opt.Batch) {
+		if err := apply(&kg.ChangeSet{PutEntities: chunk}, len(chunk)); err != nil {
+			return err
+		}
+	}
+	for chunk := range slices.Chunk(d.Relations, opt.Batch) {
+		if err := apply(&kg.ChangeSet{PutRelations: chunk}, len(chunk)); err != nil {
+			return err
+		}
+	}
+	for chunk := range slices.Chunk(d.Redirects, opt.Batch) {
+		if err := apply(&kg.ChangeSet{PutRedirects: chunk}, len(chunk)); err != nil {
+			return err
+		}
+	}
+	if opt.Progress != nil && total == 0 {
+		opt.Progress(0, 0)
+	}
+	return nil
+}

@@ -1,0 +1,113 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/puente-kg/puente/bulk"
+	"github.com/puente-kg/puente/kg"
+)
+
+// importFile reads a JSON Lines file (or standard input for "-"), checks all
+// of it, and only then writes it in batches to the configured store.
+func importFile(ctx context.Context, cfg config, logger *slog.Logger, path string) error {
+	if cfg.neo4j.URI == "" && cfg.dataDir == "" {
+		return errors.New("import: the embedded store keeps nothing without a data directory; set DATA_DIR (or NEO4J_URI)")
+	}
+	in, closeIn, err := openInput(path)
+	if err != nil {
+		return err
+	}
+	defer closeIn()
+	start := time.Now()
+	parsed, lineErrs := bulk.Read(in)
+	store, err := openStore(ctx, cfg, logger)
+	if err != nil {
+		return err
+	}
+	defer store.Close(context.WithoutCancel(ctx))
+	refErrs, err := bulk.Check(ctx, parsed, store)
+	if err != nil {
+		return err
+	}
+	if all := append(lineErrs, refErrs...); len(all) > 0 {
+		for _, e := range all {
+			fmt.Fprintf(os.Stderr, "%s:%d: %v\n", path, e.Line, e.Err)
+		}
+		return fmt.Errorf("import: %d problems in %s; nothing was written", len(all), path)
+	}
+	bar := bulk.NewBar(os.Stderr)
+	err = bulk.Import(ctx, store, parsed, bulk.Options{Batch: cfg.batch, Progress: bar.Update})
+	if err != nil {
+		return err
+	}
+	d := parsed.Dataset
+	records := len(d.Sources) + len(d.Entities) + len(d.Relations) + len(d.Redirects)
+	elapsed := time.Since(start)
+	logger.Info("imported", "file", path, "lines", parsed.Lines, "records", records,
+		"seconds", elapsed.Seconds(), "records_per_second", float64(records)/elapsed.Seconds())
+	return nil
+}
+
+// exportFile writes the whole graph as JSON Lines to a file, or standard
+// output for "-".
+func exportFile(ctx context.Context, cfg config, logger *slog.Logger, path string) error {
+	store, err := openStore(ctx, cfg, logger)
+	if err != nil {
+		return err
+	}
+	defer store.Close(context.WithoutCancel(ctx))
+	if cfg.neo4j.URI == "" && cfg.dataDir == "" {
+		// The embedded store without a journal starts empty: export the
+		// dataset the server would serve.
+		if err := seedDigest(ctx, store, logger); err != nil {
+			return err
+		}
+	}
+	d, err := store.Dump(ctx)
+	if err != nil {
+		return err
+	}
+	var out io.Writer = os.Stdout
+	if path != "-" {
+		f, err := os.Create(path)
+		if err != nil {
+			return fmt.Errorf("export: %w", err)
+		}
+		defer f.Close()
+		out = f
+	}
+	n, err := bulk.Write(out, d)
+	if err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	if f, ok := out.(*os.File); ok && path != "-" {
+		if err := f.Sync(); err != nil {
+			return fmt.Errorf("export: %w", err)
+		}
+	}
+	logger.Info("exported", "file", path, "lines", n)
+	return nil
+}
+
+func openInput(path string) (io.Reader, func(), error) {
+	if path == "-" {
+		return os.Stdin, func() {}, nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("import: %w", err)
+	}
+	return f, func() { f.Close() }, nil
+}
+
+// storeIsEmpty reports whether the store holds no entity.
+func storeIsEmpty(ctx context.Context, store kg.Store) (bool, error) {
+	st, err := store.Stats(ctx)
+	return st.Entities == 0, err
+}

@@ -1,0 +1,211 @@
+package memstore
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/puente-kg/puente/kg"
+)
+
+// Apply writes the change set: it checks the expected versions, stages
+// every change (where injected failures strike), journals the change set,
+// and only then makes the staged changes visible, all under the write lock.
+func (s *Store) Apply(ctx context.Context, c *kg.ChangeSet) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st, err := s.stage(ctx, c)
+	if err != nil {
+		return err
+	}
+	if s.journal != nil {
+		if err := s.journal.append(record{Op: "changes", Changes: c}); err != nil {
+			return err
+		}
+	}
+	s.commitStaged(st)
+	return nil
+}
+
+// staged holds the outcome of a change set, computed without touching the
+// store.
+type staged struct {
+	sources     []*kg.Source
+	entities    []*kg.Entity
+	delRels     []string
+	putRels     []*kg.Relation
+	delEntities []string
+	redirects   map[string]string
+	delRedirect []string
+	versions    map[string]int
+}
+
+func (s *Store) stage(ctx context.Context, c *kg.ChangeSet) (*staged, error) {
+	st := &staged{redirects: map[string]string{}, versions: map[string]int{}}
+	for id, want := range c.Expect {
+		have := -1
+		if e := s.entities[id]; e != nil {
+			have = e.Version
+		}
+		if have != want {
+			return nil, kg.Errorf(kg.ECONFLICT, "%s changed while the write was being planned", id)
+		}
+		st.versions[id] = want + 1
+	}
+	if err := kg.Fail(ctx, "after-check"); err != nil {
+		return nil, err
+	}
+	for _, r := range c.DeleteRelations {
+		st.delRels = append(st.delRels, r.ID)
+	}
+	if err := kg.Fail(ctx, "after-delete-relations"); err != nil {
+		return nil, err
+	}
+	gone := map[string]bool{}
+	for _, id := range c.DeleteEntities {
+		gone[id] = true
+		st.delEntities = append(st.delEntities, id)
+		for rid := range s.byEntity[id] {
+			st.delRels = append(st.delRels, rid)
+		}
+	}
+	for from, to := range s.redirects {
+		if gone[to] {
+			st.delRedirect = append(st.delRedirect, from)
+		}
+	}
+	if err := kg.Fail(ctx, "after-delete-entities"); err != nil {
+		return nil, err
+	}
+	for _, src := range c.PutSources {
+		cp := *src
+		st.sources = append(st.sources, &cp)
+	}
+	if err := kg.Fail(ctx, "after-put-sources"); err != nil {
+		return nil, err
+	}
+	putting := make(map[string]bool, len(c.PutEntities))
+	for _, e := range c.PutEntities {
+		putting[e.ID] = true
+	}
+	exists := func(id string) bool { return putting[id] || !gone[id] && s.entities[id] != nil }
+	for _, e := range c.PutEntities {
+		cp := cloneEntity(e)
+		if v, ok := st.versions[e.ID]; ok {
+			cp.Version = v
+		}
+		st.entities = append(st.entities, cp)
+	}
+	if err := kg.Fail(ctx, "after-put-entities"); err != nil {
+		return nil, err
+	}
+	for _, r := range c.PutRelations {
+		if !exists(r.From) || !exists(r.To) {
+			return nil, kg.Invalid("relations", "unknown entity at an end of %s", r.ID)
+		}
+		st.putRels = append(st.putRels, cloneRelation(r))
+	}
+	if err := kg.Fail(ctx, "after-put-relations"); err != nil {
+		return nil, err
+	}
+	for _, r := range c.PutRedirects {
+		st.redirects[r.From] = r.To
+		for from, to := range s.redirects {
+			if to == r.From {
+				st.redirects[from] = r.To
+			}
+		}
+	}
+	return st, nil
+}
+
+// commitStaged makes staged changes visible. It cannot fail.
+func (s *Store) commitStaged(st *staged) {
+	for _, id := range st.delRels {
+		if r := s.relations[id]; r != nil {
+			s.deleteRelation(r)
+		}
+	}
+	for _, id := range st.delEntities {
+		delete(s.entities, id)
+		delete(s.byEntity, id)
+	}
+	for _, from := range st.delRedirect {
+		delete(s.redirects, from)
+	}
+	for _, src := range st.sources {
+		s.sources[src.ID] = src
+	}
+	for _, e := range st.entities {
+		s.entities[e.ID] = e
+	}
+	for _, r := range st.putRels {
+		if old := s.relations[r.ID]; old != nil {
+			s.deleteRelation(old)
+		}
+		s.putRelation(r)
+	}
+	for id, v := range st.versions {
+		if e := s.entities[id]; e != nil && e.Version != v {
+			cp := cloneEntity(e)
+			cp.Version = v
+			s.entities[id] = cp
+		}
+	}
+	for from, to := range st.redirects {
+		s.redirects[from] = to
+	}
+}
+
+func (s *Store) deleteRelation(r *kg.Relation) {
+	delete(s.relations, r.ID)
+	for _, id := range []string{r.From, r.To} {
+		if m := s.byEntity[id]; m != nil {
+			delete(m, r.ID)
+		}
+	}
+}
+
+// Redirect returns the ID an ID was merged into, or "".
+func (s *Store) Redirect(ctx context.Context, id string) (string, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.redirects[id], nil
+}
+
+// Dump returns the whole graph as a sorted dataset.
+func (s *Store) Dump(ctx context.Context) (*kg.Dataset, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	d := &kg.Dataset{Version: 1}
+	for _, src := range s.sources {
+		cp := *src
+		d.Sources = append(d.Sources, &cp)
+	}
+	for _, e := range s.entities {
+		d.Entities = append(d.Entities, cloneEntity(e))
+	}
+	for _, r := range s.relations {
+		d.Relations = append(d.Relations, cloneRelation(r))
+	}
+	for from, to := range s.redirects {
+		d.Redirects = append(d.Redirects, kg.Redirect{From: from, To: to})
+	}
+	slices.SortFunc(d.Redirects, func(a, b kg.Redirect) int { return cmp.Compare(a.From, b.From) })
+	d.Sort()
+	return d, nil
+}
+
+// applyChanges replays a journaled change set.
+func (s *Store) applyChanges(c *kg.ChangeSet) error {
+	if c == nil {
+		return fmt.Errorf("changes record without changes")
+	}
+	st, err := s.stage(context.Background(), c)
+	if err != nil {
+		return err
+	}
+	s.commitStaged(st)
+	return nil
+}
