@@ -40,9 +40,13 @@ UNWIND $rows AS row
 MERGE (e:Entity {id: row.props.id})
 SET e = row.props, e:$(row.label)`
 
-const cypherSeedRelations = `
+// cypherSeedRelations is replanned on every run: a plan cached while the
+// database was small matches relationships by scanning them all, which
+// makes the first seconds of a bulk import crawl until Neo4j replans.
+const cypherSeedRelations = `CYPHER replan=force
 UNWIND $rows AS row
-MATCH (a:Entity {id: row.from}), (b:Entity {id: row.to})
+MATCH (a:Entity {id: row.from})
+MATCH (b:Entity {id: row.to})
 MERGE (a)-[r:$(row.type) {id: row.props.id}]->(b)
 SET r = row.props
 RETURN count(r) AS written`

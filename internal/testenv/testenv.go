@@ -18,10 +18,11 @@ import (
 	"github.com/puente-kg/puente/neo4jstore"
 )
 
-// Backend names a way to open a seeded store.
+// Backend names a way to open a seeded store, and an empty one.
 type Backend struct {
-	Name string
-	Open func(tb testing.TB) kg.Store
+	Name  string
+	Open  func(tb testing.TB) kg.Store
+	Empty func(tb testing.TB) kg.Store
 }
 
 // Backends returns every backend: the embedded store in memory and
@@ -30,11 +31,14 @@ type Backend struct {
 // never sets it.
 func Backends() []Backend {
 	b := []Backend{
-		{Name: "memory", Open: func(tb testing.TB) kg.Store { return Memory(tb) }},
-		{Name: "journaled", Open: func(tb testing.TB) kg.Store { return Journaled(tb) }},
+		{Name: "memory", Open: func(tb testing.TB) kg.Store { return Memory(tb) },
+			Empty: func(tb testing.TB) kg.Store { return memstore.New() }},
+		{Name: "journaled", Open: func(tb testing.TB) kg.Store { return Journaled(tb) },
+			Empty: func(tb testing.TB) kg.Store { return emptyJournaled(tb) }},
 	}
 	if os.Getenv("PUENTE_SKIP_NEO4J") == "" {
-		b = append(b, Backend{Name: "neo4j", Open: func(tb testing.TB) kg.Store { return Neo4j(tb) }})
+		b = append(b, Backend{Name: "neo4j", Open: func(tb testing.TB) kg.Store { return Neo4j(tb) },
+			Empty: func(tb testing.TB) kg.Store { return EmptyNeo4j(tb) }})
 	}
 	return b
 }
@@ -67,6 +71,28 @@ func Journaled(tb testing.TB) *memstore.Store {
 		tb.Fatalf("reopen journaled store: %v", err)
 	}
 	tb.Cleanup(func() { s.Close(context.Background()) })
+	return s
+}
+
+func emptyJournaled(tb testing.TB) *memstore.Store {
+	tb.Helper()
+	s, _, err := memstore.Open(tb.TempDir())
+	if err != nil {
+		tb.Fatalf("open journaled store: %v", err)
+	}
+	tb.Cleanup(func() { s.Close(context.Background()) })
+	return s
+}
+
+// EmptyNeo4j returns the Neo4j test store emptied (schema kept). Like
+// Neo4j, it holds the server's lock until the test ends; a test uses one
+// or the other.
+func EmptyNeo4j(tb testing.TB) *neo4jstore.Store {
+	tb.Helper()
+	s := Neo4j(tb)
+	if err := s.DeleteAll(context.Background()); err != nil {
+		tb.Fatalf("empty Neo4j: %v", err)
+	}
 	return s
 }
 

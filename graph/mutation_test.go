@@ -1,0 +1,250 @@
+package graph_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/puente-kg/puente/auth"
+	"github.com/puente-kg/puente/graph"
+	"github.com/puente-kg/puente/internal/testenv"
+	"github.com/puente-kg/puente/kg"
+)
+
+const (
+	readerToken = "reader-token-0001"
+	editorToken = "editor-token-0001"
+	adminToken  = "admin-token-00001"
+)
+
+// guarded serves the GraphQL endpoint behind the token check, as the
+// server does.
+func guarded(t *testing.T, store kg.Store, requireReads bool) *httptest.Server {
+	t.Helper()
+	tokens, err := auth.ParseTokens("reader:" + readerToken + ",editor:" + editorToken + ",admin:" + adminToken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	srv := httptest.NewServer(auth.Middleware(tokens, requireReads, graph.NewHandler(store, logger, graph.OptionsFor(store))))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+type gqlResponse struct {
+	Status int
+	Data   map[string]json.RawMessage
+	Errors []struct {
+		Message    string
+		Extensions struct{ Code, Field string }
+	}
+}
+
+func do(t *testing.T, srv *httptest.Server, token, query string, vars map[string]any) gqlResponse {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	req, _ := http.NewRequest(http.MethodPost, srv.URL+"/query", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out gqlResponse
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		t.Fatal(err)
+	}
+	out.Status = resp.StatusCode
+	return out
+}
+
+func (r gqlResponse) code() string {
+	if len(r.Errors) == 0 {
+		return ""
+	}
+	return r.Errors[0].Extensions.Code
+}
+
+const upsertEvent = `mutation($in: EventInput!) {
+  upsertEvent(input: $in) {
+    id name date category
+    participants { role entity { id } }
+    place { id }
+    updated { updatedBy updatedAt createdBy }
+  }
+}`
+
+func meeting() map[string]any {
+	return map[string]any{
+		"id": "event:2021-11-22-li-zhanshu-gonzalez-meeting", "name": "Meeting of Li Zhanshu and Pablo González",
+		"category": "MEETING", "date": "2021-11-22", "channel": "VIDEO_CALL",
+		"sources": []string{"source:07-li-zhanshu-alva-meeting"},
+		"places":  []string{"place:shanghai"},
+		"participants": []map[string]any{
+			{"entity": "person:li-zhanshu", "role": "HOST"},
+			{"entity": "person:pablo-gonzalez", "role": "GUEST", "quote": "They met."},
+		},
+	}
+}
+
+// TestMutations runs each mutation through GraphQL on every backend: its
+// success, its refusals, and who may call it.
+func TestMutations(t *testing.T) {
+	for _, b := range testenv.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			srv := guarded(t, b.Open(t), false)
+
+			t.Run("auth", func(t *testing.T) {
+				vars := map[string]any{"in": meeting()}
+				if r := do(t, srv, "", upsertEvent, vars); r.code() != kg.EUNAUTHENTICATED {
+					t.Errorf("no token: %+v, want UNAUTHENTICATED", r)
+				}
+				if r := do(t, srv, "wrong-token-123", upsertEvent, vars); r.code() != kg.EUNAUTHENTICATED || r.Status != 401 {
+					t.Errorf("wrong token: %+v, want 401 UNAUTHENTICATED", r)
+				}
+				if r := do(t, srv, readerToken, upsertEvent, vars); r.code() != kg.EFORBIDDEN {
+					t.Errorf("reader: %+v, want FORBIDDEN", r)
+				}
+				if r := do(t, srv, editorToken, `mutation { deleteEntity(id: "org:xiaomi") { id } }`, nil); r.code() != kg.EFORBIDDEN {
+					t.Errorf("editor deleting: %+v, want FORBIDDEN", r)
+				}
+				if r := do(t, srv, "", `{ entity(id: "org:xiaomi") { name } }`, nil); len(r.Errors) > 0 {
+					t.Errorf("anonymous read: %+v, want it open", r.Errors)
+				}
+			})
+
+			t.Run("upsertEvent", func(t *testing.T) {
+				r := do(t, srv, editorToken, upsertEvent, map[string]any{"in": meeting()})
+				if len(r.Errors) > 0 {
+					t.Fatalf("errors: %+v", r.Errors)
+				}
+				got := string(r.Data["upsertEvent"])
+				for _, want := range []string{`"role":"GUEST"`, `"id":"place:shanghai"`, `"updatedBy":"editor#`, `"createdBy":"editor#`} {
+					if !strings.Contains(got, want) {
+						t.Errorf("upsertEvent = %s, want %s", got, want)
+					}
+				}
+				met := do(t, srv, "", `{ whoMet(id: "person:pablo-gonzalez") { entity { id } } }`, nil)
+				if !strings.Contains(string(met.Data["whoMet"]), "person:li-zhanshu") {
+					t.Errorf("whoMet(Pablo González) = %s, want Li Zhanshu", met.Data["whoMet"])
+				}
+			})
+
+			t.Run("validation", func(t *testing.T) {
+				tests := []struct {
+					name  string
+					edit  func(m map[string]any)
+					field string
+				}{
+					{"no sources", func(m map[string]any) { m["sources"] = []string{} }, "sources"},
+					{"unknown source", func(m map[string]any) { m["sources"] = []string{"source:nope"} }, "sources"},
+					{"bad id", func(m map[string]any) { m["id"] = "Meeting 1" }, "id"},
+					{"end before start", func(m map[string]any) { m["endDate"] = "2021-11-01" }, "endDate"},
+					{"negative amount", func(m map[string]any) { m["amount"] = map[string]any{"amount": -5, "currency": "USD"} }, "amount.amount"},
+					{"unknown currency", func(m map[string]any) { m["amount"] = map[string]any{"amount": 5, "currency": "ABC"} }, "amount.currency"},
+					{"unknown participant", func(m map[string]any) {
+						m["participants"] = []map[string]any{{"entity": "person:nobody", "role": "HOST"}}
+					}, "participants[0].entity"},
+					{"unknown place", func(m map[string]any) { m["places"] = []string{"place:atlantis"} }, "places[0]"},
+				}
+				for _, tt := range tests {
+					t.Run(tt.name, func(t *testing.T) {
+						m := meeting()
+						m["id"] = "event:2021-11-23-test"
+						tt.edit(m)
+						r := do(t, srv, editorToken, upsertEvent, map[string]any{"in": m})
+						if r.code() != kg.EINVALID || r.Errors[0].Extensions.Field != tt.field {
+							t.Errorf("got %+v, want BAD_USER_INPUT on %s", r.Errors, tt.field)
+						}
+					})
+				}
+				if r := do(t, srv, "", `{ entity(id: "event:2021-11-23-test") { id } }`, nil); string(r.Data["entity"]) != "null" {
+					t.Errorf("a refused write left %s", r.Data["entity"])
+				}
+				bad := map[string]any{"in": map[string]any{"id": "event:x", "name": "X", "category": "PARTY", "sources": []string{"source:x"}}}
+				if r := do(t, srv, editorToken, upsertEvent, bad); len(r.Errors) == 0 || r.Errors[0].Extensions.Code == "" {
+					t.Errorf("unknown enum value: %+v, want an error with a code", r)
+				}
+			})
+
+			t.Run("upsertEntity and source", func(t *testing.T) {
+				r := do(t, srv, editorToken, `mutation {
+  upsertSource(input: {id: "source:test-2021-11-24", title: "Test report", url: "https://example.org/r", publishedAt: "2021-11-24"}) { id publishedAt }
+}`, nil)
+				if len(r.Errors) > 0 {
+					t.Fatalf("upsertSource: %+v", r.Errors)
+				}
+				r = do(t, srv, editorToken, `mutation {
+  upsertEntity(input: {id: "org:test-lithium", kind: ORGANIZATION, name: "Test Lithium", orgType: COMPANY,
+    sources: ["source:test-2021-11-24"],
+    relations: [{type: BASED_IN, to: "country:argentina", sources: ["source:test-2021-11-24"]}]}) {
+    id country { id } ... on Organization { orgType }
+  }
+}`, nil)
+				if len(r.Errors) > 0 || !strings.Contains(string(r.Data["upsertEntity"]), `"country:argentina"`) {
+					t.Errorf("upsertEntity: %s %+v", r.Data["upsertEntity"], r.Errors)
+				}
+				r = do(t, srv, editorToken, `mutation { upsertSource(input: {id: "source:x", title: "X", url: "ftp://x"}) { id } }`, nil)
+				if r.code() != kg.EINVALID || r.Errors[0].Extensions.Field != "url" {
+					t.Errorf("bad URL: %+v", r.Errors)
+				}
+				r = do(t, srv, editorToken, `mutation { upsertEntity(input: {id: "country:x", kind: COUNTRY, name: "X", countryCode: "QQ", sources: ["source:test-2021-11-24"]}) { id } }`, nil)
+				if r.code() != kg.EINVALID || r.Errors[0].Extensions.Field != "countryCode" {
+					t.Errorf("bad country code: %+v", r.Errors)
+				}
+			})
+
+			t.Run("merge", func(t *testing.T) {
+				r := do(t, srv, adminToken, `mutation { mergeEntities(keepId: "person:pablo-gonzalez", mergeIds: ["person:chen-junwei"]) { id aliases } }`, nil)
+				if len(r.Errors) > 0 || !strings.Contains(string(r.Data["mergeEntities"]), "Chen Junwei") {
+					t.Fatalf("merge: %s %+v", r.Data["mergeEntities"], r.Errors)
+				}
+				r = do(t, srv, "", `{ entity(id: "person:chen-junwei") { id } }`, nil)
+				if string(r.Data["entity"]) != `{"id":"person:pablo-gonzalez"}` {
+					t.Errorf("the merged ID resolves to %s, want the kept entity", r.Data["entity"])
+				}
+			})
+
+			t.Run("delete", func(t *testing.T) {
+				r := do(t, srv, adminToken, `mutation { deleteEntity(id: "org:asppor") { id deletedRelations orphanedEvents { id } } }`, nil)
+				if len(r.Errors) > 0 {
+					t.Fatalf("delete: %+v", r.Errors)
+				}
+				var res struct {
+					DeletedRelations int
+					OrphanedEvents   []struct{ ID string }
+				}
+				json.Unmarshal(r.Data["deleteEntity"], &res)
+				if res.DeletedRelations == 0 {
+					t.Errorf("delete reported no relations: %s", r.Data["deleteEntity"])
+				}
+				r = do(t, srv, "", `{ entity(id: "org:asppor") { id } }`, nil)
+				if string(r.Data["entity"]) != "null" {
+					t.Errorf("deleted entity still resolves: %s", r.Data["entity"])
+				}
+				if r := do(t, srv, adminToken, `mutation { deleteEntity(id: "org:asppor") { id } }`, nil); r.code() != kg.ENOTFOUND {
+					t.Errorf("deleting again: %+v, want NOT_FOUND", r.Errors)
+				}
+			})
+		})
+	}
+}
+
+// TestRequireAuthForReads closes reads to requests without a token.
+func TestRequireAuthForReads(t *testing.T) {
+	srv := guarded(t, testenv.Memory(t), true)
+	if r := do(t, srv, "", `{ entity(id: "org:xiaomi") { name } }`, nil); r.Status != 401 || r.code() != kg.EUNAUTHENTICATED {
+		t.Errorf("anonymous read: %+v, want 401 UNAUTHENTICATED", r)
+	}
+	if r := do(t, srv, readerToken, `{ entity(id: "org:xiaomi") { name } }`, nil); len(r.Errors) > 0 {
+		t.Errorf("reader: %+v", r.Errors)
+	}
+}
