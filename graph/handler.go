@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"runtime/debug"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -18,14 +19,62 @@ import (
 
 	"github.com/puente-kg/puente/kg"
 	"github.com/puente-kg/puente/loaders"
+	"github.com/puente-kg/puente/middleware"
 )
 
-// Options tunes the GraphQL endpoint.
+// Options tunes the GraphQL endpoint. Zero limits take the defaults of
+// DefaultOptions.
 type Options struct {
 	// BatchWait is how long the loaders collect keys before a fetch:
 	// loaders.DefaultWait for a database, 0 for the embedded store, where a
 	// lookup costs no round trip.
 	BatchWait time.Duration
+	// MaxDepth is the deepest nesting of selections an operation may have.
+	MaxDepth int
+	// MaxComplexity is the most an operation may cost (see complexity).
+	MaxComplexity int
+	// MaxTokens is the most tokens the parser reads of a query.
+	MaxTokens int
+	// MaxExpensive is how many neighborhood and paths queries may run at
+	// once; more wait up to a second, then fail with TOO_MANY_REQUESTS.
+	MaxExpensive int
+	// DisableIntrospection turns schema introspection off.
+	DisableIntrospection bool
+	// Observer, when set, sees each operation and each error code.
+	Observer Observer
+}
+
+// Observer is told about operations and errors, for metrics and traces.
+type Observer interface {
+	// Operation wraps the execution of one operation.
+	Operation(ctx context.Context, name string, next func(ctx context.Context) *graphql.Response) *graphql.Response
+	// Error is called for each error returned to a client.
+	Error(ctx context.Context, code string)
+	// Batch is told the size of each loader batch.
+	Batch(loader string, keys int)
+}
+
+// Defaults of the limits.
+const (
+	DefaultMaxDepth      = 12
+	DefaultMaxComplexity = 50000
+	DefaultMaxTokens     = 20000
+	DefaultMaxExpensive  = 8
+)
+
+func (o *Options) defaults() {
+	if o.MaxDepth == 0 {
+		o.MaxDepth = DefaultMaxDepth
+	}
+	if o.MaxComplexity == 0 {
+		o.MaxComplexity = DefaultMaxComplexity
+	}
+	if o.MaxTokens == 0 {
+		o.MaxTokens = DefaultMaxTokens
+	}
+	if o.MaxExpensive == 0 {
+		o.MaxExpensive = DefaultMaxExpensive
+	}
 }
 
 // OptionsFor returns the options that suit the store: a store that knows
@@ -42,50 +91,98 @@ func OptionsFor(store kg.Store) Options {
 // requests, per-request loaders, and errors presented with a code in
 // extensions.code and without internal details.
 func NewHandler(store kg.Store, logger *slog.Logger, opts Options) http.Handler {
-	srv := handler.New(NewExecutableSchema(Config{Resolvers: &Resolver{Store: store}}))
+	opts.defaults()
+	resolver := &Resolver{Store: store, expensive: newGate(opts.MaxExpensive, time.Second)}
+	srv := handler.New(NewExecutableSchema(Config{Resolvers: resolver, Complexity: complexity()}))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
-	srv.Use(extension.Introspection{})
-	srv.SetErrorPresenter(ErrorPresenter(logger))
+	srv.SetParserTokenLimit(opts.MaxTokens)
+	if !opts.DisableIntrospection {
+		srv.Use(extension.Introspection{})
+	}
+	srv.Use(depthLimit{max: opts.MaxDepth})
+	srv.Use(&complexityLimit{max: opts.MaxComplexity})
+	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+		rc := graphql.GetOperationContext(ctx)
+		name := rc.OperationName
+		if name == "" && rc.Operation != nil {
+			name = rc.Operation.Name
+		}
+		if name == "" {
+			name = "anonymous"
+		}
+		middleware.InfoFrom(ctx).SetOperation(name)
+		if opts.Observer == nil {
+			return next(ctx)
+		}
+		var handler graphql.ResponseHandler
+		once := false
+		return func(ctx context.Context) *graphql.Response {
+			if once {
+				return handler(ctx)
+			}
+			once = true
+			return opts.Observer.Operation(ctx, name, func(ctx context.Context) *graphql.Response {
+				handler = next(ctx)
+				return handler(ctx)
+			})
+		}
+	})
+	srv.SetErrorPresenter(ErrorPresenter(logger, opts.Observer))
 	srv.SetRecoverFunc(func(ctx context.Context, v any) error {
-		logger.ErrorContext(ctx, "panic in resolver", "panic", fmt.Sprint(v),
-			"path", graphql.GetPath(ctx).String())
+		logger.ErrorContext(ctx, "panic in resolver", "request_id", middleware.RequestID(ctx), "panic", fmt.Sprint(v),
+			"path", graphql.GetPath(ctx).String(), "stack", string(debug.Stack()))
 		return kg.Errorf(kg.EINTERNAL, "internal error")
 	})
-	return loaders.Middleware(store, opts.BatchWait, srv)
+	cfg := loaders.Config{Wait: opts.BatchWait}
+	if opts.Observer != nil {
+		cfg.OnBatch = opts.Observer.Batch
+	}
+	return loaders.Middleware(store, cfg, srv)
 }
 
 // ErrorPresenter returns gqlgen's error presenter for Puente: an error
 // carrying a *kg.Error shows its message and code (and the field at fault);
 // errors gqlgen itself raised with a code keep it; anything else becomes
 // "internal error" with code INTERNAL, and is logged in full.
-func ErrorPresenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
+func ErrorPresenter(logger *slog.Logger, obs Observer) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
-		gqlErr := graphql.DefaultErrorPresenter(ctx, err)
-		if gqlErr.Extensions == nil {
-			gqlErr.Extensions = map[string]any{}
-		}
-		var ke *kg.Error
-		switch {
-		case errors.As(err, &ke):
-			gqlErr.Message = ke.Error()
-			gqlErr.Extensions["code"] = ke.Code
-			if ke.Field != "" {
-				gqlErr.Extensions["field"] = ke.Field
-			}
-			if ke.Code == kg.EINTERNAL || ke.Code == kg.EUNAVAILABLE {
-				logger.ErrorContext(ctx, "request failed", "code", ke.Code, "err", err.Error(),
-					"path", gqlErr.Path.String())
-			}
-		case gqlErr.Extensions["code"] != nil:
-		default:
-			logger.ErrorContext(ctx, "request failed", "code", kg.EINTERNAL, "err", err.Error(),
-				"path", gqlErr.Path.String())
-			gqlErr.Message = "internal error"
-			gqlErr.Extensions["code"] = kg.EINTERNAL
+		gqlErr := present(ctx, logger, err)
+		code, _ := gqlErr.Extensions["code"].(string)
+		middleware.InfoFrom(ctx).AddCode(code)
+		if obs != nil {
+			obs.Error(ctx, code)
 		}
 		return gqlErr
 	}
+}
+
+// present maps an error to what the client sees (see ErrorPresenter).
+func present(ctx context.Context, logger *slog.Logger, err error) *gqlerror.Error {
+	gqlErr := graphql.DefaultErrorPresenter(ctx, err)
+	if gqlErr.Extensions == nil {
+		gqlErr.Extensions = map[string]any{}
+	}
+	var ke *kg.Error
+	switch {
+	case errors.As(err, &ke):
+		gqlErr.Message = ke.Error()
+		gqlErr.Extensions["code"] = ke.Code
+		if ke.Field != "" {
+			gqlErr.Extensions["field"] = ke.Field
+		}
+		if ke.Code == kg.EINTERNAL || ke.Code == kg.EUNAVAILABLE {
+			logger.ErrorContext(ctx, "request failed", "request_id", middleware.RequestID(ctx), "code", ke.Code,
+				"err", err.Error(), "path", gqlErr.Path.String())
+		}
+	case gqlErr.Extensions["code"] != nil:
+	default:
+		logger.ErrorContext(ctx, "request failed", "request_id", middleware.RequestID(ctx), "code", kg.EINTERNAL,
+			"err", err.Error(), "path", gqlErr.Path.String())
+		gqlErr.Message = "internal error"
+		gqlErr.Extensions["code"] = kg.EINTERNAL
+	}
+	return gqlErr
 }

@@ -224,6 +224,11 @@ func pathEdges(ctx context.Context, p *kg.Path) ([]*model.GraphEdge, error) {
 }
 
 func (r *queryResolver) neighborhood(ctx context.Context, id string, depth *int, kinds []kg.Kind, limit *int) (*kg.Subgraph, error) {
+	leave, err := r.expensive.enter(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer leave()
 	sub, err := kg.Neighborhood(ctx, r.Store, kg.NeighborhoodQuery{
 		ID: id, Depth: intOr(depth, 1), Kinds: kinds, Limit: intOr(limit, kg.DefaultSubgraphLimit),
 	})
@@ -245,6 +250,11 @@ func (r *queryResolver) paths(ctx context.Context, from, to string, maxLength, l
 	if err := kg.CheckPaths(q); err != nil {
 		return nil, err
 	}
+	leave, err := r.expensive.enter(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer leave()
 	walks, err := r.Store.Walks(ctx, q)
 	if err != nil {
 		return nil, err

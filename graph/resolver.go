@@ -8,4 +8,6 @@ import "github.com/puente-kg/puente/kg"
 // queries; per-entity lookups go through the request's loaders.
 type Resolver struct {
 	Store kg.Store
+	// expensive caps concurrent neighborhood and paths queries.
+	expensive *gate
 }

@@ -30,16 +30,33 @@ type Loaders struct {
 	Relations *dataloadgen.Loader[string, []*kg.Relation]
 }
 
-// New returns fresh loaders over the store that collect keys for wait
-// before each fetch. A wait of 0 fetches at once, which suits a store whose
-// lookups cost no round trip.
-func New(store kg.Reader, wait time.Duration) *Loaders {
+// Config tunes the loaders.
+type Config struct {
+	// Wait is how long a loader collects keys before it fetches them. 0
+	// fetches at once, which suits a store whose lookups cost no round trip.
+	Wait time.Duration
+	// OnBatch, when set, is told the size of each batch fetched.
+	OnBatch func(loader string, keys int)
+}
+
+// observed reports each batch's size before fetching it.
+func observed[V any](name string, cfg Config, fetch func(context.Context, []string) ([]V, []error)) func(context.Context, []string) ([]V, []error) {
+	if cfg.OnBatch == nil {
+		return fetch
+	}
+	return func(ctx context.Context, keys []string) ([]V, []error) {
+		cfg.OnBatch(name, len(keys))
+		return fetch(ctx, keys)
+	}
+}
+
+// New returns fresh loaders over the store.
+func New(store kg.Reader, cfg Config) *Loaders {
+	wait := dataloadgen.WithWait(cfg.Wait)
 	return &Loaders{
-		Entity: dataloadgen.NewLoader(byID(store.Entities, func(e *kg.Entity) string { return e.ID }),
-			dataloadgen.WithWait(wait)),
-		Source: dataloadgen.NewLoader(byID(store.Sources, func(s *kg.Source) string { return s.ID }),
-			dataloadgen.WithWait(wait)),
-		Relations: dataloadgen.NewLoader(relationsFetch(store), dataloadgen.WithWait(wait)),
+		Entity:    dataloadgen.NewLoader(observed("entity", cfg, byID(store.Entities, func(e *kg.Entity) string { return e.ID })), wait),
+		Source:    dataloadgen.NewLoader(observed("source", cfg, byID(store.Sources, func(s *kg.Source) string { return s.ID })), wait),
+		Relations: dataloadgen.NewLoader(observed("relations", cfg, relationsFetch(store)), wait),
 	}
 }
 
@@ -102,9 +119,9 @@ func For(ctx context.Context) *Loaders {
 }
 
 // Middleware gives each request its own loaders over the store.
-func Middleware(store kg.Reader, wait time.Duration, next http.Handler) http.Handler {
+func Middleware(store kg.Reader, cfg Config, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		next.ServeHTTP(w, r.WithContext(With(r.Context(), New(store, wait))))
+		next.ServeHTTP(w, r.WithContext(With(r.Context(), New(store, cfg))))
 	})
 }
 
