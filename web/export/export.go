@@ -1,0 +1,231 @@
+// Package export writes a part of the knowledge graph in the exchange
+// formats that graph tools read: GraphML (yEd, Gephi, NetworkX, igraph),
+// GEXF 1.3 (Gephi) and Cytoscape.js JSON (Cytoscape, Cytoscape.js).
+//
+// Every format carries the same attributes with the same names and types:
+// nodes have their kind, label, event category, dates, amounts and sources;
+// edges have their relation type, role or title, dates, quote and sources.
+// Amounts are numbers (double); dates are ISO 8601 text, the date as the
+// source gives it ("2021", "2021-11", "2021-11-10") with the first and last
+// day of the period it names ("2021-11-01", "2021-11-30") beside it, so that
+// tools can both sort and show them.
+package export
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/puente-kg/puente/kg"
+)
+
+// Graph is the subgraph to write: entities and the relations among them.
+type Graph struct {
+	// Title describes the graph, such as "Neighborhood of org:xiaomi,
+	// depth 2"; the formats that have a description carry it.
+	Title string
+	// Nodes are the entities, in the order to write them.
+	Nodes []*kg.Entity
+	// Edges are relations whose both ends are among Nodes, in the order to
+	// write them.
+	Edges []*kg.Relation
+}
+
+// Format is an export format.
+type Format string
+
+// The export formats.
+const (
+	GraphML   Format = "graphml"
+	GEXF      Format = "gexf"
+	Cytoscape Format = "cytoscape"
+)
+
+// Formats lists every format.
+var Formats = []Format{GraphML, GEXF, Cytoscape}
+
+// ParseFormat returns the format of that name, or an EINVALID error.
+func ParseFormat(s string) (Format, error) {
+	f := Format(s)
+	if !slices.Contains(Formats, f) {
+		return "", kg.Invalid("format", "%q is not an export format: want graphml, gexf or cytoscape", s)
+	}
+	return f, nil
+}
+
+// ContentType returns the media type of the format.
+func (f Format) ContentType() string {
+	switch f {
+	case GraphML:
+		return "application/graphml+xml; charset=utf-8"
+	case GEXF:
+		return "application/gexf+xml; charset=utf-8"
+	}
+	return "application/json; charset=utf-8"
+}
+
+// Extension returns the usual file name extension of the format, without
+// the dot.
+func (f Format) Extension() string {
+	if f == Cytoscape {
+		return "cyjs"
+	}
+	return string(f)
+}
+
+// Write writes the graph in the format.
+func Write(w io.Writer, f Format, g *Graph) error {
+	switch f {
+	case GraphML:
+		return WriteGraphML(w, g)
+	case GEXF:
+		return WriteGEXF(w, g)
+	case Cytoscape:
+		return WriteCytoscape(w, g)
+	}
+	return fmt.Errorf("export: unknown format %q", f)
+}
+
+// Type is the type of an attribute.
+type Type string
+
+// The attribute types: GraphML's and GEXF's names for them are the same.
+const (
+	String Type = "string"
+	Double Type = "double"
+)
+
+// Attribute is a node or edge attribute that every format carries.
+type Attribute struct {
+	// Name is the attribute's name in every format.
+	Name string
+	// Type is its type.
+	Type Type
+	// Title describes it; GraphML and GEXF carry it as a comment or title.
+	Title string
+}
+
+// nodeAttr is a node attribute and the way to read it from an entity: ok
+// is false when the entity has no value.
+type nodeAttr struct {
+	Attribute
+	get func(e *kg.Entity) (v string, ok bool)
+}
+
+// edgeAttr is an edge attribute and the way to read it from a relation.
+type edgeAttr struct {
+	Attribute
+	get func(r *kg.Relation) (v string, ok bool)
+}
+
+func text(s string) (string, bool) { return s, s != "" }
+
+func number(f float64) (string, bool) { return strconv.FormatFloat(f, 'f', -1, 64), true }
+
+func date(d kg.Date) (string, bool) { return d.String(), !d.IsZero() }
+
+func list(ss []string) (string, bool) { return strings.Join(ss, "; "), len(ss) > 0 }
+
+// nodeAttrs are the node attributes, in the order formats declare them.
+var nodeAttrs = []nodeAttr{
+	{Attribute{"label", String, "display name"}, func(e *kg.Entity) (string, bool) { return text(e.Name) }},
+	{Attribute{"kind", String, "COUNTRY, PERSON, ORGANIZATION, PLACE or EVENT"}, func(e *kg.Entity) (string, bool) { return text(string(e.Kind)) }},
+	{Attribute{"aliases", String, "other names, separated by '; '"}, func(e *kg.Entity) (string, bool) { return list(e.Aliases) }},
+	{Attribute{"description", String, "short factual description"}, func(e *kg.Entity) (string, bool) { return text(e.Description) }},
+	{Attribute{"notes", String, "remarks for analysts, separated by '; '"}, func(e *kg.Entity) (string, bool) { return list(e.Notes) }},
+	{Attribute{"countryCode", String, "ISO 3166-1 alpha-2 code of a country"}, func(e *kg.Entity) (string, bool) { return text(e.CountryCode) }},
+	{Attribute{"orgType", String, "kind of organization"}, func(e *kg.Entity) (string, bool) { return text(string(e.OrgType)) }},
+	{Attribute{"placeType", String, "kind of place"}, func(e *kg.Entity) (string, bool) { return text(string(e.PlaceType)) }},
+	{Attribute{"category", String, "event category, such as MEETING"}, func(e *kg.Entity) (string, bool) { return text(string(e.Category)) }},
+	{Attribute{"date", String, "event date as the source gives it: YYYY, YYYY-MM or YYYY-MM-DD"}, func(e *kg.Entity) (string, bool) { return date(e.Date) }},
+	{Attribute{"endDate", String, "end of a multi-day event: YYYY, YYYY-MM or YYYY-MM-DD"}, func(e *kg.Entity) (string, bool) { return date(e.EndDate) }},
+	{Attribute{"dateStart", String, "first day of the event's period, YYYY-MM-DD"}, func(e *kg.Entity) (string, bool) { first, _ := e.DateRange(); return text(first) }},
+	{Attribute{"dateEnd", String, "last day of the event's period, YYYY-MM-DD"}, func(e *kg.Entity) (string, bool) { _, last := e.DateRange(); return text(last) }},
+	{Attribute{"status", String, "event status as the source reports it"}, func(e *kg.Entity) (string, bool) { return text(string(e.Status)) }},
+	{Attribute{"channel", String, "how the participants took part"}, func(e *kg.Entity) (string, bool) { return text(string(e.Channel)) }},
+	{Attribute{"amount", Double, "money involved, in units of currency"}, func(e *kg.Entity) (string, bool) {
+		if e.Amount == nil {
+			return "", false
+		}
+		return number(e.Amount.Amount)
+	}},
+	{Attribute{"currency", String, "ISO 4217 currency of amount"}, func(e *kg.Entity) (string, bool) {
+		if e.Amount == nil {
+			return "", false
+		}
+		return text(e.Amount.Currency)
+	}},
+	{Attribute{"amountQualifier", String, "how the source qualifies amount, such as MORE_THAN"}, func(e *kg.Entity) (string, bool) {
+		if e.Amount == nil {
+			return "", false
+		}
+		return text(string(e.Amount.Qualifier))
+	}},
+	{Attribute{"amountPer", String, "unit a price is given for"}, func(e *kg.Entity) (string, bool) {
+		if e.Amount == nil {
+			return "", false
+		}
+		return text(e.Amount.Per)
+	}},
+	{Attribute{"amountBaseline", Double, "earlier amount the source compares with"}, func(e *kg.Entity) (string, bool) {
+		if e.Amount == nil || e.Amount.Baseline == nil {
+			return "", false
+		}
+		return number(*e.Amount.Baseline)
+	}},
+	{Attribute{"quantity", Double, "counted or measured quantity"}, func(e *kg.Entity) (string, bool) {
+		if e.Quantity == nil {
+			return "", false
+		}
+		return number(e.Quantity.Amount)
+	}},
+	{Attribute{"quantityUnit", String, "unit of quantity"}, func(e *kg.Entity) (string, bool) {
+		if e.Quantity == nil {
+			return "", false
+		}
+		return text(e.Quantity.Unit)
+	}},
+	{Attribute{"sources", String, "IDs of the sources that attest the entity, separated by '; '"}, func(e *kg.Entity) (string, bool) { return list(e.Sources) }},
+}
+
+// edgeAttrs are the edge attributes, in the order formats declare them.
+var edgeAttrs = []edgeAttr{
+	{Attribute{"relation", String, "stable ID of the relation"}, func(r *kg.Relation) (string, bool) { return text(r.ID) }},
+	{Attribute{"type", String, "relation type, such as PARTICIPATED_IN"}, func(r *kg.Relation) (string, bool) { return text(string(r.Type)) }},
+	{Attribute{"label", String, "role of a participation or title of a position"}, func(r *kg.Relation) (string, bool) { return text(EdgeLabel(r)) }},
+	{Attribute{"role", String, "role in the event, for PARTICIPATED_IN"}, func(r *kg.Relation) (string, bool) { return text(string(r.Role)) }},
+	{Attribute{"title", String, "title of the position, for HOLDS_POSITION"}, func(r *kg.Relation) (string, bool) { return text(r.Title) }},
+	{Attribute{"startDate", String, "since when: YYYY, YYYY-MM or YYYY-MM-DD"}, func(r *kg.Relation) (string, bool) { return date(r.StartDate) }},
+	{Attribute{"endDate", String, "until when: YYYY, YYYY-MM or YYYY-MM-DD"}, func(r *kg.Relation) (string, bool) { return date(r.EndDate) }},
+	{Attribute{"quote", String, "sentence of the source the relation rests on"}, func(r *kg.Relation) (string, bool) { return text(r.Quote) }},
+	{Attribute{"sources", String, "IDs of the sources that attest the relation, separated by '; '"}, func(r *kg.Relation) (string, bool) { return list(r.Sources) }},
+}
+
+// NodeAttributes returns the node attributes every format carries.
+func NodeAttributes() []Attribute {
+	out := make([]Attribute, len(nodeAttrs))
+	for i, a := range nodeAttrs {
+		out[i] = a.Attribute
+	}
+	return out
+}
+
+// EdgeAttributes returns the edge attributes every format carries.
+func EdgeAttributes() []Attribute {
+	out := make([]Attribute, len(edgeAttrs))
+	for i, a := range edgeAttrs {
+		out[i] = a.Attribute
+	}
+	return out
+}
+
+// EdgeLabel returns what the GraphQL API gives as an edge's label: the role
+// of a participation or the title of a position, or "".
+func EdgeLabel(r *kg.Relation) string {
+	if r.Role != "" {
+		return string(r.Role)
+	}
+	return r.Title
+}
