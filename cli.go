@@ -11,6 +11,7 @@ import (
 
 	"github.com/puente-kg/puente/bulk"
 	"github.com/puente-kg/puente/kg"
+	"github.com/puente-kg/puente/synth"
 )
 
 // importFile reads a JSON Lines file (or standard input for "-"), checks all
@@ -110,4 +111,25 @@ func openInput(path string) (io.Reader, func(), error) {
 func storeIsEmpty(ctx context.Context, store kg.Store) (bool, error) {
 	st, err := store.Stats(ctx)
 	return st.Entities == 0, err
+}
+
+// generateFile writes a synthetic graph of cfg.entities entities.
+func generateFile(cfg config, logger *slog.Logger, path string) error {
+	bar := bulk.NewBar(os.Stderr)
+	d := synth.Generate(cfg.entities, cfg.seed, bar.Update)
+	var out io.Writer = os.Stdout
+	if path != "-" {
+		f, err := os.Create(path)
+		if err != nil {
+			return fmt.Errorf("generate: %w", err)
+		}
+		defer f.Close()
+		out = f
+	}
+	n, err := bulk.Write(out, d)
+	if err != nil {
+		return fmt.Errorf("generate: %w", err)
+	}
+	logger.Info("generated", "file", path, "entities", len(d.Entities), "relations", len(d.Relations), "lines", n)
+	return nil
 }

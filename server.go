@@ -7,6 +7,8 @@
 //	puente [flags] seed      load the embedded dataset into the store
 //	puente [flags] import F  import a JSON Lines file (- for standard input)
 //	puente [flags] export F  export the graph as JSON Lines (- for standard output)
+//	puente [-entities N] [-seed S] generate F
+//	                         write a synthetic graph of N entities as JSON Lines
 //
 // Every flag has an environment variable of the same meaning; the flag
 // wins. Without NEO4J_URI the embedded in-memory store is used, journaled
@@ -24,17 +26,19 @@ import (
 	"os"
 	"os/signal"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
-
-	"github.com/99designs/gqlgen/graphql/playground"
 
 	"github.com/puente-kg/puente/auth"
 	"github.com/puente-kg/puente/dataset"
 	"github.com/puente-kg/puente/graph"
 	"github.com/puente-kg/puente/kg"
 	"github.com/puente-kg/puente/memstore"
+	"github.com/puente-kg/puente/middleware"
 	"github.com/puente-kg/puente/neo4jstore"
+	"github.com/puente-kg/puente/observe"
+	"github.com/puente-kg/puente/web"
 )
 
 // config is the server's configuration, from flags and the environment.
@@ -44,9 +48,18 @@ type config struct {
 	dataDir  string
 	logLevel string
 	batch    int
+	// entities and seed size the graph the generate command makes.
+	entities int
+	seed     uint64
 	// tokens and requireAuthForReads govern who may read and write.
 	tokens              *auth.Tokens
 	requireAuthForReads bool
+	// limits of the GraphQL endpoint and of HTTP requests.
+	limits        graph.Options
+	maxBody       int64
+	grace         time.Duration
+	corsOrigins   []string
+	introspection bool
 }
 
 func parseConfig(args []string) (config, []string, error) {
@@ -72,13 +85,51 @@ func parseConfig(args []string) (config, []string, error) {
 	fs.DurationVar(&c.neo4j.Timeout, "query-timeout", timeout, "deadline of each database transaction (env QUERY_TIMEOUT)")
 	fs.StringVar(&c.logLevel, "log-level", env("LOG_LEVEL", "info"), "debug, info, warn or error (env LOG_LEVEL)")
 	fs.IntVar(&c.batch, "batch", 1000, "records per transaction on import")
+	fs.IntVar(&c.entities, "entities", 1000, "how many entities the generate command makes")
+	fs.Uint64Var(&c.seed, "seed", 1, "the generate command's random seed")
 	tokens := fs.String("api-tokens", env("API_TOKENS", ""), "comma-separated role:token pairs, roles reader, editor, admin (env API_TOKENS)")
 	tokensFile := fs.String("api-tokens-file", env("API_TOKENS_FILE", ""), "file of role:token lines (env API_TOKENS_FILE)")
 	fs.BoolVar(&c.requireAuthForReads, "require-auth-for-reads", env("REQUIRE_AUTH_FOR_READS", "") == "true",
 		"refuse requests without a valid token (env REQUIRE_AUTH_FOR_READS=true)")
+	ints := []struct {
+		p         *int
+		flag, env string
+		def       int
+		usage     string
+	}{
+		{&c.limits.MaxDepth, "max-query-depth", "MAX_QUERY_DEPTH", graph.DefaultMaxDepth, "deepest nesting of a query"},
+		{&c.limits.MaxComplexity, "max-query-complexity", "MAX_QUERY_COMPLEXITY", graph.DefaultMaxComplexity, "highest cost of a query"},
+		{&c.limits.MaxTokens, "max-query-tokens", "MAX_QUERY_TOKENS", graph.DefaultMaxTokens, "most parser tokens in a query"},
+		{&c.limits.MaxExpensive, "max-expensive-queries", "MAX_EXPENSIVE_QUERIES", graph.DefaultMaxExpensive, "neighborhood and paths queries running at once"},
+	}
+	for _, i := range ints {
+		v, err := strconv.Atoi(env(i.env, strconv.Itoa(i.def)))
+		if err != nil || v < 1 {
+			return c, nil, fmt.Errorf("%s: want a positive integer", i.env)
+		}
+		fs.IntVar(i.p, i.flag, v, i.usage+" (env "+i.env+")")
+	}
+	maxBody, err := strconv.ParseInt(env("MAX_BODY_BYTES", "1048576"), 10, 64)
+	if err != nil || maxBody < 1 {
+		return c, nil, errors.New("MAX_BODY_BYTES: want a positive integer")
+	}
+	fs.Int64Var(&c.maxBody, "max-body-bytes", maxBody, "largest request body (env MAX_BODY_BYTES)")
+	grace, err := time.ParseDuration(env("SHUTDOWN_GRACE", "15s"))
+	if err != nil {
+		return c, nil, fmt.Errorf("SHUTDOWN_GRACE: %w", err)
+	}
+	fs.DurationVar(&c.grace, "shutdown-grace", grace, "time in-flight requests get to finish on SIGTERM (env SHUTDOWN_GRACE)")
+	cors := fs.String("cors-allowed-origins", env("CORS_ALLOWED_ORIGINS", ""), "comma-separated origins allowed to call the API from a browser (env CORS_ALLOWED_ORIGINS); none by default")
+	fs.BoolVar(&c.introspection, "introspection", env("INTROSPECTION", "true") != "false", "allow schema introspection (env INTROSPECTION=false turns it off)")
 	if err := fs.Parse(args); err != nil {
 		return c, nil, err
 	}
+	for _, o := range strings.Split(*cors, ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			c.corsOrigins = append(c.corsOrigins, o)
+		}
+	}
+	c.limits.DisableIntrospection = !c.introspection
 	if c.tokens, err = auth.LoadTokens(*tokens, *tokensFile); err != nil {
 		return c, nil, err
 	}
@@ -121,14 +172,16 @@ func main() {
 		err = serve(ctx, cfg, logger)
 	case cmd == "seed":
 		err = seed(ctx, cfg, logger)
-	case (cmd == "import" || cmd == "export") && len(args) != 2:
-		err = fmt.Errorf("usage: puente %s FILE (- for standard %s)", cmd, map[string]string{"import": "input", "export": "output"}[cmd])
+	case (cmd == "import" || cmd == "export" || cmd == "generate") && len(args) != 2:
+		err = fmt.Errorf("usage: puente %s FILE (- for standard %s)", cmd, map[string]string{"import": "input", "export": "output", "generate": "output"}[cmd])
+	case cmd == "generate":
+		err = generateFile(cfg, logger, args[1])
 	case cmd == "import":
 		err = importFile(ctx, cfg, logger, args[1])
 	case cmd == "export":
 		err = exportFile(ctx, cfg, logger, args[1])
 	default:
-		err = fmt.Errorf("unknown command %q: want serve, seed, import or export", cmd)
+		err = fmt.Errorf("unknown command %q: want serve, seed, import, export or generate", cmd)
 	}
 	if err != nil {
 		logger.Error("puente failed", "command", cmd, "err", err)
@@ -195,6 +248,11 @@ func seed(ctx context.Context, cfg config, logger *slog.Logger) error {
 }
 
 func serve(ctx context.Context, cfg config, logger *slog.Logger) error {
+	tp, stopTracing, err := observe.Tracing(ctx)
+	if err != nil {
+		return err
+	}
+	defer stopTracing(context.WithoutCancel(ctx))
 	store, err := openStore(ctx, cfg, logger)
 	if err != nil {
 		return err
@@ -210,20 +268,16 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger) error {
 			return err
 		}
 	}
-
-	mux := http.NewServeMux()
 	if cfg.tokens.Len() == 0 {
 		logger.Warn("no API tokens configured (API_TOKENS, API_TOKENS_FILE): mutations are refused")
 	}
-	guard := func(h http.Handler) http.Handler { return auth.Middleware(cfg.tokens, cfg.requireAuthForReads, h) }
-	mux.Handle("/query", guard(graph.NewHandler(store, logger, graph.OptionsFor(store))))
-	mux.Handle("GET /{$}", playground.Handler("Puente", "/query"))
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		w.Write([]byte("ok\n"))
-	})
+
+	handler := routes(cfg, store, logger, observe.New(tp))
 	srv := &http.Server{
-		Handler:           mux,
+		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
 	ln, err := net.Listen("tcp", fmt.Sprintf(":%d", cfg.port))
@@ -232,6 +286,7 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger) error {
 	}
 	logger.Info("serving", "addr", ln.Addr().String(),
 		"graphiql", fmt.Sprintf("http://localhost:%d/", cfg.port),
+		"explorer", fmt.Sprintf("http://localhost:%d/explore", cfg.port),
 		"endpoint", fmt.Sprintf("http://localhost:%d/query", cfg.port))
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -240,8 +295,63 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger) error {
 		return err
 	case <-ctx.Done():
 	}
-	logger.Info("shutting down")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	logger.Info("shutting down: no new connections; waiting for requests in flight", "grace", cfg.grace.String())
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.grace)
 	defer cancel()
-	return srv.Shutdown(shutdownCtx)
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	logger.Info("stopped")
+	return nil
+}
+
+// routes wires the endpoints and the HTTP layers around them.
+func routes(cfg config, store kg.Store, logger *slog.Logger, obs *observe.Observer) http.Handler {
+	opts := cfg.limits
+	opts.BatchWait = graph.OptionsFor(store).BatchWait
+	opts.Observer = obs
+	observed := obs.Store(store)
+	guard := func(h http.Handler) http.Handler { return auth.Middleware(cfg.tokens, cfg.requireAuthForReads, h) }
+
+	mux := http.NewServeMux()
+	mux.Handle("/query", guard(graph.NewHandler(observed, logger, opts)))
+	mux.Handle("GET /{$}", web.GraphiQL("/query"))
+	mux.Handle("GET /explore", web.Explorer("/query"))
+	mux.Handle("GET /static/", web.Static())
+	mux.Handle("/export/", guard(web.Export(observed, logger)))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte("ok\n"))
+	})
+	mux.Handle("GET /readyz", readiness(store))
+	mux.Handle("GET /metrics", obs.Handler())
+	return middleware.Chain(mux,
+		middleware.Logging(logger),
+		obs.HTTP,
+		middleware.Recover(logger),
+		middleware.CORS(cfg.corsOrigins),
+		middleware.BodyLimit(cfg.maxBody),
+		middleware.Timeout(cfg.neo4j.Timeout),
+	)
+}
+
+// readiness answers 200 when the store answers (and, on Neo4j, the
+// migrations are applied), else 503.
+func readiness(store kg.Store) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
+		defer cancel()
+		var err error
+		if s, ok := store.(interface{ Ready(context.Context) error }); ok {
+			err = s.Ready(ctx)
+		} else {
+			_, err = store.Stats(ctx)
+		}
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		if err != nil {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			fmt.Fprintf(w, "not ready: %s\n", kg.ErrorMessage(err))
+			return
+		}
+		w.Write([]byte("ready\n"))
+	})
 }

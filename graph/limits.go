@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	gqlcomplexity "github.com/99designs/gqlgen/complexity"
@@ -118,7 +119,9 @@ func selectionDepth(set ast.SelectionSet, frags ast.FragmentDefinitionList, dept
 		var d int
 		switch s := sel.(type) {
 		case *ast.Field:
-			if len(s.SelectionSet) == 0 {
+			// Introspection (__schema, __type) is bounded by the schema
+			// itself, and GraphiQL's own query nests 13 levels.
+			if len(s.SelectionSet) == 0 || strings.HasPrefix(s.Name, "__") {
 				d = depth + 1
 			} else {
 				d = selectionDepth(s.SelectionSet, frags, depth+1, max)
