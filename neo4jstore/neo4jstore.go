@@ -50,6 +50,9 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		c.MaxConnectionPoolSize = 50
 		c.ConnectionAcquisitionTimeout = 10 * time.Second
 		c.SocketConnectTimeout = 5 * time.Second
+		// Retry transient failures briefly: while the database is down a
+		// request should fail fast with UNAVAILABLE rather than hang.
+		c.MaxTransactionRetryTime = 3 * time.Second
 	})
 	if err != nil {
 		return nil, fmt.Errorf("neo4j driver for %s: %w", cfg.URI, err)

@@ -31,7 +31,7 @@ func RunWrites(t *testing.T, open func(tb testing.TB) kg.Store) {
 			return kg.PlanEntity(ctx, s, kg.EntityInput{
 				Entity: &kg.Entity{ID: "org:test-trading", Kind: kg.KindOrganization, Name: "Test Trading", OrgType: "COMPANY",
 					Sources: []string{"source:03-xiaomi-costa-rica-store"}},
-				Relations: []*kg.Relation{{Type: kg.RelBasedIn, To: "country:peru", Sources: []string{"source:03-xiaomi-costa-rica-store"}}},
+				Relations:        []*kg.Relation{{Type: kg.RelBasedIn, To: "country:peru", Sources: []string{"source:03-xiaomi-costa-rica-store"}}},
 				ReplaceRelations: true,
 			}, stamp)
 		}},
@@ -136,7 +136,9 @@ func checkWriteResults(t *testing.T, ctx context.Context, s kg.Store) {
 		t.Errorf("redirect of the merged ID = %q", to)
 	}
 	moved := must[[]*kg.Relation](t)(s.Relations(ctx, []string{"person:pablo-gonzalez"}))
-	if !slices.ContainsFunc(moved, func(r *kg.Relation) bool { return r.Type == kg.RelHoldsPosition && r.To == "org:argentina-secretariat-of-mining" }) {
+	if !slices.ContainsFunc(moved, func(r *kg.Relation) bool {
+		return r.Type == kg.RelHoldsPosition && r.To == "org:argentina-secretariat-of-mining"
+	}) {
 		t.Errorf("the merged entity's position did not move: %v", moved)
 	}
 }
