@@ -23,6 +23,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
 	"strconv"
@@ -60,6 +61,9 @@ type config struct {
 	grace         time.Duration
 	corsOrigins   []string
 	introspection bool
+	// pprofAddr, when set, serves net/http/pprof there (keep it on
+	// loopback).
+	pprofAddr string
 }
 
 func parseConfig(args []string) (config, []string, error) {
@@ -120,6 +124,7 @@ func parseConfig(args []string) (config, []string, error) {
 	}
 	fs.DurationVar(&c.grace, "shutdown-grace", grace, "time in-flight requests get to finish on SIGTERM (env SHUTDOWN_GRACE)")
 	cors := fs.String("cors-allowed-origins", env("CORS_ALLOWED_ORIGINS", ""), "comma-separated origins allowed to call the API from a browser (env CORS_ALLOWED_ORIGINS); none by default")
+	fs.StringVar(&c.pprofAddr, "pprof-addr", env("PPROF_ADDR", ""), "serve Go profiles at this address, such as 127.0.0.1:6060 (env PPROF_ADDR); off by default")
 	fs.BoolVar(&c.introspection, "introspection", env("INTROSPECTION", "true") != "false", "allow schema introspection (env INTROSPECTION=false turns it off)")
 	if err := fs.Parse(args); err != nil {
 		return c, nil, err
@@ -273,6 +278,9 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger) error {
 	}
 
 	handler := routes(cfg, store, logger, observe.New(tp))
+	if cfg.pprofAddr != "" {
+		go servePprof(cfg.pprofAddr, logger)
+	}
 	srv := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -332,6 +340,22 @@ func routes(cfg config, store kg.Store, logger *slog.Logger, obs *observe.Observ
 		middleware.BodyLimit(cfg.maxBody),
 		middleware.Timeout(cfg.neo4j.Timeout),
 	)
+}
+
+// servePprof serves the Go profiler's endpoints on their own listener, so
+// that they are never exposed with the API.
+func servePprof(addr string, logger *slog.Logger) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	logger.Info("serving profiles", "addr", addr)
+	srv := &http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	if err := srv.ListenAndServe(); err != nil {
+		logger.Error("pprof server", "err", err)
+	}
 }
 
 // readiness answers 200 when the store answers (and, on Neo4j, the

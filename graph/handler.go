@@ -97,7 +97,7 @@ func NewHandler(store kg.Store, logger *slog.Logger, opts Options) http.Handler 
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.SetQueryCache(boundedCache{lru.New[*ast.QueryDocument](1000)})
 	srv.SetParserTokenLimit(opts.MaxTokens)
 	if !opts.DisableIntrospection {
 		srv.Use(extension.Introspection{})
@@ -140,7 +140,7 @@ func NewHandler(store kg.Store, logger *slog.Logger, opts Options) http.Handler 
 	if opts.Observer != nil {
 		cfg.OnBatch = opts.Observer.Batch
 	}
-	return loaders.Middleware(store, cfg, srv)
+	return selectionBudget(opts.MaxTokens, loaders.Middleware(store, cfg, srv))
 }
 
 // ErrorPresenter returns gqlgen's error presenter for Puente: an error
@@ -157,6 +157,17 @@ func ErrorPresenter(logger *slog.Logger, obs Observer) graphql.ErrorPresenterFun
 		}
 		return gqlErr
 	}
+}
+
+// CodeBadRequest marks a request that is not a GraphQL request at all.
+const CodeBadRequest = "BAD_REQUEST"
+
+// isRequestError reports whether err is gqlgen's own error about the
+// request (decoding the body or the variables), as opposed to one raised
+// while resolving a field, which always has a path.
+func isRequestError(err error, presented *gqlerror.Error) bool {
+	var gqlErr *gqlerror.Error
+	return errors.As(err, &gqlErr) && gqlErr.Err == nil && len(presented.Path) == 0
 }
 
 // present maps an error to what the client sees (see ErrorPresenter).
@@ -178,6 +189,13 @@ func present(ctx context.Context, logger *slog.Logger, err error) *gqlerror.Erro
 				"err", err.Error(), "path", gqlErr.Path.String())
 		}
 	case gqlErr.Extensions["code"] != nil:
+	case isRequestError(err, gqlErr):
+		// gqlgen's own complaint about the request itself (a body that is
+		// not a GraphQL request): the client's fault, and its text may
+		// quote the whole body.
+		logger.WarnContext(ctx, "bad request", "request_id", middleware.RequestID(ctx), "err", kg.Clip(gqlErr.Message))
+		gqlErr.Message = "the request is not a valid GraphQL request: " + kg.Clip(gqlErr.Message)
+		gqlErr.Extensions["code"] = CodeBadRequest
 	default:
 		logger.ErrorContext(ctx, "request failed", "request_id", middleware.RequestID(ctx), "code", kg.EINTERNAL,
 			"err", err.Error(), "path", gqlErr.Path.String())

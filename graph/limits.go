@@ -1,8 +1,12 @@
 package graph
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"strings"
 	"time"
 
@@ -10,6 +14,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+	"github.com/vektah/gqlparser/v2/parser"
 
 	"github.com/puente-kg/puente/graph/model"
 	"github.com/puente-kg/puente/kg"
@@ -208,4 +213,94 @@ func (c *complexityLimit) MutateOperationContext(ctx context.Context, rc *graphq
 		}
 	}
 	return nil
+}
+
+// MaxSelections is the most fields one selection set may hold. The GraphQL
+// validator's check that fields merge costs the square of that number, so
+// a query repeating one field ten thousand times would take seconds to
+// validate; this budget refuses it before validation.
+const MaxSelections = 500
+
+// selectionBudget parses the query of a request (cheaply, once) and
+// refuses it with QUERY_TOO_COMPLEX when a selection set holds more than
+// MaxSelections fields. Other requests, unparsable ones included, go on to
+// the executor, which reports their errors itself.
+func selectionBudget(maxTokens int, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var query string
+		switch r.Method {
+		case http.MethodGet:
+			query = r.URL.Query().Get("query")
+		case http.MethodPost:
+			body, err := io.ReadAll(io.LimitReader(r.Body, 64<<20))
+			if err != nil {
+				http.Error(w, "the request body could not be read", http.StatusBadRequest)
+				return
+			}
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			var params struct {
+				Query string `json:"query"`
+			}
+			if json.Unmarshal(body, &params) == nil {
+				query = params.Query
+			}
+		}
+		if query != "" {
+			doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: query}, maxTokens)
+			if err == nil && widestSelection(doc) > MaxSelections {
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(http.StatusUnprocessableEntity)
+				json.NewEncoder(w).Encode(map[string]any{"errors": []any{map[string]any{
+					"message":    fmt.Sprintf("a selection holds more than %d fields", MaxSelections),
+					"extensions": map[string]any{"code": CodeTooComplex},
+				}}})
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// widestSelection returns the most fields any selection set of the
+// document holds.
+func widestSelection(doc *ast.QueryDocument) int {
+	widest := 0
+	var walk func(ast.SelectionSet)
+	walk = func(set ast.SelectionSet) {
+		widest = max(widest, len(set))
+		for _, sel := range set {
+			switch s := sel.(type) {
+			case *ast.Field:
+				walk(s.SelectionSet)
+			case *ast.InlineFragment:
+				walk(s.SelectionSet)
+			}
+		}
+	}
+	for _, op := range doc.Operations {
+		walk(op.SelectionSet)
+	}
+	for _, f := range doc.Fragments {
+		walk(f.SelectionSet)
+	}
+	return widest
+}
+
+// boundedCache caches parsed queries, but not long ones: the cache holds a
+// fixed number of entries, which must not each be a megabyte.
+type boundedCache struct {
+	inner graphql.Cache[*ast.QueryDocument]
+}
+
+// maxCachedQuery is the longest query text the cache keeps.
+const maxCachedQuery = 16 << 10
+
+func (c boundedCache) Get(ctx context.Context, key string) (*ast.QueryDocument, bool) {
+	return c.inner.Get(ctx, key)
+}
+
+func (c boundedCache) Add(ctx context.Context, key string, value *ast.QueryDocument) {
+	if len(key) <= maxCachedQuery {
+		c.inner.Add(ctx, key, value)
+	}
 }

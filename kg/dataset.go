@@ -38,9 +38,12 @@ var (
 	idPattern = regexp.MustCompile(`^[a-z]+:[a-z0-9]+(-[a-z0-9]+)*$`)
 )
 
+// MaxIDLength is the longest ID accepted.
+const MaxIDLength = 200
+
 // ValidID reports whether id has the form "prefix:slug", with a lowercase
-// ASCII slug of words joined by hyphens.
-func ValidID(id string) bool { return idPattern.MatchString(id) }
+// ASCII slug of words joined by hyphens, and at most MaxIDLength bytes.
+func ValidID(id string) bool { return len(id) <= MaxIDLength && idPattern.MatchString(id) }
 
 // Validate checks the dataset: ID forms and uniqueness across entities and
 // sources, enumerated values, kind-specific fields, dates, amounts, and that

@@ -3,6 +3,7 @@ package kg
 import (
 	"errors"
 	"fmt"
+	"reflect"
 )
 
 // Error codes shared by every layer. The GraphQL layer maps them to
@@ -36,14 +37,45 @@ func (e *Error) Error() string {
 	return e.Message
 }
 
-// Errorf returns an *Error with the code and a formatted message.
+// Errorf returns an *Error with the code and a formatted message. String
+// arguments longer than MaxEcho are cut short, so that an error never
+// repeats a huge input back to the client.
 func Errorf(code, format string, args ...any) *Error {
-	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+	return &Error{Code: code, Message: fmt.Sprintf(format, clipAll(args)...)}
 }
 
-// Invalid returns an EINVALID error naming the field at fault.
+// Invalid returns an EINVALID error naming the field at fault, with long
+// string arguments cut short as in Errorf.
 func Invalid(field, format string, args ...any) *Error {
-	return &Error{Code: EINVALID, Field: field, Message: fmt.Sprintf(format, args...)}
+	return &Error{Code: EINVALID, Field: field, Message: fmt.Sprintf(format, clipAll(args)...)}
+}
+
+// MaxEcho is how many characters of a client's input an error message
+// repeats.
+const MaxEcho = 64
+
+// Clip cuts s to MaxEcho characters, marking the cut.
+func Clip(s string) string {
+	if len(s) <= MaxEcho {
+		return s
+	}
+	r := []rune(s)
+	if len(r) <= MaxEcho {
+		return s
+	}
+	return string(r[:MaxEcho]) + "…"
+}
+
+func clipAll(args []any) []any {
+	out := make([]any, len(args))
+	for i, a := range args {
+		if v := reflect.ValueOf(a); v.IsValid() && v.Kind() == reflect.String {
+			out[i] = Clip(v.String())
+			continue
+		}
+		out[i] = a
+	}
+	return out
 }
 
 // ErrorCode returns the code of the first *Error in err's chain, or

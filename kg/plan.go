@@ -344,7 +344,7 @@ func PlanDelete(ctx context.Context, r Reader, id string) (*DeletePlan, error) {
 		return nil, err
 	}
 	if st.entities[id] == nil {
-		return nil, &Error{Code: ENOTFOUND, Field: "id", Message: fmt.Sprintf("no entity %q", id)}
+		return nil, &Error{Code: ENOTFOUND, Field: "id", Message: fmt.Sprintf("no entity %q", Clip(id))}
 	}
 	c := &ChangeSet{Expect: map[string]int{id: st.version(id)}, DeleteEntities: []string{id}}
 	var events []string
@@ -413,7 +413,7 @@ func PlanMerge(ctx context.Context, r Reader, keepID string, mergeIDs []string, 
 	}
 	keep := st.entities[keepID]
 	if keep == nil {
-		return nil, &Error{Code: ENOTFOUND, Field: "keepId", Message: fmt.Sprintf("no entity %q", keepID)}
+		return nil, &Error{Code: ENOTFOUND, Field: "keepId", Message: fmt.Sprintf("no entity %q", Clip(keepID))}
 	}
 	merged := *keep
 	merged.Aliases = slices.Clone(keep.Aliases)
@@ -430,7 +430,7 @@ func PlanMerge(ctx context.Context, r Reader, keepID string, mergeIDs []string, 
 	for i, id := range mergeIDs {
 		m := st.entities[id]
 		if m == nil {
-			return nil, &Error{Code: ENOTFOUND, Field: fmt.Sprintf("mergeIds[%d]", i), Message: fmt.Sprintf("no entity %q", id)}
+			return nil, &Error{Code: ENOTFOUND, Field: fmt.Sprintf("mergeIds[%d]", i), Message: fmt.Sprintf("no entity %q", Clip(id))}
 		}
 		if m.Kind != keep.Kind {
 			return nil, Invalid(fmt.Sprintf("mergeIds[%d]", i), "%s is a %s and %s a %s: only entities of one kind merge", id, m.Kind, keepID, keep.Kind)

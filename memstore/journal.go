@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"syscall"
 
 	"github.com/puente-kg/puente/kg"
 )
@@ -65,6 +66,11 @@ func openJournal(dir string, apply func(record) error) (*journal, ReplayReport, 
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o644)
 	if err != nil {
 		return nil, rep, fmt.Errorf("open journal: %w", err)
+	}
+	// One process at a time: two appending to one journal would interleave.
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		return nil, rep, fmt.Errorf("the data directory %s is in use by another process: %w", dir, err)
 	}
 	info, err := f.Stat()
 	if err != nil {

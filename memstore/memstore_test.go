@@ -233,3 +233,12 @@ func TestConcurrentReadsAndWrites(t *testing.T) {
 		t.Errorf("%d entities after the writes, want %d", got, want)
 	}
 }
+
+// TestOneProcessPerDataDir refuses a second store on a journal in use.
+func TestOneProcessPerDataDir(t *testing.T) {
+	dir := t.TempDir()
+	mustOpen(t, dir)
+	if _, _, err := memstore.Open(dir); err == nil || !strings.Contains(err.Error(), "in use") {
+		t.Errorf("second Open of %s: %v, want a refusal", dir, err)
+	}
+}

@@ -138,9 +138,12 @@ func (s *Store) read(ctx context.Context, cypher string, params map[string]any) 
 
 // write runs statements in one write transaction: all of them or none.
 func (s *Store) write(ctx context.Context, work func(tx neo4j.ManagedTransaction) error) error {
+	// Share the bookmark manager of ExecuteQuery, so that the reads after
+	// a write (on a cluster: on another member) see it.
 	session := s.driver.NewSession(ctx, neo4j.SessionConfig{
-		AccessMode:   neo4j.AccessModeWrite,
-		DatabaseName: s.cfg.Database,
+		AccessMode:      neo4j.AccessModeWrite,
+		DatabaseName:    s.cfg.Database,
+		BookmarkManager: s.driver.ExecuteQueryBookmarkManager(),
 	})
 	defer session.Close(ctx)
 	var cfg []func(*neo4j.TransactionConfig)

@@ -131,7 +131,8 @@ func (s *Store) Redirect(ctx context.Context, id string) (string, error) {
 // Dump returns the whole graph as a sorted dataset, read in one read
 // transaction so that it is consistent.
 func (s *Store) Dump(ctx context.Context) (*kg.Dataset, error) {
-	session := s.driver.NewSession(ctx, neo4j.SessionConfig{AccessMode: neo4j.AccessModeRead, DatabaseName: s.cfg.Database})
+	session := s.driver.NewSession(ctx, neo4j.SessionConfig{AccessMode: neo4j.AccessModeRead, DatabaseName: s.cfg.Database,
+		BookmarkManager: s.driver.ExecuteQueryBookmarkManager()})
 	defer session.Close(ctx)
 	d, err := neo4j.ExecuteRead(ctx, session, func(tx neo4j.ManagedTransaction) (*kg.Dataset, error) {
 		d := &kg.Dataset{Version: 1}
