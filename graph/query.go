@@ -255,11 +255,7 @@ func (r *queryResolver) paths(ctx context.Context, from, to string, maxLength, l
 		return nil, err
 	}
 	defer leave()
-	walks, err := r.Store.Walks(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	paths, err := kg.FinishPaths(q, walks)
+	paths, err := kg.Paths(ctx, r.Store, q)
 	if err != nil {
 		return nil, err
 	}

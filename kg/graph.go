@@ -175,7 +175,10 @@ func Neighborhood(ctx context.Context, r EdgeReader, q NeighborhoodQuery) (*Subg
 
 // PathQuery asks how two entities are connected.
 type PathQuery struct {
-	From, To  string
+	From, To string
+	// MinLength, when set, keeps only walks of at least that many
+	// relations (Paths asks for one length at a time).
+	MinLength int
 	MaxLength int
 	Limit     int
 	// Kinds restricts the nodes a path may pass through (its ends are
@@ -266,4 +269,34 @@ func FinishPaths(q PathQuery, walks []Walk) ([]Path, error) {
 		paths = paths[:q.Limit]
 	}
 	return paths, nil
+}
+
+// Paths returns the first q.Limit paths (see FinishPaths) by asking the
+// store for walks one length at a time, shortest first, and stopping at
+// the first length by which enough paths are found: every path of that
+// length or shorter is then known, so the answer is the same as from all
+// walks up to q.MaxLength, while hub-rich graphs are not searched deeper
+// than they need be. It costs one round trip per length tried.
+func Paths(ctx context.Context, r Reader, q PathQuery) ([]Path, error) {
+	if err := CheckPaths(q); err != nil {
+		return nil, err
+	}
+	var walks []Walk
+	for length := 1; length <= q.MaxLength; length++ {
+		step := q
+		step.MinLength, step.MaxLength = length, length
+		w, err := r.Walks(ctx, step)
+		if err != nil {
+			return nil, err
+		}
+		walks = append(walks, w...)
+		paths, err := FinishPaths(q, walks)
+		if err != nil {
+			return nil, err
+		}
+		if len(paths) >= q.Limit || length == q.MaxLength {
+			return paths, nil
+		}
+	}
+	return nil, nil
 }

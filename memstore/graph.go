@@ -77,6 +77,9 @@ func (s *Store) Walks(ctx context.Context, q kg.PathQuery) ([]kg.Walk, error) {
 				continue
 			}
 			if o == q.To {
+				if len(edges)+1 < q.MinLength {
+					continue
+				}
 				if len(walks) >= kg.MaxPathCandidates {
 					return kg.Invalid("maxLength", "more than %d paths connect these entities; lower maxLength or restrict kinds", kg.MaxPathCandidates)
 				}

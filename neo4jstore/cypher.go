@@ -229,11 +229,21 @@ CALL {
 WITH DISTINCT r
 RETURN r {.*, type: type(r), from: startNode(r).id, to: endNode(r).id} AS r`
 
-// cypherWalks holds one statement per maximum path length (index 0 for 1),
+// cypherWalksExactly holds one statement per path length (index 0 for 1),
 // since a quantifier's bounds cannot be parameters. Each finds every walk of
 // up to that many relations with Cypher's SHORTEST GROUPS (one group per
 // length), keeping those that repeat no node and pass only through nodes of
 // the asked kinds.
+var cypherWalksExactly = [kg.MaxPathLength]string{
+	walksHead + `{1,1}` + walksTail,
+	walksHead + `{2,2}` + walksTail,
+	walksHead + `{3,3}` + walksTail,
+	walksHead + `{4,4}` + walksTail,
+	walksHead + `{5,5}` + walksTail,
+	walksHead + `{6,6}` + walksTail,
+}
+
+// cypherWalks finds walks of one to n relations (index n-1).
 var cypherWalks = [kg.MaxPathLength]string{
 	walksHead + `{1,1}` + walksTail,
 	walksHead + `{1,2}` + walksTail,

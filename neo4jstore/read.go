@@ -297,7 +297,13 @@ func (s *Store) Walks(ctx context.Context, q kg.PathQuery) ([]kg.Walk, error) {
 	if q.From == q.To {
 		return nil, nil
 	}
-	recs, err := s.read(ctx, cypherWalks[q.MaxLength-1], map[string]any{
+	cypher := cypherWalks[q.MaxLength-1]
+	if q.MinLength == q.MaxLength {
+		cypher = cypherWalksExactly[q.MaxLength-1]
+	} else if q.MinLength > 1 {
+		return nil, kg.Invalid("minLength", "walks from a minimum length are asked one length at a time")
+	}
+	recs, err := s.read(ctx, cypher, map[string]any{
 		"from": q.From, "to": q.To, "kinds": kindStrings(q.Kinds), "cap": kg.MaxPathCandidates + 1,
 	})
 	if err != nil {
