@@ -66,7 +66,7 @@ func TestRoundTripsGrowWithDepth(t *testing.T) {
 			// and up to five hops towards their countries: about 8. Without
 			// batching, 35 entities would need well over a hundred. The bound
 			// leaves room for a batch split by a slow scheduler on a busy
-			// machine (the loaders wait 2 ms for keys).
+			// machine (the loaders wait 1 ms for keys).
 			const bound = 20
 			for first, n := range calls {
 				if n > bound {

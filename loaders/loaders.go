@@ -18,7 +18,7 @@ import (
 
 // DefaultWait is how long a loader collects keys before it fetches them,
 // for a store where each fetch is a round trip to a database.
-const DefaultWait = 2 * time.Millisecond
+const DefaultWait = time.Millisecond
 
 // Loaders holds one loader per kind of lookup.
 type Loaders struct {
