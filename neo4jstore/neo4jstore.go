@@ -118,22 +118,46 @@ type wrapped struct {
 func (w *wrapped) Error() string   { return w.safe.Message + ": " + w.cause.Error() }
 func (w *wrapped) Unwrap() []error { return []error{w.safe, w.cause} }
 
-// read runs one statement in a read transaction and returns its records.
+// read runs one statement in an auto-commit read transaction (routed to a
+// reader on a cluster) and returns its records: one network round trip,
+// where an explicit transaction needs a second one to commit. A failure
+// the driver deems retryable (a leader switch, a member going away) is
+// retried, briefly, as ExecuteQuery would.
 func (s *Store) read(ctx context.Context, cypher string, params map[string]any) ([]*neo4j.Record, error) {
 	s.queries.Add(1)
-	opts := []neo4j.ExecuteQueryConfigurationOption{
-		neo4j.ExecuteQueryWithReadersRouting(),
-		neo4j.ExecuteQueryWithDatabase(s.cfg.Database),
-	}
+	var cfg []func(*neo4j.TransactionConfig)
 	if s.cfg.Timeout > 0 {
-		opts = append(opts, neo4j.ExecuteQueryWithTransactionConfig(neo4j.WithTxTimeout(s.cfg.Timeout)))
+		cfg = append(cfg, neo4j.WithTxTimeout(s.cfg.Timeout))
 	}
-	res, err := neo4j.ExecuteQuery(ctx, s.driver, cypher, params, neo4j.EagerResultTransformer, opts...)
+	deadline := time.Now().Add(readRetryTime)
+	for attempt := 0; ; attempt++ {
+		recs, err := s.readOnce(ctx, cypher, params, cfg)
+		if err == nil {
+			return recs, nil
+		}
+		if !neo4j.IsRetryable(err) || time.Now().After(deadline) || ctx.Err() != nil {
+			slog.DebugContext(ctx, "neo4j read failed", "err", err)
+			return nil, s.wrap(err)
+		}
+		time.Sleep(time.Duration(100*(attempt+1)) * time.Millisecond)
+	}
+}
+
+// readRetryTime bounds the retries of a read.
+const readRetryTime = 3 * time.Second
+
+func (s *Store) readOnce(ctx context.Context, cypher string, params map[string]any, cfg []func(*neo4j.TransactionConfig)) ([]*neo4j.Record, error) {
+	session := s.driver.NewSession(ctx, neo4j.SessionConfig{
+		AccessMode:      neo4j.AccessModeRead,
+		DatabaseName:    s.cfg.Database,
+		BookmarkManager: s.driver.ExecuteQueryBookmarkManager(),
+	})
+	defer session.Close(ctx)
+	res, err := session.Run(ctx, cypher, params, cfg...)
 	if err != nil {
-		slog.DebugContext(ctx, "neo4j read failed", "err", err)
-		return nil, s.wrap(err)
+		return nil, err
 	}
-	return res.Records, nil
+	return res.Collect(ctx)
 }
 
 // write runs statements in one write transaction: all of them or none.
