@@ -204,12 +204,12 @@ func graphNodes(ids []string) []*model.GraphNode {
 
 // pathEdges loads the relations of a path by ID through the loaders.
 func pathEdges(ctx context.Context, p *kg.Path) ([]*model.GraphEdge, error) {
+	all, err := loaders.For(ctx).Relations.LoadAll(ctx, p.Nodes)
+	if err != nil {
+		return nil, err
+	}
 	byID := map[string]*kg.Relation{}
-	for _, id := range p.Nodes {
-		rels, err := loaders.For(ctx).Relations.Load(ctx, id)
-		if err != nil {
-			return nil, err
-		}
+	for _, rels := range all {
 		for _, r := range rels {
 			byID[r.ID] = r
 		}

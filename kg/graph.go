@@ -271,17 +271,30 @@ func FinishPaths(q PathQuery, walks []Walk) ([]Path, error) {
 	return paths, nil
 }
 
-// Paths returns the first q.Limit paths (see FinishPaths) by asking the
-// store for walks one length at a time, shortest first, and stopping at
-// the first length by which enough paths are found: every path of that
-// length or shorter is then known, so the answer is the same as from all
-// walks up to q.MaxLength, while hub-rich graphs are not searched deeper
-// than they need be. It costs one round trip per length tried.
+// ErrTooManyWalks is what Walks returns when more than MaxPathCandidates
+// walks match.
+var ErrTooManyWalks = Invalid("maxLength", "more than %d paths connect these entities; lower maxLength or restrict kinds", MaxPathCandidates)
+
+// Paths returns the first q.Limit paths (see FinishPaths). It first asks
+// the store for every walk up to q.MaxLength at once (one round trip);
+// when there are too many, as through hubs on a large graph, it asks again
+// one length at a time, shortest first, and stops at the first length by
+// which enough paths are found: every path of that length or shorter is
+// then known, so the answer is the same.
 func Paths(ctx context.Context, r Reader, q PathQuery) ([]Path, error) {
 	if err := CheckPaths(q); err != nil {
 		return nil, err
 	}
-	var walks []Walk
+	all := q
+	all.MinLength = 0
+	walks, err := r.Walks(ctx, all)
+	if err == nil {
+		return FinishPaths(q, walks)
+	}
+	if err != ErrTooManyWalks {
+		return nil, err
+	}
+	walks = nil
 	for length := 1; length <= q.MaxLength; length++ {
 		step := q
 		step.MinLength, step.MaxLength = length, length

@@ -81,7 +81,7 @@ func (s *Store) Walks(ctx context.Context, q kg.PathQuery) ([]kg.Walk, error) {
 					continue
 				}
 				if len(walks) >= kg.MaxPathCandidates {
-					return kg.Invalid("maxLength", "more than %d paths connect these entities; lower maxLength or restrict kinds", kg.MaxPathCandidates)
+					return kg.ErrTooManyWalks
 				}
 				walks = append(walks, kg.Walk{
 					Nodes: append(slices.Clone(nodes), o),

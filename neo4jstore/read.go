@@ -310,7 +310,7 @@ func (s *Store) Walks(ctx context.Context, q kg.PathQuery) ([]kg.Walk, error) {
 		return nil, fmt.Errorf("walks: %w", err)
 	}
 	if len(recs) > kg.MaxPathCandidates {
-		return nil, kg.Invalid("maxLength", "more than %d paths connect these entities; lower maxLength or restrict kinds", kg.MaxPathCandidates)
+		return nil, kg.ErrTooManyWalks
 	}
 	out := make([]kg.Walk, 0, len(recs))
 	for _, r := range recs {
