@@ -50,6 +50,29 @@ func (s *Store) Walks(ctx context.Context, q kg.PathQuery) ([]kg.Walk, error) {
 	if s.entities[q.From] == nil || s.entities[q.To] == nil || q.From == q.To {
 		return nil, nil
 	}
+	// distTo holds how far each node that may lie on a path is from the
+	// end; the search below never enters a node that cannot reach the end
+	// in the hops left, so its work follows the paths found, not the
+	// (hub-sized) neighborhoods passed through.
+	distTo := map[string]int{q.To: 0}
+	frontier := []string{q.To}
+	for d := 1; d < q.MaxLength && len(frontier) > 0; d++ {
+		var next []string
+		for _, x := range frontier {
+			for _, r := range s.byEntity[x] {
+				o := r.Other(x)
+				if _, seen := distTo[o]; seen || o == q.From {
+					continue
+				}
+				if len(q.Kinds) > 0 && !slices.Contains(q.Kinds, kg.KindOfID(o)) {
+					continue
+				}
+				distTo[o] = d
+				next = append(next, o)
+			}
+		}
+		frontier = next
+	}
 	var walks []kg.Walk
 	nodes := []string{q.From}
 	var edges []string
@@ -89,7 +112,7 @@ func (s *Store) Walks(ctx context.Context, q kg.PathQuery) ([]kg.Walk, error) {
 				})
 				continue
 			}
-			if len(q.Kinds) > 0 && !slices.Contains(q.Kinds, s.entities[o].Kind) {
+			if d, ok := distTo[o]; !ok || len(edges)+1+d > q.MaxLength {
 				continue
 			}
 			onPath[o] = true

@@ -30,6 +30,9 @@ type Store struct {
 	byEntity map[string]map[string]*kg.Relation
 	// redirects maps merged-away IDs to the entity they were merged into.
 	redirects map[string]string
+	// tokens holds each entity's search tokens (kg.Tokens of its names),
+	// so that a search filters candidates without tokenizing every name.
+	tokens map[string][]string
 }
 
 var _ kg.Store = (*Store)(nil)
@@ -42,6 +45,7 @@ func New() *Store {
 		relations: map[string]*kg.Relation{},
 		byEntity:  map[string]map[string]*kg.Relation{},
 		redirects: map[string]string{},
+		tokens:    map[string][]string{},
 	}
 }
 
@@ -132,7 +136,7 @@ func (s *Store) seedLocked(d *kg.Dataset) {
 		s.sources[c.ID] = &c
 	}
 	for _, e := range d.Entities {
-		s.entities[e.ID] = cloneEntity(e)
+		s.setEntity(cloneEntity(e))
 	}
 	for _, r := range d.Relations {
 		if old := s.relations[r.ID]; old != nil {
@@ -191,4 +195,20 @@ func (s *Store) Stats(ctx context.Context) (kg.Stats, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	return kg.Stats{Entities: len(s.entities), Sources: len(s.sources), Relations: len(s.relations)}, nil
+}
+
+// setEntity stores an entity and its search tokens.
+func (s *Store) setEntity(e *kg.Entity) {
+	s.entities[e.ID] = e
+	var toks []string
+	for _, n := range e.Names() {
+		toks = append(toks, kg.Tokens(n)...)
+	}
+	s.tokens[e.ID] = toks
+}
+
+// removeEntity forgets an entity and its search tokens.
+func (s *Store) removeEntity(id string) {
+	delete(s.entities, id)
+	delete(s.tokens, id)
 }

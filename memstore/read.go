@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"slices"
+	"strings"
 
 	"github.com/puente-kg/puente/kg"
 )
@@ -312,6 +313,9 @@ func (s *Store) within(id, target string) bool {
 			if x == target {
 				return true
 			}
+			if kg.KindOfID(x) != kg.KindPlace {
+				continue // only places lie in something: skip a hub's relations
+			}
 			for _, r := range s.byEntity[x] {
 				if r.Type == kg.RelLocatedIn && r.From == x {
 					next = append(next, r.To)
@@ -330,10 +334,30 @@ func (s *Store) Search(ctx context.Context, q kg.SearchQuery) ([]kg.SearchHit, e
 		return nil, err
 	}
 	s.mu.RLock()
-	all := make([]*kg.Entity, 0, len(s.entities))
-	for _, e := range s.entities {
-		all = append(all, e)
+	var candidates []*kg.Entity
+	for id, toks := range s.tokens {
+		if matchesAll(tokens, toks) {
+			candidates = append(candidates, s.entities[id])
+		}
 	}
 	s.mu.RUnlock()
-	return kg.Rank(tokens, all, q.Kinds, q.First), nil
+	return kg.Rank(tokens, candidates, q.Kinds, q.First), nil
+}
+
+// matchesAll reports whether every query token starts some entity token:
+// the candidates kg.Rank then scores (as the full-text index does on Neo4j).
+func matchesAll(query, toks []string) bool {
+	for _, q := range query {
+		found := false
+		for _, t := range toks {
+			if strings.HasPrefix(t, q) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
 }

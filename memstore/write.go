@@ -128,7 +128,7 @@ func (s *Store) commitStaged(st *staged) {
 		}
 	}
 	for _, id := range st.delEntities {
-		delete(s.entities, id)
+		s.removeEntity(id)
 		delete(s.byEntity, id)
 	}
 	for _, from := range st.delRedirect {
@@ -138,7 +138,7 @@ func (s *Store) commitStaged(st *staged) {
 		s.sources[src.ID] = src
 	}
 	for _, e := range st.entities {
-		s.entities[e.ID] = e
+		s.setEntity(e)
 	}
 	for _, r := range st.putRels {
 		if old := s.relations[r.ID]; old != nil {

@@ -174,7 +174,12 @@ CALL { MATCH (s:Source) RETURN count(s) AS sources }
 CALL { MATCH (:Entity)-[r]->(:Entity) RETURN count(r) AS relations }
 RETURN entities, sources, relations`
 
-const cypherDeleteAll = `MATCH (n) WHERE n:Entity OR n:Source OR n:Redirect DETACH DELETE n`
+// cypherDeleteAll deletes in batches of its own transactions, so that
+// emptying a large graph does not need one transaction's worth of memory
+// for all of it. It runs as an auto-commit statement.
+const cypherDeleteAll = `
+MATCH (n) WHERE n:Entity OR n:Source OR n:Redirect
+CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS`
 
 // cypherCheckVersions write-locks each expected entity by bumping its
 // version, and returns the version it had, -1 for an absent one.

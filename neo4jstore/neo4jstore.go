@@ -269,9 +269,16 @@ func (s *Store) Seed(ctx context.Context, d *kg.Dataset) error {
 }
 
 // DeleteAll removes every entity, source and relation, keeping the schema.
-// Tests and imports into an empty store use it.
+// Tests and imports into an empty store use it. It deletes in batches,
+// each its own transaction.
 func (s *Store) DeleteAll(ctx context.Context) error {
-	return s.write(ctx, func(tx neo4j.ManagedTransaction) error {
-		return s.run(ctx, tx, cypherDeleteAll, nil)
-	})
+	session := s.driver.NewSession(ctx, neo4j.SessionConfig{AccessMode: neo4j.AccessModeWrite, DatabaseName: s.cfg.Database,
+		BookmarkManager: s.driver.ExecuteQueryBookmarkManager()})
+	defer session.Close(ctx)
+	s.queries.Add(1)
+	res, err := session.Run(ctx, cypherDeleteAll, nil)
+	if err == nil {
+		_, err = res.Consume(ctx)
+	}
+	return s.wrap(err)
 }
