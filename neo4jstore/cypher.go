@@ -94,11 +94,11 @@ const eventFilter = `
 MATCH (e:Event)
 WHERE (size($categories) = 0 OR e.category IN $categories)
   AND ($dated = false OR (e.dateFirst IS NOT NULL AND e.dateFirst <= $hi AND e.dateLast >= $lo))
-  AND ($participant = '' OR EXISTS {
-        MATCH (:Entity {id: $participant})-[p:PARTICIPATED_IN]->(e) WHERE $role = '' OR p.role = $role })
-  AND ($country = '' OR EXISTS {
+  AND CASE WHEN $participant = '' THEN true ELSE EXISTS {
+        MATCH (:Entity {id: $participant})-[p:PARTICIPATED_IN]->(e) WHERE $role = '' OR p.role = $role } END
+  AND CASE WHEN $country = '' THEN true ELSE EXISTS {
         MATCH (m:Entity)` + memberPattern + `(:Entity {id: $country})
-        WHERE (m)-[:PARTICIPATED_IN]->(e) OR (e)-[:HELD_AT]->(m) })
+        WHERE (m)-[:PARTICIPATED_IN]->(e) OR (e)-[:HELD_AT]->(m) } END
   AND ($amounts = false OR (e.amount IS NOT NULL
         AND ($minAmount IS NULL OR e.amount >= $minAmount)
         AND ($maxAmount IS NULL OR e.amount <= $maxAmount)
@@ -146,10 +146,10 @@ WITH other, collect(ev.id) AS meetings
 RETURN other.id AS id, meetings
 ORDER BY other.sortName, other.id`
 
-const cypherInvestments = `
-MATCH (inv:Entity)-[:PARTICIPATED_IN {role: 'INVESTOR'}]->(ev:Event)
-WHERE ($investor = '' OR inv.id = $investor)
-  AND ($dated = false OR (ev.dateFirst IS NOT NULL AND ev.dateFirst <= $hi AND ev.dateLast >= $lo))
+// investmentsTail finds each event's targets (its TARGET participants or,
+// when it has none, the places it was held at) and keeps the investments
+// into $target or a place within it.
+const investmentsTail = `
 WITH DISTINCT inv, ev
 OPTIONAL MATCH (tgt:Entity)-[:PARTICIPATED_IN {role: 'TARGET'}]->(ev)
 WITH inv, ev, collect(DISTINCT tgt) AS targets
@@ -162,6 +162,26 @@ WHERE $target = '' OR t.id = $target
    OR EXISTS { MATCH (t)-[:LOCATED_IN*1..3]->(:Entity {id: $target}) }
 RETURN DISTINCT inv.id AS investor, t.id AS target, ev.id AS event, ev.sortKey AS sortKey
 ORDER BY sortKey, event, investor, target`
+
+const investmentsWhere = `
+WHERE ($investor = '' OR inv.id = $investor)
+  AND ($dated = false OR (ev.dateFirst IS NOT NULL AND ev.dateFirst <= $hi AND ev.dateLast >= $lo))`
+
+// cypherInvestments starts from every investor's participations.
+const cypherInvestments = `
+MATCH (inv:Entity)-[:PARTICIPATED_IN {role: 'INVESTOR'}]->(ev:Event)` + investmentsWhere + investmentsTail
+
+// cypherInvestmentsInto starts from the target and the places within it,
+// so that asking about one country does not read every investment.
+const cypherInvestmentsInto = `
+MATCH (:Entity {id: $target})<-[:LOCATED_IN*0..3]-(t:Entity)
+CALL {
+  WITH t MATCH (t)-[:PARTICIPATED_IN {role: 'TARGET'}]->(ev:Event) RETURN ev
+  UNION
+  WITH t MATCH (ev:Event)-[:HELD_AT]->(t) RETURN ev
+}
+WITH DISTINCT ev
+MATCH (inv:Entity)-[:PARTICIPATED_IN {role: 'INVESTOR'}]->(ev)` + investmentsWhere + investmentsTail
 
 const cypherSearch = `
 CALL db.index.fulltext.queryNodes('entity_search', $query, {limit: $limit})

@@ -194,7 +194,11 @@ func (s *Store) WhoMet(ctx context.Context, q kg.WhoMetQuery) ([]kg.Contact, err
 func (s *Store) Investments(ctx context.Context, q kg.InvestmentQuery) ([]kg.Investment, error) {
 	params := map[string]any{"investor": q.InvestorID, "target": q.TargetID}
 	addWindow(params, q.From, q.To)
-	recs, err := s.read(ctx, cypherInvestments, params)
+	cypher := cypherInvestments
+	if q.TargetID != "" {
+		cypher = cypherInvestmentsInto
+	}
+	recs, err := s.read(ctx, cypher, params)
 	if err != nil {
 		return nil, fmt.Errorf("investments: %w", err)
 	}
