@@ -123,31 +123,19 @@ func (r *queryResolver) whoMet(ctx context.Context, id string, from, to *kg.Date
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*kg.Contact, len(contacts))
-	for i := range contacts {
-		out[i] = &contacts[i]
-	}
-	return out, nil
+	return pointers(contacts), nil
 }
 
 func (r *queryResolver) investments(ctx context.Context, investorID, targetID *string, from, to *kg.Date) ([]*kg.Investment, error) {
-	q := kg.InvestmentQuery{From: date(from), To: date(to)}
-	var err error
-	if q.InvestorID, err = optionalID("investorId", investorID); err != nil {
-		return nil, err
-	}
-	if q.TargetID, err = optionalID("targetId", targetID); err != nil {
+	q, err := investmentQuery(investorID, targetID, from, to)
+	if err != nil {
 		return nil, err
 	}
 	invs, err := r.Store.Investments(ctx, q)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*kg.Investment, len(invs))
-	for i := range invs {
-		out[i] = &invs[i]
-	}
-	return out, nil
+	return pointers(invs), nil
 }
 
 func (r *queryResolver) search(ctx context.Context, query string, kinds []kg.Kind, first *int) ([]*kg.SearchHit, error) {
@@ -159,11 +147,7 @@ func (r *queryResolver) search(ctx context.Context, query string, kinds []kg.Kin
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*kg.SearchHit, len(hits))
-	for i := range hits {
-		out[i] = &hits[i]
-	}
-	return out, nil
+	return pointers(hits), nil
 }
 
 // entity looks a root entity up at once: a root field has nothing to batch
@@ -259,11 +243,7 @@ func (r *queryResolver) paths(ctx context.Context, from, to string, maxLength, l
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*kg.Path, len(paths))
-	for i := range paths {
-		out[i] = &paths[i]
-	}
-	return out, nil
+	return pointers(paths), nil
 }
 
 func timelineQuery(id string, from, to *kg.Date, categories []kg.Category) (kg.TimelineQuery, error) {
@@ -283,23 +263,15 @@ func (r *queryResolver) timeline(ctx context.Context, id string, from, to *kg.Da
 }
 
 func (r *queryResolver) investmentTotals(ctx context.Context, investorID, targetID *string, from, to *kg.Date) ([]*kg.InvestmentTotal, error) {
-	q := kg.InvestmentQuery{From: date(from), To: date(to)}
-	var err error
-	if q.InvestorID, err = optionalID("investorId", investorID); err != nil {
-		return nil, err
-	}
-	if q.TargetID, err = optionalID("targetId", targetID); err != nil {
+	q, err := investmentQuery(investorID, targetID, from, to)
+	if err != nil {
 		return nil, err
 	}
 	totals, err := kg.InvestmentTotals(ctx, r.Store, q)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*kg.InvestmentTotal, len(totals))
-	for i := range totals {
-		out[i] = &totals[i]
-	}
-	return out, nil
+	return pointers(totals), nil
 }
 
 func (r *queryResolver) eventCounts(ctx context.Context, id string, from, to *kg.Date) ([]*kg.EventCount, error) {
@@ -311,9 +283,25 @@ func (r *queryResolver) eventCounts(ctx context.Context, id string, from, to *kg
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*kg.EventCount, len(counts))
-	for i := range counts {
-		out[i] = &counts[i]
+	return pointers(counts), nil
+}
+
+// pointers returns pointers to the elements of s, as gqlgen's list
+// results want them.
+func pointers[T any](s []T) []*T {
+	out := make([]*T, len(s))
+	for i := range s {
+		out[i] = &s[i]
 	}
-	return out, nil
+	return out
+}
+
+func investmentQuery(investorID, targetID *string, from, to *kg.Date) (kg.InvestmentQuery, error) {
+	q := kg.InvestmentQuery{From: date(from), To: date(to)}
+	var err error
+	if q.InvestorID, err = optionalID("investorId", investorID); err != nil {
+		return q, err
+	}
+	q.TargetID, err = optionalID("targetId", targetID)
+	return q, err
 }
