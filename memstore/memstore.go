@@ -33,6 +33,7 @@ type Store struct {
 	// tokens holds each entity's search tokens (kg.Tokens of its names),
 	// so that a search filters candidates without tokenizing every name.
 	tokens map[string][]string
+	search *searchIndex
 }
 
 var _ kg.Store = (*Store)(nil)
@@ -46,6 +47,7 @@ func New() *Store {
 		byEntity:  map[string]map[string]*kg.Relation{},
 		redirects: map[string]string{},
 		tokens:    map[string][]string{},
+		search:    newSearchIndex(),
 	}
 }
 
@@ -204,11 +206,14 @@ func (s *Store) setEntity(e *kg.Entity) {
 	for _, n := range e.Names() {
 		toks = append(toks, kg.Tokens(n)...)
 	}
+	s.search.remove(e.ID, s.tokens[e.ID])
 	s.tokens[e.ID] = toks
+	s.search.add(e.ID, toks)
 }
 
 // removeEntity forgets an entity and its search tokens.
 func (s *Store) removeEntity(id string) {
 	delete(s.entities, id)
+	s.search.remove(id, s.tokens[id])
 	delete(s.tokens, id)
 }

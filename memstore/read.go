@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"slices"
-	"strings"
 
 	"github.com/puente-kg/puente/kg"
 )
@@ -325,39 +324,4 @@ func (s *Store) within(id, target string) bool {
 		frontier = next
 	}
 	return false
-}
-
-// Search ranks every entity against the query.
-func (s *Store) Search(ctx context.Context, q kg.SearchQuery) ([]kg.SearchHit, error) {
-	tokens, err := kg.CheckSearch(q)
-	if err != nil || len(tokens) == 0 {
-		return nil, err
-	}
-	s.mu.RLock()
-	var candidates []*kg.Entity
-	for id, toks := range s.tokens {
-		if matchesAll(tokens, toks) {
-			candidates = append(candidates, s.entities[id])
-		}
-	}
-	s.mu.RUnlock()
-	return kg.Rank(tokens, candidates, q.Kinds, q.First), nil
-}
-
-// matchesAll reports whether every query token starts some entity token:
-// the candidates kg.Rank then scores (as the full-text index does on Neo4j).
-func matchesAll(query, toks []string) bool {
-	for _, q := range query {
-		found := false
-		for _, t := range toks {
-			if strings.HasPrefix(t, q) {
-				found = true
-				break
-			}
-		}
-		if !found {
-			return false
-		}
-	}
-	return true
 }

@@ -194,12 +194,17 @@ CALL { MATCH (s:Source) RETURN count(s) AS sources }
 CALL { MATCH (:Entity)-[r]->(:Entity) RETURN count(r) AS relations }
 RETURN entities, sources, relations`
 
-// cypherDeleteAll deletes in batches of its own transactions, so that
-// emptying a large graph does not need one transaction's worth of memory
-// for all of it. It runs as an auto-commit statement.
-const cypherDeleteAll = `
+// cypherDeleteRelationships and cypherDeleteNodes empty the graph in
+// batches, each batch its own transaction, relationships first: deleting a
+// hub node with its tens of thousands of relationships in one batch runs
+// the server out of heap. They run as auto-commit statements.
+const cypherDeleteRelationships = `
+MATCH (:Entity)-[r]->(:Entity)
+CALL { WITH r DELETE r } IN TRANSACTIONS OF 10000 ROWS`
+
+const cypherDeleteNodes = `
 MATCH (n) WHERE n:Entity OR n:Source OR n:Redirect
-CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS`
+CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS`
 
 // cypherCheckVersions write-locks each expected entity by bumping its
 // version, and returns the version it had, -1 for an absent one.

@@ -275,10 +275,15 @@ func (s *Store) DeleteAll(ctx context.Context) error {
 	session := s.driver.NewSession(ctx, neo4j.SessionConfig{AccessMode: neo4j.AccessModeWrite, DatabaseName: s.cfg.Database,
 		BookmarkManager: s.driver.ExecuteQueryBookmarkManager()})
 	defer session.Close(ctx)
-	s.queries.Add(1)
-	res, err := session.Run(ctx, cypherDeleteAll, nil)
-	if err == nil {
-		_, err = res.Consume(ctx)
+	for _, cypher := range []string{cypherDeleteRelationships, cypherDeleteNodes} {
+		s.queries.Add(1)
+		res, err := session.Run(ctx, cypher, nil)
+		if err == nil {
+			_, err = res.Consume(ctx)
+		}
+		if err != nil {
+			return s.wrap(err)
+		}
 	}
-	return s.wrap(err)
+	return nil
 }

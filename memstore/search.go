@@ -1,0 +1,130 @@
+package memstore
+
+import (
+	"context"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/puente-kg/puente/kg"
+)
+
+// searchIndex maps each search token to the entities whose names hold it,
+// with a sorted list of the distinct tokens, rebuilt lazily after writes,
+// so that a prefix finds its tokens by binary search.
+type searchIndex struct {
+	postings map[string]map[string]struct{}
+
+	mu     sync.Mutex // guards sorted and dirty
+	sorted []string
+	dirty  bool
+}
+
+func newSearchIndex() *searchIndex {
+	return &searchIndex{postings: map[string]map[string]struct{}{}}
+}
+
+// add indexes an entity's tokens; the caller holds the store's write lock.
+func (x *searchIndex) add(id string, toks []string) {
+	for _, t := range toks {
+		p := x.postings[t]
+		if p == nil {
+			p = map[string]struct{}{}
+			x.postings[t] = p
+			x.markDirty()
+		}
+		p[id] = struct{}{}
+	}
+}
+
+// remove unindexes an entity's tokens; the caller holds the write lock.
+func (x *searchIndex) remove(id string, toks []string) {
+	for _, t := range toks {
+		if p := x.postings[t]; p != nil {
+			delete(p, id)
+			if len(p) == 0 {
+				delete(x.postings, t)
+				x.markDirty()
+			}
+		}
+	}
+}
+
+func (x *searchIndex) markDirty() {
+	x.mu.Lock()
+	x.dirty = true
+	x.mu.Unlock()
+}
+
+// tokens returns the sorted distinct tokens; the caller holds at least the
+// store's read lock, so postings does not change meanwhile.
+func (x *searchIndex) tokens() []string {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.dirty || x.sorted == nil {
+		x.sorted = make([]string, 0, len(x.postings))
+		for t := range x.postings {
+			x.sorted = append(x.sorted, t)
+		}
+		sort.Strings(x.sorted)
+		x.dirty = false
+	}
+	return x.sorted
+}
+
+// prefixed returns the tokens that start with p.
+func prefixed(sorted []string, p string) []string {
+	i := sort.SearchStrings(sorted, p)
+	j := i
+	for j < len(sorted) && strings.HasPrefix(sorted[j], p) {
+		j++
+	}
+	return sorted[i:j]
+}
+
+// Search ranks the entities whose names hold, for every query token, a
+// token starting with it. It reads the postings of the query token that
+// matches the fewest entities, then checks the others on each candidate.
+func (s *Store) Search(ctx context.Context, q kg.SearchQuery) ([]kg.SearchHit, error) {
+	query, err := kg.CheckSearch(q)
+	if err != nil || len(query) == 0 {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	sorted := s.search.tokens()
+	var best []string
+	bestSize := -1
+	for _, qt := range query {
+		toks := prefixed(sorted, qt)
+		size := 0
+		for _, t := range toks {
+			size += len(s.search.postings[t])
+		}
+		if bestSize < 0 || size < bestSize {
+			best, bestSize = toks, size
+		}
+	}
+	seen := map[string]bool{}
+	var candidates []*kg.Entity
+	for _, t := range best {
+		for id := range s.search.postings[t] {
+			if !seen[id] && matchesAll(query, s.tokens[id]) {
+				seen[id] = true
+				candidates = append(candidates, s.entities[id])
+			}
+		}
+	}
+	return kg.Rank(query, candidates, q.Kinds, q.First), nil
+}
+
+// matchesAll reports whether every query token starts some entity token.
+func matchesAll(query, toks []string) bool {
+	for _, q := range query {
+		if !slices.ContainsFunc(toks, func(t string) bool { return strings.HasPrefix(t, q) }) {
+			return false
+		}
+	}
+	return true
+}
