@@ -122,14 +122,18 @@ func runBench(ctx context.Context, o options, logger *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	defer store.Close(ctx)
+	stops = append(stops, func() { store.Close(context.Background()) })
 	if err := store.Migrate(ctx); err != nil {
 		return err
 	}
 	if err := store.DeleteAll(ctx); err != nil {
 		return err
 	}
-	stops = append(stops, func() { store.DeleteAll(context.Background()) })
+	stops = append(stops, func() {
+		if err := store.DeleteAll(context.Background()); err != nil {
+			logger.Error("emptying Neo4j after the run", "err", err)
+		}
+	})
 	parsed, lineErrs := bulk.Read(mustOpen(file))
 	if len(lineErrs) > 0 {
 		return fmt.Errorf("generated file: %v", lineErrs[0])
