@@ -1,6 +1,7 @@
 package kg
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -23,7 +24,7 @@ type Dataset struct {
 // validates it.
 func ParseDataset(data []byte) (*Dataset, error) {
 	var d Dataset
-	dec := json.NewDecoder(bytesReader(data))
+	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&d); err != nil {
 		return nil, fmt.Errorf("decode dataset: %w", err)

@@ -1,14 +1,10 @@
 package kg
 
 import (
-	"bytes"
 	"encoding/base64"
-	"io"
 	"slices"
 	"strings"
 )
-
-func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }
 
 // EncodeCursor returns the opaque cursor of an item listed at sort key key
 // with ID id. Cursors are keys, not offsets, so a page stays stable when

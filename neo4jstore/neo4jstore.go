@@ -72,11 +72,6 @@ func (s *Store) Close(ctx context.Context) error { return s.driver.Close(ctx) }
 // to the database.
 func (s *Store) Queries() int64 { return s.queries.Load() }
 
-// Ping checks that the server answers.
-func (s *Store) Ping(ctx context.Context) error {
-	return s.wrap(s.driver.VerifyConnectivity(ctx))
-}
-
 // wrap gives connectivity failures the code EUNAVAILABLE, keeping the
 // driver's error in the chain for the log.
 func (s *Store) wrap(err error) error {
