@@ -306,3 +306,42 @@ WHERE (size($categories) = 0 OR ev.category IN $categories)
   AND ($dated = false OR (ev.dateFirst IS NOT NULL AND ev.dateFirst <= $hi AND ev.dateLast >= $lo))
 RETURN ev.id AS id
 ORDER BY ev.sortKey, ev.id`
+
+// The plain event lists serve the common filters (categories, dates) with
+// predicates the planner can answer from the category and date indexes;
+// the generic statements above, whose optional filters hang on parameters,
+// keep it from using them. Index: [categories?][dated?][descending?].
+var cypherListEventsPlain = [2][2][2]string{
+	{
+		{plainEvents(`MATCH (e:Event)`, false), plainEvents(`MATCH (e:Event)`, true)},
+		{plainEvents(plainDated, false), plainEvents(plainDated, true)},
+	},
+	{
+		{plainEvents(plainCats, false), plainEvents(plainCats, true)},
+		{plainEvents(plainBoth, false), plainEvents(plainBoth, true)},
+	},
+}
+
+const (
+	plainCats  = `MATCH (e:Event) WHERE e.category IN $categories`
+	plainDated = `MATCH (e:Event) WHERE e.dateFirst <= $hi AND e.dateLast >= $lo`
+	plainBoth  = `MATCH (e:Event) WHERE e.category IN $categories AND e.dateFirst <= $hi AND e.dateLast >= $lo`
+)
+
+// plainEvents builds a list statement from constant parts only.
+func plainEvents(match string, desc bool) string {
+	after, order := `e.sortKey > $afterKey OR (e.sortKey = $afterKey AND e.id > $afterId)`, `e.sortKey, e.id`
+	if desc {
+		after, order = `e.sortKey < $afterKey OR (e.sortKey = $afterKey AND e.id < $afterId)`, `e.sortKey DESC, e.id DESC`
+	}
+	return `
+CALL { ` + match + `
+  RETURN count(e) AS total
+}
+CALL { ` + match + `
+  WITH e WHERE $after = false OR ` + after + `
+  WITH e ORDER BY ` + order + ` LIMIT $limit
+  RETURN collect(e {.*}) AS page
+}
+RETURN total, page`
+}

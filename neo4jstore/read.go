@@ -123,6 +123,9 @@ func (s *Store) ListEvents(ctx context.Context, f kg.EventFilter, p kg.PageReque
 	if f.Descending {
 		cypher = cypherListEventsDesc
 	}
+	if f.Participant == "" && f.Country == "" && !params["amounts"].(bool) {
+		cypher = cypherListEventsPlain[b2i(len(cats) > 0)][b2i(params["dated"].(bool))][b2i(f.Descending)]
+	}
 	page, err := s.entityPage(ctx, cypher, params, p.First, func(e *kg.Entity) string { return e.Date.SortKey() })
 	if err != nil {
 		return nil, fmt.Errorf("list events: %w", err)
@@ -352,4 +355,11 @@ func anyStrings(v any) []string {
 		out = append(out, s)
 	}
 	return out
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
