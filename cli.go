@@ -74,26 +74,32 @@ func exportFile(ctx context.Context, cfg config, logger *slog.Logger, path strin
 	if err != nil {
 		return err
 	}
-	var out io.Writer = os.Stdout
-	if path != "-" {
-		f, err := os.Create(path)
-		if err != nil {
-			return fmt.Errorf("export: %w", err)
-		}
-		defer f.Close()
-		out = f
-	}
-	n, err := bulk.Write(out, d)
+	n, err := writeDataset(path, d)
 	if err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
-	if f, ok := out.(*os.File); ok && path != "-" {
-		if err := f.Sync(); err != nil {
-			return fmt.Errorf("export: %w", err)
-		}
-	}
 	logger.Info("exported", "file", path, "lines", n)
 	return nil
+}
+
+// writeDataset writes d in the import format to the file at path (synced
+// to disk before it returns), or to standard output for "-".
+func writeDataset(path string, d *kg.Dataset) (int, error) {
+	if path == "-" {
+		return bulk.Write(os.Stdout, d)
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return 0, err
+	}
+	n, err := bulk.Write(f, d)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return n, err
 }
 
 func openInput(path string) (io.Reader, func(), error) {
@@ -117,16 +123,7 @@ func storeIsEmpty(ctx context.Context, store kg.Store) (bool, error) {
 func generateFile(cfg config, logger *slog.Logger, path string) error {
 	bar := bulk.NewBar(os.Stderr)
 	d := synth.Generate(cfg.entities, cfg.seed, bar.Update)
-	var out io.Writer = os.Stdout
-	if path != "-" {
-		f, err := os.Create(path)
-		if err != nil {
-			return fmt.Errorf("generate: %w", err)
-		}
-		defer f.Close()
-		out = f
-	}
-	n, err := bulk.Write(out, d)
+	n, err := writeDataset(path, d)
 	if err != nil {
 		return fmt.Errorf("generate: %w", err)
 	}
