@@ -226,16 +226,22 @@ func openStore(ctx context.Context, cfg config, logger *slog.Logger) (kg.Store, 
 	return s, nil
 }
 
-// seedDigest loads the embedded dataset into the store and logs the counts.
+// seedDigest adds what the store lacks of the embedded dataset (see
+// kg.Seed: edits and merges are left alone) and logs the counts.
 func seedDigest(ctx context.Context, store kg.Store, logger *slog.Logger) error {
-	if err := store.Seed(ctx, dataset.MustDigest()); err != nil {
+	rep, err := kg.Seed(ctx, store, dataset.MustDigest())
+	if err != nil {
 		return fmt.Errorf("seed: %w", err)
 	}
 	st, err := store.Stats(ctx)
 	if err != nil {
 		return err
 	}
-	logger.Info("loaded the digest dataset", "entities", st.Entities, "sources", st.Sources, "relations", st.Relations)
+	logger.Info("seeded the digest dataset",
+		"added_sources", rep.Added.Sources, "added_entities", rep.Added.Entities,
+		"added_relations", rep.Added.Relations, "added_redirects", rep.Redirects,
+		"kept_sources", rep.Kept.Sources, "kept_entities", rep.Kept.Entities,
+		"entities", st.Entities, "sources", st.Sources, "relations", st.Relations)
 	return nil
 }
 

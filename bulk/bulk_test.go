@@ -75,7 +75,7 @@ func TestRoundTrip(t *testing.T) {
 				s := b.Empty(t)
 				seeded := testenv.Memory(t)
 				d, _ := seeded.Dump(context.Background())
-				if err := s.Seed(context.Background(), d); err != nil {
+				if _, err := kg.Seed(context.Background(), s, d); err != nil {
 					t.Fatal(err)
 				}
 				want, file = exported(t, s)

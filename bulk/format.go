@@ -247,8 +247,12 @@ func (p *Parsed) add(n int, raw []byte) error {
 		}
 		d.Relations = append(d.Relations, r)
 	}
-	for _, ll := range l.Event.Places {
-		d.Relations = append(d.Relations, ll.relation(kg.RelHeldAt, ev.ID, ll.To))
+	for i, ll := range l.Event.Places {
+		r := ll.relation(kg.RelHeldAt, ev.ID, ll.To)
+		if err := r.Validate(); err != nil {
+			return fmt.Errorf("places[%d]: %w", i, err)
+		}
+		d.Relations = append(d.Relations, r)
 	}
 	d.Entities = append(d.Entities, ev)
 	return seen(ev.ID)

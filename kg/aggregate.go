@@ -93,7 +93,8 @@ type InvestmentTotal struct {
 	Total float64
 	// Count is the number of events summed.
 	Count int
-	// Approximate says that some amounts were qualified ("more than").
+	// Approximate says that some amounts were qualified ("more than"), or
+	// that the total reached the largest number a float64 holds.
 	Approximate bool
 }
 
@@ -137,9 +138,10 @@ func InvestmentTotals(ctx context.Context, r Reader, q InvestmentQuery) ([]Inves
 			t = &InvestmentTotal{CountryID: country, Currency: ev.Amount.Currency}
 			totals[k] = t
 		}
-		t.Total += ev.Amount.Amount
+		total, saturated := addAmounts(t.Total, ev.Amount.Amount)
+		t.Total = total
 		t.Count++
-		t.Approximate = t.Approximate || ev.Amount.Qualifier != "" && ev.Amount.Qualifier != "EXACT"
+		t.Approximate = t.Approximate || saturated || ev.Amount.Qualifier != "" && ev.Amount.Qualifier != "EXACT"
 	}
 	out := make([]InvestmentTotal, 0, len(totals))
 	for _, t := range totals {

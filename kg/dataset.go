@@ -66,8 +66,12 @@ func (d *Dataset) Validate() error {
 			bad(where+".id", "duplicate ID %q", s.ID)
 		}
 		sources[s.ID] = true
-		if s.Title == "" {
-			bad(where+".title", "is required")
+		if err := ValidateSource(s); err != nil {
+			var ke *Error
+			if errors.As(err, &ke) && ke.Field != "id" {
+				ke.Field = where + "." + ke.Field
+				errs = append(errs, ke)
+			}
 		}
 	}
 	checkSources := func(where string, refs []string) {
@@ -159,6 +163,17 @@ func (e *Entity) Validate() error {
 			return Invalid("aliases", "an alias must not be empty")
 		}
 	}
+	for _, err := range []error{
+		checkText("name", e.Name, MaxNameBytes),
+		checkList("aliases", e.Aliases, MaxAliases, MaxNameBytes),
+		checkText("description", e.Description, MaxTextBytes),
+		checkList("notes", e.Notes, MaxNotes, MaxTextBytes),
+		checkList("sources", e.Sources, MaxSources, MaxIDLength),
+	} {
+		if err != nil {
+			return err
+		}
+	}
 	if e.CountryCode != "" && (e.Kind != KindCountry || !ValidCountryCode(e.CountryCode)) {
 		return Invalid("countryCode", "%q is not an ISO 3166-1 alpha-2 code of a country", e.CountryCode)
 	}
@@ -188,21 +203,32 @@ func (e *Entity) Validate() error {
 		return Invalid("endDate", "%s is before the date %s", e.EndDate, e.Date)
 	}
 	if m := e.Amount; m != nil {
+		if err := checkAmount("amount.amount", m.Amount); err != nil {
+			return err
+		}
+		if m.Baseline != nil {
+			if err := checkAmount("amount.baseline", *m.Baseline); err != nil {
+				return err
+			}
+		}
+		if err := checkText("amount.per", m.Per, MaxUnitBytes); err != nil {
+			return err
+		}
 		switch {
-		case m.Amount < 0:
-			return Invalid("amount.amount", "must not be negative")
 		case !ValidCurrency(m.Currency):
 			return Invalid("amount.currency", "%q is not an ISO 4217 currency code", m.Currency)
 		case m.Qualifier != "" && !valid(m.Qualifier, Qualifiers):
 			return Invalid("amount.qualifier", "%q is not a qualifier", m.Qualifier)
-		case m.Baseline != nil && *m.Baseline < 0:
-			return Invalid("amount.baseline", "must not be negative")
 		}
 	}
 	if q := e.Quantity; q != nil {
+		if err := checkAmount("quantity.amount", q.Amount); err != nil {
+			return err
+		}
+		if err := checkText("quantity.unit", q.Unit, MaxUnitBytes); err != nil {
+			return err
+		}
 		switch {
-		case q.Amount < 0:
-			return Invalid("quantity.amount", "must not be negative")
 		case q.Unit == "":
 			return Invalid("quantity.unit", "is required")
 		case q.Qualifier != "" && !valid(q.Qualifier, Qualifiers):
@@ -227,6 +253,15 @@ func (r *Relation) Validate() error {
 		return Invalid("title", "only HOLDS_POSITION has a title")
 	case !r.EndDate.IsZero() && !r.StartDate.IsZero() && r.EndDate.End() < r.StartDate.Start():
 		return Invalid("endDate", "%s is before the start date %s", r.EndDate, r.StartDate)
+	}
+	for _, err := range []error{
+		checkText("title", r.Title, MaxNameBytes),
+		checkText("quote", r.Quote, MaxQuoteBytes),
+		checkList("sources", r.Sources, MaxSources, MaxIDLength),
+	} {
+		if err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package kg
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"slices"
@@ -22,10 +23,13 @@ func (s Stamp) at() string { return s.At.UTC().Format(time.RFC3339) }
 func structural(t RelationType) bool { return t != RelParticipatedIn && t != RelHeldAt }
 
 // state is what a planner read of the store: entities by ID (nil for
-// absent ones) and their relations.
+// absent ones), the relations of the entities it was asked about, the
+// sources that exist, and where merged-away IDs lead.
 type state struct {
 	entities  map[string]*Entity
 	relations map[string][]*Relation
+	sources   map[string]bool
+	redirects map[string]string
 }
 
 func (st *state) version(id string) int {
@@ -35,54 +39,136 @@ func (st *state) version(id string) int {
 	return -1
 }
 
-// read loads the entities and, for rels, their relations.
-func read(ctx context.Context, r Reader, ids, rels []string) (*state, error) {
-	st := &state{entities: map[string]*Entity{}, relations: map[string][]*Relation{}}
-	es, err := r.Entities(ctx, ids)
-	if err != nil {
-		return nil, err
+// readQuery says what a planner needs to read.
+type readQuery struct {
+	// owners are the entities whose relations are read; every entity at
+	// an end of those relations is read too.
+	owners []string
+	// ids are further entities to read, and to look up among the redirects.
+	ids []string
+	// sources are source IDs to look up.
+	sources []string
+}
+
+// read loads what a plan needs with one round trip per kind, however many
+// entities, relations and sources the write names: the owners' relations
+// first, then the entities (those asked for and every end of those
+// relations), the sources and the redirects.
+func read(ctx context.Context, r Reader, q readQuery) (*state, error) {
+	st := &state{entities: map[string]*Entity{}, relations: map[string][]*Relation{},
+		sources: map[string]bool{}, redirects: map[string]string{}}
+	var ids []string
+	seen := map[string]bool{}
+	add := func(id string) {
+		if !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
+		}
 	}
-	for _, id := range ids {
-		st.entities[id] = nil
+	for _, id := range q.owners {
+		add(id)
 	}
-	for _, e := range es {
-		st.entities[e.ID] = e
+	for _, id := range q.ids {
+		add(id)
 	}
-	if len(rels) > 0 {
-		all, err := r.Relations(ctx, rels)
+	if len(q.owners) > 0 {
+		all, err := r.Relations(ctx, q.owners)
 		if err != nil {
 			return nil, err
 		}
 		for _, rel := range all {
 			for _, end := range []string{rel.From, rel.To} {
-				if slices.Contains(rels, end) {
+				if slices.Contains(q.owners, end) && !slices.Contains(st.relations[end], rel) {
 					st.relations[end] = append(st.relations[end], rel)
 				}
+				add(end)
 			}
+		}
+	}
+	if len(ids) > 0 {
+		es, err := r.Entities(ctx, ids)
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range ids {
+			st.entities[id] = nil
+		}
+		for _, e := range es {
+			st.entities[e.ID] = e
+		}
+		var absent []string
+		for _, id := range ids {
+			if st.entities[id] == nil {
+				absent = append(absent, id)
+			}
+		}
+		if len(absent) > 0 {
+			rs, err := r.Redirects(ctx, absent)
+			if err != nil {
+				return nil, err
+			}
+			for _, rd := range rs {
+				st.redirects[rd.From] = rd.To
+			}
+		}
+	}
+	if len(q.sources) > 0 {
+		srcs, err := r.Sources(ctx, q.sources)
+		if err != nil {
+			return nil, err
+		}
+		for _, s := range srcs {
+			st.sources[s.ID] = true
 		}
 	}
 	return st, nil
 }
 
-// checkSources fails unless every ID names an existing source.
-func checkSources(ctx context.Context, r Reader, field string, ids []string) error {
+// checkSources fails unless ids is not empty and every ID names a source
+// the plan's read found.
+func (st *state) checkSources(field string, ids []string) error {
 	if len(ids) == 0 {
 		return Invalid(field, "at least one source is required: every fact cites one")
 	}
-	srcs, err := r.Sources(ctx, ids)
-	if err != nil {
-		return err
-	}
-	found := map[string]bool{}
-	for _, s := range srcs {
-		found[s.ID] = true
-	}
 	for _, id := range ids {
-		if !found[id] {
+		if !st.sources[id] {
 			return Invalid(field, "unknown source %q (add it with upsertSource first)", id)
 		}
 	}
 	return nil
+}
+
+// unknown returns the error for a reference to an entity that does not
+// exist, naming the entity it was merged into when it was.
+func (st *state) unknown(field, id string) error {
+	if to := st.redirects[id]; to != "" {
+		return Invalid(field, "unknown entity %q: it was merged into %q", id, to)
+	}
+	return Invalid(field, "unknown entity %q", id)
+}
+
+// checkNotMerged refuses to write an entity under an ID that was merged
+// away: the export would then hold both the entity and a redirect from its
+// ID, and lookups of the ID would lead elsewhere.
+func (st *state) checkNotMerged(field, id string) error {
+	if to := st.redirects[id]; to != "" {
+		return Invalid(field, "%q was merged into %q; edit that entity instead", id, to)
+	}
+	return nil
+}
+
+// citedSources lists the sources that an entity and its relations cite,
+// each once.
+func citedSources(e *Entity, rels []*Relation) []string {
+	out := slices.Clone(e.Sources)
+	for _, rel := range rels {
+		for _, s := range rel.Sources {
+			if !slices.Contains(out, s) {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
 }
 
 // ValidateSource checks a source on its own.
@@ -93,7 +179,19 @@ func ValidateSource(s *Source) error {
 	case strings.TrimSpace(s.Title) == "":
 		return Invalid("title", "is required")
 	}
+	for _, err := range []error{
+		checkText("title", s.Title, MaxNameBytes),
+		checkText("publisher", s.Publisher, MaxNameBytes),
+		checkText("excerpt", s.Excerpt, MaxExcerptBytes),
+	} {
+		if err != nil {
+			return err
+		}
+	}
 	if s.URL != nil {
+		if err := checkText("url", *s.URL, MaxURLBytes); err != nil {
+			return err
+		}
 		u, err := url.Parse(*s.URL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			return Invalid("url", "%q is not an absolute http or https URL", *s.URL)
@@ -129,14 +227,11 @@ func PlanEntity(ctx context.Context, r Reader, in EntityInput, stamp Stamp) (*Ch
 	if e.Kind == KindEvent {
 		return nil, Invalid("kind", "use upsertEvent for events")
 	}
-	if err := checkSources(ctx, r, "sources", e.Sources); err != nil {
-		return nil, err
-	}
 	ids := []string{e.ID}
 	for i, rel := range in.Relations {
 		rel.From = e.ID
 		field := fmt.Sprintf("relations[%d]", i)
-		if err := validateRelation(ctx, r, field, rel); err != nil {
+		if err := validateRelation(field, rel); err != nil {
 			return nil, err
 		}
 		if !structural(rel.Type) {
@@ -144,16 +239,26 @@ func PlanEntity(ctx context.Context, r Reader, in EntityInput, stamp Stamp) (*Ch
 		}
 		ids = append(ids, rel.To)
 	}
-	st, err := read(ctx, r, ids, []string{e.ID})
+	st, err := read(ctx, r, readQuery{owners: []string{e.ID}, ids: ids, sources: citedSources(e, in.Relations)})
 	if err != nil {
 		return nil, err
 	}
+	if err := st.checkNotMerged("id", e.ID); err != nil {
+		return nil, err
+	}
+	if err := st.checkSources("sources", e.Sources); err != nil {
+		return nil, err
+	}
 	for i, rel := range in.Relations {
+		field := fmt.Sprintf("relations[%d]", i)
+		if err := st.checkSources(field+".sources", rel.Sources); err != nil {
+			return nil, err
+		}
 		if st.entities[rel.To] == nil && rel.To != e.ID {
-			return nil, Invalid(fmt.Sprintf("relations[%d].to", i), "unknown entity %q", rel.To)
+			return nil, st.unknown(field+".to", rel.To)
 		}
 		if err := rel.checkKinds(e.Kind, KindOfID(rel.To)); err != nil {
-			return nil, Invalid(fmt.Sprintf("relations[%d].type", i), "%v", err)
+			return nil, Invalid(field+".type", "%v", err)
 		}
 	}
 	old := st.entities[e.ID]
@@ -194,9 +299,6 @@ func PlanEvent(ctx context.Context, r Reader, in EventInput, stamp Stamp) (*Chan
 	if ev.Kind != KindEvent {
 		return nil, Invalid("kind", "upsertEvent writes events only")
 	}
-	if err := checkSources(ctx, r, "sources", ev.Sources); err != nil {
-		return nil, err
-	}
 	ids := []string{ev.ID}
 	var rels []*Relation
 	seen := map[string]bool{}
@@ -209,7 +311,7 @@ func PlanEvent(ctx context.Context, r Reader, in EventInput, stamp Stamp) (*Chan
 		if err := CheckEntityID(field+".entity", rel.From); err != nil {
 			return nil, err
 		}
-		if err := validateRelation(ctx, r, field, rel); err != nil {
+		if err := validateRelation(field, rel); err != nil {
 			return nil, err
 		}
 		if id := RelationID(rel.Type, rel.From, rel.To, rel.Role); seen[id] {
@@ -227,18 +329,26 @@ func PlanEvent(ctx context.Context, r Reader, in EventInput, stamp Stamp) (*Chan
 		rels = append(rels, &Relation{Type: RelHeldAt, From: ev.ID, To: place, Sources: ev.Sources})
 		ids = append(ids, place)
 	}
-	st, err := read(ctx, r, ids, []string{ev.ID})
+	st, err := read(ctx, r, readQuery{owners: []string{ev.ID}, ids: ids, sources: citedSources(ev, rels)})
 	if err != nil {
+		return nil, err
+	}
+	if err := st.checkNotMerged("id", ev.ID); err != nil {
+		return nil, err
+	}
+	if err := st.checkSources("sources", ev.Sources); err != nil {
 		return nil, err
 	}
 	for i, rel := range rels {
 		other, field := rel.From, fmt.Sprintf("participants[%d].entity", i)
 		if rel.Type == RelHeldAt {
 			other, field = rel.To, fmt.Sprintf("places[%d]", i-len(in.Participants))
+		} else if err := st.checkSources(fmt.Sprintf("participants[%d].sources", i), rel.Sources); err != nil {
+			return nil, err
 		}
 		e := st.entities[other]
 		if e == nil {
-			return nil, Invalid(field, "unknown entity %q", other)
+			return nil, st.unknown(field, other)
 		}
 		from, to := e.Kind, KindEvent
 		if rel.Type == RelHeldAt {
@@ -264,18 +374,18 @@ func PlanEvent(ctx context.Context, r Reader, in EventInput, stamp Stamp) (*Chan
 	return c, nil
 }
 
-// validateRelation checks a relation on its own and its sources.
-func validateRelation(ctx context.Context, r Reader, field string, rel *Relation) error {
+// validateRelation checks a relation on its own: its fields and the form
+// of the ID it points to. Its sources are checked against the store with
+// the rest of the plan's reads.
+func validateRelation(field string, rel *Relation) error {
 	if err := rel.Validate(); err != nil {
-		if ke, ok := err.(*Error); ok {
+		var ke *Error
+		if errors.As(err, &ke) {
 			ke.Field = field + "." + ke.Field
 		}
 		return err
 	}
-	if err := CheckEntityID(field+".to", rel.To); err != nil {
-		return err
-	}
-	return checkSources(ctx, r, field+".sources", rel.Sources)
+	return CheckEntityID(field+".to", rel.To)
 }
 
 // replaceRelations deletes the old relations that are not among the new
@@ -339,45 +449,39 @@ func PlanDelete(ctx context.Context, r Reader, id string) (*DeletePlan, error) {
 	if err := CheckEntityID("id", id); err != nil {
 		return nil, err
 	}
-	st, err := read(ctx, r, []string{id}, []string{id})
+	st, err := read(ctx, r, readQuery{owners: []string{id}})
 	if err != nil {
 		return nil, err
 	}
 	if st.entities[id] == nil {
 		return nil, &Error{Code: ENOTFOUND, Field: "id", Message: fmt.Sprintf("no entity %q", Clip(id))}
 	}
-	c := &ChangeSet{Expect: map[string]int{id: st.version(id)}, DeleteEntities: []string{id}}
+	c := &ChangeSet{Expect: map[string]int{}, DeleteEntities: []string{id}}
 	var events []string
 	for _, rel := range st.relations[id] {
 		c.DeleteRelations = append(c.DeleteRelations, rel)
-		c.Expect[rel.Other(id)] = -2 // filled in below
+		c.expect(st, rel.From, rel.To)
 		if rel.Type == RelParticipatedIn && rel.From == id && !slices.Contains(events, rel.To) {
 			events = append(events, rel.To)
 		}
 	}
-	var neighbors []string
-	for n := range c.Expect {
-		if n != id {
-			neighbors = append(neighbors, n)
-		}
+	c.expect(st, id)
+	plan := &DeletePlan{Changes: c}
+	if len(events) == 0 {
+		return plan, nil
 	}
-	ns, err := read(ctx, r, neighbors, events)
+	left := map[string]bool{}
+	rels, err := r.Relations(ctx, events)
 	if err != nil {
 		return nil, err
 	}
-	for _, n := range neighbors {
-		c.Expect[n] = ns.version(n)
-	}
-	plan := &DeletePlan{Changes: c}
-	for _, ev := range events {
-		left := false
-		for _, rel := range ns.relations[ev] {
-			if rel.Type == RelParticipatedIn && rel.To == ev && rel.From != id {
-				left = true
-				break
-			}
+	for _, rel := range rels {
+		if rel.Type == RelParticipatedIn && rel.From != id && slices.Contains(events, rel.To) {
+			left[rel.To] = true
 		}
-		if !left {
+	}
+	for _, ev := range events {
+		if !left[ev] {
 			plan.Orphaned = append(plan.Orphaned, ev)
 		}
 	}
@@ -407,12 +511,15 @@ func PlanMerge(ctx context.Context, r Reader, keepID string, mergeIDs []string, 
 		}
 	}
 	all := append([]string{keepID}, mergeIDs...)
-	st, err := read(ctx, r, all, all)
+	st, err := read(ctx, r, readQuery{owners: all})
 	if err != nil {
 		return nil, err
 	}
 	keep := st.entities[keepID]
 	if keep == nil {
+		if to := st.redirects[keepID]; to != "" {
+			return nil, &Error{Code: ENOTFOUND, Field: "keepId", Message: fmt.Sprintf("no entity %q: it was merged into %q", Clip(keepID), Clip(to))}
+		}
 		return nil, &Error{Code: ENOTFOUND, Field: "keepId", Message: fmt.Sprintf("no entity %q", Clip(keepID))}
 	}
 	merged := *keep
@@ -491,35 +598,17 @@ func PlanMerge(ctx context.Context, r Reader, keepID string, mergeIDs []string, 
 			changed[nid] = true
 		}
 	}
-	var neighbors []string
 	for nid := range changed {
 		rel := moved[nid]
 		rel.UpdatedAt, rel.UpdatedBy = stamp.at(), stamp.By
 		c.PutRelations = append(c.PutRelations, rel)
-		for _, end := range []string{rel.From, rel.To} {
-			if !slices.Contains(all, end) && !slices.Contains(neighbors, end) {
-				neighbors = append(neighbors, end)
-			}
-		}
+		c.expect(st, rel.From, rel.To)
 	}
 	for _, rel := range c.DeleteRelations {
-		for _, end := range []string{rel.From, rel.To} {
-			if !slices.Contains(all, end) && !slices.Contains(neighbors, end) {
-				neighbors = append(neighbors, end)
-			}
-		}
+		c.expect(st, rel.From, rel.To)
 	}
 	slices.SortFunc(c.PutRelations, func(a, b *Relation) int { return strings.Compare(a.ID, b.ID) })
-	ns, err := read(ctx, r, neighbors, nil)
-	if err != nil {
-		return nil, err
-	}
-	for _, id := range all {
-		c.Expect[id] = st.version(id)
-	}
-	for _, id := range neighbors {
-		c.Expect[id] = ns.version(id)
-	}
+	c.expect(st, all...)
 	c.PutEntities = []*Entity{stamped(&merged, keep, stamp)}
 	return c, nil
 }

@@ -11,9 +11,6 @@ import "context"
 type Store interface {
 	Reader
 	Writer
-	// Seed writes the dataset. It is idempotent: entities, sources and
-	// relations are merged by ID, so seeding twice leaves the same graph.
-	Seed(ctx context.Context, d *Dataset) error
 	// Migrate brings the database schema (constraints and indexes) up to
 	// date. It is idempotent.
 	Migrate(ctx context.Context) error
@@ -31,6 +28,9 @@ type Reader interface {
 	// Relations returns every relation that starts or ends at one of the
 	// given entities, ordered by ID.
 	Relations(ctx context.Context, ids []string) ([]*Relation, error)
+	// Redirects returns the redirects of the given IDs that were merged
+	// away, in no order; IDs that were not merged are skipped.
+	Redirects(ctx context.Context, ids []string) ([]Redirect, error)
 	// ListEntities returns a page of the entities that match the filter,
 	// ordered by folded name and then ID.
 	ListEntities(ctx context.Context, f EntityFilter, p PageRequest) (*EntityPage, error)

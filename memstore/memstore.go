@@ -124,14 +124,9 @@ func (s *Store) applyLocked(rec record) error {
 	return fmt.Errorf("unknown journal operation %q", rec.Op)
 }
 
-// Seed merges the dataset into the store by ID.
-func (s *Store) Seed(ctx context.Context, d *kg.Dataset) error {
-	if err := d.Validate(); err != nil {
-		return err
-	}
-	return s.commit(record{Op: "seed", Dataset: d})
-}
-
+// seedLocked replays a "seed" record, which journals of earlier versions
+// hold: it merges the dataset into the store by ID. Seeds are now planned
+// change sets (see kg.Seed) and journaled as such.
 func (s *Store) seedLocked(d *kg.Dataset) {
 	for _, src := range d.Sources {
 		c := *src

@@ -54,11 +54,11 @@ func TestJournalReplay(t *testing.T) {
 	if rep.Records != 0 || !s.Durable() {
 		t.Fatalf("new journal: %+v, durable %v", rep, s.Durable())
 	}
-	if err := s.Seed(ctx, dataset.MustDigest()); err != nil {
+	if _, err := kg.Seed(ctx, s, dataset.MustDigest()); err != nil {
 		t.Fatal(err)
 	}
 	for i := range 3 {
-		if err := s.Seed(ctx, extra(i)); err != nil {
+		if _, err := kg.Seed(ctx, s, extra(i)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -88,7 +88,7 @@ func TestTornLastRecord(t *testing.T) {
 			dir := t.TempDir()
 			s, _ := mustOpen(t, dir)
 			for i := range 3 {
-				if err := s.Seed(ctx, extra(i)); err != nil {
+				if _, err := kg.Seed(ctx, s, extra(i)); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -106,7 +106,7 @@ func TestTornLastRecord(t *testing.T) {
 			if es, _ := again.Entities(ctx, []string{"org:test-company-0", "org:test-company-1", "org:test-company-2"}); len(es) != 2 {
 				t.Errorf("kept %d entities, want the 2 written before the torn record", len(es))
 			}
-			if err := again.Seed(ctx, extra(9)); err != nil {
+			if _, err := kg.Seed(ctx, again, extra(9)); err != nil {
 				t.Fatal(err)
 			}
 			again.Close(ctx)
@@ -128,7 +128,7 @@ func TestCorruptChecksums(t *testing.T) {
 		dir := t.TempDir()
 		s, _ := mustOpen(t, dir)
 		for i := range 2 {
-			if err := s.Seed(ctx, extra(i)); err != nil {
+			if _, err := kg.Seed(ctx, s, extra(i)); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -166,7 +166,7 @@ func TestRefusedWriteIsNotJournaled(t *testing.T) {
 	s, _ := mustOpen(t, dir)
 	bad := extra(1)
 	bad.Entities[0].Sources = nil
-	if err := s.Seed(ctx, bad); kg.ErrorCode(err) != kg.EINVALID {
+	if _, err := kg.Seed(ctx, s, bad); kg.ErrorCode(err) != kg.EINVALID {
 		t.Fatalf("Seed without a source: %v, want %s", err, kg.EINVALID)
 	}
 	s.Close(ctx)
@@ -181,7 +181,7 @@ func TestRefusedWriteIsNotJournaled(t *testing.T) {
 func TestConcurrentReadsAndWrites(t *testing.T) {
 	ctx := context.Background()
 	s, _ := mustOpen(t, t.TempDir())
-	if err := s.Seed(ctx, dataset.MustDigest()); err != nil {
+	if _, err := kg.Seed(ctx, s, dataset.MustDigest()); err != nil {
 		t.Fatal(err)
 	}
 	const writers, readers, rounds = 2, 6, 40
@@ -192,7 +192,7 @@ func TestConcurrentReadsAndWrites(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := range rounds {
-				if err := s.Seed(ctx, extra(w*rounds+i)); err != nil {
+				if _, err := kg.Seed(ctx, s, extra(w*rounds+i)); err != nil {
 					errs <- err
 				}
 			}

@@ -15,7 +15,7 @@ import (
 func (s *Store) Apply(ctx context.Context, c *kg.ChangeSet) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	st, err := s.stage(ctx, c)
+	st, err := s.stage(ctx, c, false)
 	if err != nil {
 		return err
 	}
@@ -41,7 +41,10 @@ type staged struct {
 	versions    map[string]int
 }
 
-func (s *Store) stage(ctx context.Context, c *kg.ChangeSet) (*staged, error) {
+// stage computes the outcome of c. A replay of the journal stages what was
+// accepted before: it skips the checks added since, so that a journal
+// written by an earlier version replays as it was written.
+func (s *Store) stage(ctx context.Context, c *kg.ChangeSet, replay bool) (*staged, error) {
 	st := &staged{redirects: map[string]string{}, versions: map[string]int{}}
 	for id, want := range c.Expect {
 		have := -1
@@ -91,6 +94,9 @@ func (s *Store) stage(ctx context.Context, c *kg.ChangeSet) (*staged, error) {
 	}
 	exists := func(id string) bool { return putting[id] || !gone[id] && s.entities[id] != nil }
 	for _, e := range c.PutEntities {
+		if to, ok := s.redirects[e.ID]; ok && !gone[to] && !replay {
+			return nil, kg.Invalid("id", "%q was merged into %q; edit that entity instead", e.ID, to)
+		}
 		cp := cloneEntity(e)
 		if v, ok := st.versions[e.ID]; ok {
 			cp.Version = v
@@ -167,6 +173,19 @@ func (s *Store) deleteRelation(r *kg.Relation) {
 	}
 }
 
+// Redirects returns the redirects of the IDs that were merged away.
+func (s *Store) Redirects(ctx context.Context, ids []string) ([]kg.Redirect, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var out []kg.Redirect
+	for _, id := range ids {
+		if to, ok := s.redirects[id]; ok {
+			out = append(out, kg.Redirect{From: id, To: to})
+		}
+	}
+	return out, nil
+}
+
 // Redirect returns the ID an ID was merged into, or "".
 func (s *Store) Redirect(ctx context.Context, id string) (string, error) {
 	s.mu.RLock()
@@ -202,7 +221,7 @@ func (s *Store) applyChanges(c *kg.ChangeSet) error {
 	if c == nil {
 		return fmt.Errorf("changes record without changes")
 	}
-	st, err := s.stage(context.Background(), c)
+	st, err := s.stage(context.Background(), c, true)
 	if err != nil {
 		return err
 	}

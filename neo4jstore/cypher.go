@@ -237,6 +237,25 @@ SET old.to = row.to`
 
 const cypherRedirect = `MATCH (r:Redirect {id: $id}) RETURN r.to AS to`
 
+const cypherRedirects = `
+UNWIND $ids AS id
+MATCH (r:Redirect {id: id})
+RETURN r.id AS from, r.to AS to`
+
+// cypherPrepareEntities runs before the entities of a change set are put:
+// it returns those whose ID was merged away (the write is then refused),
+// and creates a bare node for each entity the plan found absent, so that
+// the uniqueness constraint on Entity.id makes a concurrent write creating
+// the same ID wait for this one and then fail, rather than both passing
+// the version check and the second overwriting the first.
+const cypherPrepareEntities = `
+UNWIND $rows AS row
+OPTIONAL MATCH (r:Redirect {id: row.id})
+FOREACH (_ IN CASE WHEN row.create AND r IS NULL THEN [1] ELSE [] END |
+  CREATE (:Entity {id: row.id}))
+WITH row, r WHERE r IS NOT NULL
+RETURN row.id AS id, r.to AS to`
+
 const cypherDumpSources = `MATCH (s:Source) RETURN s {.*} AS s ORDER BY s.id`
 
 const cypherDumpEntities = `MATCH (e:Entity) RETURN e {.*} AS e ORDER BY e.id`

@@ -228,41 +228,6 @@ func (s *Store) Ready(ctx context.Context) error {
 	return nil
 }
 
-// Seed merges the dataset in one write transaction.
-func (s *Store) Seed(ctx context.Context, d *kg.Dataset) error {
-	if err := d.Validate(); err != nil {
-		return err
-	}
-	sources := make([]map[string]any, len(d.Sources))
-	for i, src := range d.Sources {
-		sources[i] = sourceProps(src)
-	}
-	entities := make([]map[string]any, len(d.Entities))
-	for i, e := range d.Entities {
-		entities[i] = map[string]any{"label": e.Kind.Label(), "props": entityProps(e)}
-	}
-	relations := relationRows(d.Relations)
-	redirects := make([]map[string]any, len(d.Redirects))
-	for i, r := range d.Redirects {
-		redirects[i] = map[string]any{"from": r.From, "to": r.To}
-	}
-	return s.write(ctx, func(tx neo4j.ManagedTransaction) error {
-		for _, step := range []struct {
-			cypher string
-			rows   []map[string]any
-		}{
-			{cypherSeedSources, sources},
-			{cypherSeedEntities, entities},
-			{cypherPutRedirects, redirects},
-		} {
-			if err := s.run(ctx, tx, step.cypher, map[string]any{"rows": step.rows}); err != nil {
-				return fmt.Errorf("seed: %w", err)
-			}
-		}
-		return s.putRelations(ctx, tx, relations)
-	})
-}
-
 // DeleteAll removes every entity, source and relation, keeping the schema.
 // Tests and imports into an empty store use it. It deletes in batches,
 // each its own transaction.

@@ -2,6 +2,7 @@ package neo4jstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -26,12 +27,15 @@ func (s *Store) Apply(ctx context.Context, c *kg.ChangeSet) error {
 		sources[i] = sourceProps(src)
 	}
 	entities := make([]map[string]any, len(c.PutEntities))
+	prepare := make([]map[string]any, len(c.PutEntities))
 	for i, e := range c.PutEntities {
 		cp := *e
-		if v, ok := c.Expect[e.ID]; ok {
+		v, ok := c.Expect[e.ID]
+		if ok {
 			cp.Version = v + 1
 		}
 		entities[i] = map[string]any{"label": e.Kind.Label(), "props": entityProps(&cp)}
+		prepare[i] = map[string]any{"id": e.ID, "create": ok && v == -1}
 	}
 	rels := relationRows(c.PutRelations)
 	redirects := make([]map[string]any, len(c.PutRedirects))
@@ -49,6 +53,11 @@ func (s *Store) Apply(ctx context.Context, c *kg.ChangeSet) error {
 				if m["want"].(int64) != m["have"].(int64) {
 					return kg.Errorf(kg.ECONFLICT, "%s changed while the write was being planned", m["id"])
 				}
+			}
+		}
+		if len(prepare) > 0 {
+			if err := s.prepareEntities(ctx, tx, prepare); err != nil {
+				return err
 			}
 		}
 		steps := []struct {
@@ -85,6 +94,42 @@ func (s *Store) Apply(ctx context.Context, c *kg.ChangeSet) error {
 		}
 		return nil
 	})
+}
+
+// prepareEntities refuses entities whose ID was merged away and creates
+// the nodes of new ones (see cypherPrepareEntities). A concurrent write
+// that created one of them first is a conflict: the write is planned again.
+func (s *Store) prepareEntities(ctx context.Context, tx neo4j.ManagedTransaction, rows []map[string]any) error {
+	recs, err := s.collect(ctx, tx, cypherPrepareEntities, map[string]any{"rows": rows})
+	var dbErr *neo4j.Neo4jError
+	if errors.As(err, &dbErr) && dbErr.Code == "Neo.ClientError.Schema.ConstraintValidationFailed" {
+		return &wrapped{kg.Errorf(kg.ECONFLICT, "an entity the write creates was created by another write meanwhile"), err}
+	}
+	if err != nil {
+		return err
+	}
+	if len(recs) > 0 {
+		m := recs[0].AsMap()
+		return kg.Invalid("id", "%q was merged into %q; edit that entity instead", m["id"], m["to"])
+	}
+	return nil
+}
+
+// Redirects returns the redirects of the IDs that were merged away.
+func (s *Store) Redirects(ctx context.Context, ids []string) ([]kg.Redirect, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	recs, err := s.read(ctx, cypherRedirects, map[string]any{"ids": ids})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]kg.Redirect, len(recs))
+	for i, r := range recs {
+		m := r.AsMap()
+		out[i] = kg.Redirect{From: m["from"].(string), To: m["to"].(string)}
+	}
+	return out, nil
 }
 
 func relationRows(rels []*kg.Relation) []map[string]any {

@@ -30,6 +30,10 @@ func (s *store) Relations(ctx context.Context, ids []string) ([]*kg.Relation, er
 	return call(ctx, s.o, "Relations", func(ctx context.Context) ([]*kg.Relation, error) { return s.Store.Relations(ctx, ids) })
 }
 
+func (s *store) Redirects(ctx context.Context, ids []string) ([]kg.Redirect, error) {
+	return call(ctx, s.o, "Redirects", func(ctx context.Context) ([]kg.Redirect, error) { return s.Store.Redirects(ctx, ids) })
+}
+
 func (s *store) ListEntities(ctx context.Context, f kg.EntityFilter, p kg.PageRequest) (*kg.EntityPage, error) {
 	return call(ctx, s.o, "ListEntities", func(ctx context.Context) (*kg.EntityPage, error) { return s.Store.ListEntities(ctx, f, p) })
 }

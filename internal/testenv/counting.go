@@ -32,6 +32,11 @@ func (c *Counting) Relations(ctx context.Context, ids []string) ([]*kg.Relation,
 	return c.Store.Relations(ctx, ids)
 }
 
+func (c *Counting) Redirects(ctx context.Context, ids []string) ([]kg.Redirect, error) {
+	c.n.Add(1)
+	return c.Store.Redirects(ctx, ids)
+}
+
 func (c *Counting) ListEntities(ctx context.Context, f kg.EntityFilter, p kg.PageRequest) (*kg.EntityPage, error) {
 	c.n.Add(1)
 	return c.Store.ListEntities(ctx, f, p)

@@ -47,7 +47,7 @@ func Backends() []Backend {
 func Memory(tb testing.TB) *memstore.Store {
 	tb.Helper()
 	s := memstore.New()
-	if err := s.Seed(context.Background(), dataset.MustDigest()); err != nil {
+	if _, err := kg.Seed(context.Background(), s, dataset.MustDigest()); err != nil {
 		tb.Fatalf("seed memory store: %v", err)
 	}
 	return s
@@ -62,7 +62,7 @@ func Journaled(tb testing.TB) *memstore.Store {
 	if err != nil {
 		tb.Fatalf("open journaled store: %v", err)
 	}
-	if err := s.Seed(context.Background(), dataset.MustDigest()); err != nil {
+	if _, err := kg.Seed(context.Background(), s, dataset.MustDigest()); err != nil {
 		tb.Fatalf("seed journaled store: %v", err)
 	}
 	s.Close(context.Background())
@@ -136,7 +136,7 @@ func Neo4j(tb testing.TB) *neo4jstore.Store {
 			tb.Fatalf("prepare Neo4j: %v", err)
 		}
 	}
-	if err := s.Seed(ctx, dataset.MustDigest()); err != nil {
+	if _, err := kg.Seed(ctx, s, dataset.MustDigest()); err != nil {
 		tb.Fatalf("seed Neo4j: %v", err)
 	}
 	return s

@@ -20,3 +20,10 @@ func TestWriteConformance(t *testing.T) {
 		t.Run(b.Name, func(t *testing.T) { kgtest.RunWrites(t, b.Open) })
 	}
 }
+
+// TestEditConformance runs the editing suite against every backend.
+func TestEditConformance(t *testing.T) {
+	for _, b := range testenv.Backends() {
+		t.Run(b.Name, func(t *testing.T) { kgtest.RunEdits(t, b.Open) })
+	}
+}

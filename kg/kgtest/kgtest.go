@@ -365,7 +365,7 @@ func testBadInput(t *testing.T, ctx context.Context, s kg.Store) {
 func testSeedTwice(t *testing.T, ctx context.Context, s kg.Store) {
 	before := must[kg.Stats](t)(s.Stats(ctx))
 	d := mustDigestCopy(t, ctx, s)
-	if err := s.Seed(ctx, d); err != nil {
+	if _, err := kg.Seed(ctx, s, d); err != nil {
 		t.Fatal(err)
 	}
 	after := must[kg.Stats](t)(s.Stats(ctx))
@@ -373,7 +373,7 @@ func testSeedTwice(t *testing.T, ctx context.Context, s kg.Store) {
 		t.Errorf("seeding again changed the counts from %+v to %+v", before, after)
 	}
 	bad := &kg.Dataset{Entities: []*kg.Entity{{ID: "org:x", Kind: kg.KindOrganization, Name: "X"}}}
-	if err := s.Seed(ctx, bad); !errors.As(err, new(*kg.Error)) {
+	if _, err := kg.Seed(ctx, s, bad); !errors.As(err, new(*kg.Error)) {
 		t.Errorf("seeding an entity without a source: %v, want a validation error", err)
 	}
 	if got := must[kg.Stats](t)(s.Stats(ctx)); got != after {
@@ -441,7 +441,7 @@ func testHubs(t *testing.T, ctx context.Context, s kg.Store) {
 		d.Entities = append(d.Entities, m)
 		d.Relations = append(d.Relations, &kg.Relation{Type: kg.RelMemberOf, From: m.ID, To: hub.ID, Sources: []string{src.ID}})
 	}
-	if err := s.Seed(ctx, d); err != nil {
+	if _, err := kg.Seed(ctx, s, d); err != nil {
 		t.Fatal(err)
 	}
 	sub, err := kg.Neighborhood(ctx, s, kg.NeighborhoodQuery{ID: "org:hub-test-member-00", Depth: 2, Limit: 200})

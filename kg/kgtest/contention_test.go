@@ -1,0 +1,62 @@
+package kgtest_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/puente-kg/puente/internal/testenv"
+	"github.com/puente-kg/puente/kg"
+)
+
+// BenchmarkContendedWrites runs 8 writers that update one entity for a
+// second per iteration (-benchtime=10x for ten seconds) on every backend,
+// and reports the share of writes that failed and the writes per second.
+func BenchmarkContendedWrites(b *testing.B) {
+	for _, be := range testenv.Backends() {
+		b.Run(be.Name, func(b *testing.B) {
+			s := be.Open(b)
+			ctx := context.Background()
+			stamp := kg.Stamp{By: "editor#bench", At: time.Now()}
+			var ok, failed atomic.Int64
+			start := time.Now()
+			for range b.N {
+				deadline := time.Now().Add(time.Second)
+				var wg sync.WaitGroup
+				for w := range 8 {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						for i := 0; time.Now().Before(deadline); i++ {
+							err := kg.Write(ctx, s, func(ctx context.Context) (*kg.ChangeSet, error) {
+								cur, err := s.Entities(ctx, []string{"org:xiaomi"})
+								if err != nil {
+									return nil, err
+								}
+								e := *cur[0]
+								e.Description = fmt.Sprintf("writer %d, write %d", w, i)
+								return kg.PlanEntity(ctx, s, kg.EntityInput{Entity: &e}, stamp)
+							})
+							switch {
+							case err == nil:
+								ok.Add(1)
+							case kg.ErrorCode(err) == kg.ECONFLICT:
+								failed.Add(1)
+							default:
+								b.Error(err)
+								return
+							}
+						}
+					}()
+				}
+				wg.Wait()
+			}
+			total := ok.Load() + failed.Load()
+			b.ReportMetric(100*float64(failed.Load())/float64(max(total, 1)), "%failed")
+			b.ReportMetric(float64(ok.Load())/time.Since(start).Seconds(), "writes/s")
+		})
+	}
+}

@@ -1,0 +1,128 @@
+package kg
+
+import (
+	"context"
+	"slices"
+)
+
+// SeedReport says what a seed wrote and what it left as it was.
+type SeedReport struct {
+	// Added counts the sources, entities, relations and redirects written.
+	Added Stats
+	// Redirects counts the redirects written.
+	Redirects int
+	// Kept counts the dataset's sources and entities already in the store
+	// (or merged away), which the seed left untouched.
+	Kept Stats
+}
+
+// Seed writes what the dataset has and the store lacks, in one
+// transaction, and leaves everything else alone, so that seeding never
+// undoes an edit, a merge or a deletion of a relation:
+//
+//   - a source or entity is written only when no record has its ID, and an
+//     entity never when its ID was merged away;
+//   - a relation is written only with the entity that owns it (the event
+//     for participations and places, else the entity it starts from), when
+//     that entity is new; an end that was merged away is replaced by the
+//     entity it was merged into, and a relation whose other end does not
+//     exist is skipped;
+//   - a redirect is written only when its ID is neither an entity nor
+//     already redirected.
+//
+// Seeding twice therefore changes nothing the second time. The dataset is
+// validated first; an invalid one changes nothing.
+func Seed(ctx context.Context, s Store, d *Dataset) (SeedReport, error) {
+	var rep SeedReport
+	if err := d.Validate(); err != nil {
+		return rep, err
+	}
+	err := Write(ctx, s, func(ctx context.Context) (*ChangeSet, error) {
+		c, r, err := planSeed(ctx, s, d)
+		rep = r
+		return c, err
+	})
+	return rep, err
+}
+
+// planSeed plans a Seed against the store's current state.
+func planSeed(ctx context.Context, r Reader, d *Dataset) (*ChangeSet, SeedReport, error) {
+	var rep SeedReport
+	ids := make([]string, 0, len(d.Entities)+2*len(d.Relations))
+	for _, e := range d.Entities {
+		ids = append(ids, e.ID)
+	}
+	for _, rel := range d.Relations {
+		ids = append(ids, rel.From, rel.To)
+	}
+	for _, rd := range d.Redirects {
+		ids = append(ids, rd.From, rd.To)
+	}
+	srcIDs := make([]string, len(d.Sources))
+	for i, src := range d.Sources {
+		srcIDs[i] = src.ID
+	}
+	st, err := read(ctx, r, readQuery{ids: ids, sources: srcIDs})
+	if err != nil {
+		return nil, rep, err
+	}
+	c := &ChangeSet{Expect: map[string]int{}}
+	for _, src := range d.Sources {
+		if st.sources[src.ID] {
+			rep.Kept.Sources++
+			continue
+		}
+		cp := *src
+		c.PutSources = append(c.PutSources, &cp)
+	}
+	created := map[string]bool{}
+	for _, e := range d.Entities {
+		if st.entities[e.ID] != nil || st.redirects[e.ID] != "" {
+			rep.Kept.Entities++
+			continue
+		}
+		cp := *e
+		cp.Version = 0
+		c.PutEntities = append(c.PutEntities, &cp)
+		created[e.ID] = true
+		c.Expect[e.ID] = -1
+	}
+	// resolve returns the entity an end stands for after merges, or "".
+	resolve := func(id string) string {
+		if created[id] || st.entities[id] != nil {
+			return id
+		}
+		if to := st.redirects[id]; to != "" && st.entities[to] != nil {
+			return to
+		}
+		return ""
+	}
+	for _, rel := range d.Relations {
+		owner := rel.From
+		if !structural(rel.Type) && rel.Type != RelHeldAt {
+			owner = rel.To
+		}
+		if !created[owner] {
+			continue
+		}
+		from, to := resolve(rel.From), resolve(rel.To)
+		if from == "" || to == "" || from == to && rel.From != rel.To {
+			continue
+		}
+		cp := *rel
+		cp.Sources = slices.Clone(rel.Sources)
+		cp.From, cp.To = from, to
+		cp.ID = RelationID(cp.Type, from, to, cp.Role)
+		c.PutRelations = append(c.PutRelations, &cp)
+		c.expect(st, from, to)
+	}
+	for _, rd := range d.Redirects {
+		if created[rd.From] || st.entities[rd.From] != nil || st.redirects[rd.From] != "" || resolve(rd.To) == "" {
+			continue
+		}
+		c.PutRedirects = append(c.PutRedirects, Redirect{From: rd.From, To: resolve(rd.To)})
+	}
+	rep.Added = Stats{Sources: len(c.PutSources), Entities: len(c.PutEntities), Relations: len(c.PutRelations)}
+	rep.Redirects = len(c.PutRedirects)
+	return c, rep, nil
+}
