@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"math"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -18,6 +17,7 @@ import (
 
 	"github.com/puente-kg/puente/bulk"
 	"github.com/puente-kg/puente/internal/testenv"
+	"github.com/puente-kg/puente/memstore"
 	"github.com/puente-kg/puente/observe"
 	"github.com/puente-kg/puente/synth"
 )
@@ -81,6 +81,9 @@ func TestNeo4jOutage(t *testing.T) {
 	var stop atomic.Bool
 	var ok, failed, fiveHundreds, dropped atomic.Int64
 	codes := sync.Map{}
+	// The load's goroutines report bodies they cannot read here, for the
+	// test's own goroutine to fail on.
+	bad := make(chan error, 4)
 	var wg sync.WaitGroup
 	deadline := time.Now().Add(2 * time.Minute) // the load stops by itself
 	for range 4 {
@@ -96,7 +99,12 @@ func TestNeo4jOutage(t *testing.T) {
 					fiveHundreds.Add(1)
 				case strings.Contains(body, `"errors"`):
 					failed.Add(1)
-					codes.Store(code(t, body), true)
+					c, err := codeOf(body)
+					if err != nil {
+						bad <- err
+						return
+					}
+					codes.Store(c, true)
 				default:
 					ok.Add(1)
 				}
@@ -147,6 +155,10 @@ func TestNeo4jOutage(t *testing.T) {
 	time.Sleep(time.Second)
 	stop.Store(true)
 	wg.Wait()
+	close(bad)
+	for err := range bad {
+		t.Errorf("a query under load: %v", err)
+	}
 
 	t.Logf("answered normally %v after Neo4j was back; %d ok, %d with errors, %d 5xx, %d dropped", recovered, ok.Load(), failed.Load(), fiveHundreds.Load(), dropped.Load())
 	codes.Range(func(k, _ any) bool { t.Logf("error code seen: %v", k); return true })
@@ -240,17 +252,27 @@ func TestImportKilledAndRerun(t *testing.T) {
 		clean := []string{"DATA_DIR=" + filepath.Join(dir, "clean")}
 		runPuente(t, bin, clean, "import", file)
 		want := export(clean, "clean.jsonl")
-
-		killed := []string{"DATA_DIR=" + filepath.Join(dir, "killed")}
-		journal := filepath.Join(dir, "killed", "journal.log")
-		killMidway(t, bin, killed, file, func() int {
-			info, err := os.Stat(journal)
-			if err != nil || info.Size() < 200_000 {
+		// Progress is the journal's size: a clean import's journal is the
+		// whole, so a kill that lands midway leaves a shorter one.
+		journalSize := func(dir string) int {
+			info, err := os.Stat(filepath.Join(dir, memstore.JournalFile))
+			if err != nil {
 				return 0
 			}
-			// Roughly: how far the journal has come, in entities.
-			return int(info.Size() / 300)
-		}, math.MaxInt)
+			return int(info.Size())
+		}
+		whole := journalSize(filepath.Join(dir, "clean"))
+		if whole == 0 {
+			t.Fatal("the clean import left no journal")
+		}
+
+		killed := []string{"DATA_DIR=" + filepath.Join(dir, "killed")}
+		killMidway(t, bin, killed, file, func() int {
+			if n := journalSize(filepath.Join(dir, "killed")); n >= 200_000 {
+				return n
+			}
+			return 0
+		}, whole)
 		runPuente(t, bin, killed, "import", file)
 		if got := export(killed, "killed.jsonl"); !bytes.Equal(got, want) {
 			t.Error("a killed and rerun import differs from a clean one")

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -59,16 +60,26 @@ func gql(query string) string {
 
 func code(t *testing.T, body string) string {
 	t.Helper()
+	c, err := codeOf(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// codeOf returns the code of a GraphQL response's first error, "" when it
+// has none. Unlike code, it may be called from any goroutine.
+func codeOf(body string) (string, error) {
 	var r struct {
 		Errors []struct{ Extensions struct{ Code string } }
 	}
 	if err := json.Unmarshal([]byte(body), &r); err != nil {
-		t.Fatalf("not JSON: %s", body)
+		return "", fmt.Errorf("not JSON: %.200s", body)
 	}
 	if len(r.Errors) == 0 {
-		return ""
+		return "", nil
 	}
-	return r.Errors[0].Extensions.Code
+	return r.Errors[0].Extensions.Code, nil
 }
 
 // TestLimits checks each limit's refusal: a GraphQL error with a code, not
