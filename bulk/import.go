@@ -38,6 +38,8 @@ func Check(ctx context.Context, p *Parsed, store kg.Reader) ([]LineError, error)
 		if _, ok := kinds[r.To]; !ok {
 			wantEntities = append(wantEntities, r.To)
 		}
+		// A redirect's ID must not be an entity of the store either.
+		wantEntities = append(wantEntities, r.From)
 	}
 	cite := func(ids []string) {
 		for _, id := range ids {
@@ -59,6 +61,22 @@ func Check(ctx context.Context, p *Parsed, store kg.Reader) ([]LineError, error)
 		}
 		for _, e := range es {
 			kinds[e.ID] = e.Kind
+		}
+	}
+	// An entity of the file must not have been merged away in the store:
+	// the store would then hold both the entity and a redirect from its ID.
+	mergedAway := map[string]string{}
+	for chunk := range slices.Chunk(d.Entities, lookupChunk) {
+		ids := make([]string, len(chunk))
+		for i, e := range chunk {
+			ids[i] = e.ID
+		}
+		rs, err := store.Redirects(ctx, ids)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rs {
+			mergedAway[r.From] = r.To
 		}
 	}
 	for chunk := range slices.Chunk(wantSources, lookupChunk) {
@@ -86,6 +104,9 @@ func Check(ctx context.Context, p *Parsed, store kg.Reader) ([]LineError, error)
 	}
 	for _, e := range d.Entities {
 		checkSources(e.ID, e.ID, e.Sources)
+		if to := mergedAway[e.ID]; to != "" {
+			bad(e.ID, "%s was merged into %s in the store; write that entity instead", e.ID, to)
+		}
 	}
 	seen := map[string]bool{}
 	for _, r := range d.Relations {
