@@ -138,6 +138,33 @@ func TestMutations(t *testing.T) {
 				}
 			})
 
+			t.Run("edit down", func(t *testing.T) {
+				// The issue's reproduction: [A HOST, B GUEST], then [A HOST].
+				m := meeting()
+				m["participants"] = m["participants"].([]map[string]any)[:1]
+				m["places"] = []string{}
+				r := do(t, srv, editorToken, upsertEvent, map[string]any{"in": m})
+				if len(r.Errors) > 0 {
+					t.Fatalf("removing a participant and the place: %+v", r.Errors)
+				}
+				if got := string(r.Data["upsertEvent"]); strings.Contains(got, "pablo-gonzalez") || strings.Contains(got, "place:shanghai") {
+					t.Errorf("after the edit: %s", got)
+				}
+				const relations = `mutation($rels: [RelationInput!]) {
+  upsertEntity(input: {id: "person:test-edit", kind: PERSON, name: "Test Edit", sources: ["source:07-li-zhanshu-alva-meeting"], relations: $rels}) {
+    id country { id }
+  }
+}`
+				cit := []map[string]any{{"type": "CITIZEN_OF", "to": "country:peru", "sources": []string{"source:07-li-zhanshu-alva-meeting"}}}
+				if r := do(t, srv, editorToken, relations, map[string]any{"rels": cit}); len(r.Errors) > 0 {
+					t.Fatalf("with a citizenship: %+v", r.Errors)
+				}
+				r = do(t, srv, editorToken, relations, map[string]any{"rels": []map[string]any{}})
+				if len(r.Errors) > 0 || !strings.Contains(string(r.Data["upsertEntity"]), `"country":null`) {
+					t.Errorf("relations: [] after a citizenship: %s %+v", r.Data["upsertEntity"], r.Errors)
+				}
+			})
+
 			t.Run("validation", func(t *testing.T) {
 				tests := []struct {
 					name  string
