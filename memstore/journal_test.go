@@ -38,6 +38,28 @@ func testDataset(n int) *kg.Dataset {
 	}
 }
 
+// put writes the dataset's sources and entities in one change set,
+// replacing the entities that exist. (Tests write through Apply rather than
+// a seed, whose rules are not what they test.)
+func put(ctx context.Context, s *Store, d *kg.Dataset) error {
+	return kg.Write(ctx, s, func(ctx context.Context) (*kg.ChangeSet, error) {
+		c := &kg.ChangeSet{Expect: map[string]int{}, PutSources: d.Sources, PutEntities: d.Entities}
+		ids := make([]string, len(d.Entities))
+		for i, e := range d.Entities {
+			ids[i] = e.ID
+			c.Expect[e.ID] = -1
+		}
+		es, err := s.Entities(ctx, ids)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range es {
+			c.Expect[e.ID] = e.Version
+		}
+		return c, nil
+	})
+}
+
 // rename renames an entity, expecting the version it has.
 func rename(ctx context.Context, s *Store, id, name string) error {
 	es, err := s.Entities(ctx, []string{id})
@@ -56,18 +78,18 @@ func rename(ctx context.Context, s *Store, id, name string) error {
 // store wrote in the first format.
 func v1Steps() []step {
 	return []step{
-		func(ctx context.Context, s *Store) error { return s.Seed(ctx, testDataset(0)) },
-		func(ctx context.Context, s *Store) error { return s.Seed(ctx, testDataset(1)) },
+		func(ctx context.Context, s *Store) error { return put(ctx, s, testDataset(0)) },
+		func(ctx context.Context, s *Store) error { return put(ctx, s, testDataset(1)) },
 		func(ctx context.Context, s *Store) error {
 			return rename(ctx, s, "org:test-company-0", "Test Company Zero")
 		},
 	}
 }
 
-// workload returns n writes of every kind: a seed, sources, entities with
-// relations, renames that expect a version, and deletes.
+// workload returns n writes of every kind: a dataset, sources, entities
+// with relations, renames that expect a version, and deletes.
 func workload(n int) []step {
-	steps := []step{func(ctx context.Context, s *Store) error { return s.Seed(ctx, testDataset(0)) }}
+	steps := []step{func(ctx context.Context, s *Store) error { return put(ctx, s, testDataset(0)) }}
 	const org = "org:test-company-0"
 	for i := 1; len(steps) < n; i++ {
 		var st step
@@ -496,16 +518,16 @@ func TestFailedWriteIsCutOff(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Seed(ctx, testDataset(1)); err != nil {
+	if err := put(ctx, s, testDataset(1)); err != nil {
 		t.Fatalf("W1: %v", err)
 	}
 	fs.faults = []fault{{op: opWrite, n: fs.count[opWrite] + 1, keep: half, err: syscall.EFBIG}}
-	err = s.Seed(ctx, testDataset(2))
+	err = put(ctx, s, testDataset(2))
 	if kg.ErrorCode(err) != kg.EUNAVAILABLE || !errors.Is(err, syscall.EFBIG) {
 		t.Fatalf("W2: %v, want %s wrapping EFBIG", err, kg.EUNAVAILABLE)
 	}
 	for _, n := range []int{3, 4} {
-		if err := s.Seed(ctx, testDataset(n)); err != nil {
+		if err := put(ctx, s, testDataset(n)); err != nil {
 			t.Fatalf("W%d: %v", n, err)
 		}
 	}
@@ -555,16 +577,16 @@ func TestUncertainFailureStopsWrites(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := s.Seed(ctx, testDataset(1)); err != nil {
+			if err := put(ctx, s, testDataset(1)); err != nil {
 				t.Fatalf("W1: %v", err)
 			}
 			size := s.journal.size
 			fs.faults = tt.faults(fs)
-			if err := s.Seed(ctx, testDataset(2)); kg.ErrorCode(err) != kg.EUNAVAILABLE {
+			if err := put(ctx, s, testDataset(2)); kg.ErrorCode(err) != kg.EUNAVAILABLE {
 				t.Fatalf("W2: %v, want %s", err, kg.EUNAVAILABLE)
 			}
 			for n := 3; n <= 4; n++ {
-				err := s.Seed(ctx, testDataset(n))
+				err := put(ctx, s, testDataset(n))
 				if kg.ErrorCode(err) != kg.EUNAVAILABLE || !strings.Contains(kg.ErrorMessage(err), fmt.Sprintf("failed at byte %d and accepts no more writes", size)) {
 					t.Errorf("W%d after the failure: %v, want %s naming byte %d", n, err, kg.EUNAVAILABLE, size)
 				}
@@ -576,11 +598,11 @@ func TestUncertainFailureStopsWrites(t *testing.T) {
 
 			again, _ := reopen(t, dir)
 			if got, want := dumpJSON(t, again), reference(t, []step{
-				func(ctx context.Context, s *Store) error { return s.Seed(ctx, testDataset(1)) },
+				func(ctx context.Context, s *Store) error { return put(ctx, s, testDataset(1)) },
 			}, func(int) bool { return true }); got != want {
 				t.Errorf("after a restart the store holds %s, want %s", got, want)
 			}
-			if err := again.Seed(ctx, testDataset(5)); err != nil {
+			if err := put(ctx, again, testDataset(5)); err != nil {
 				t.Errorf("a write after the restart: %v", err)
 			}
 		})
@@ -621,7 +643,7 @@ func TestZeroTail(t *testing.T) {
 		t.Fatal(err)
 	}
 	for n := range 3 {
-		if err := s.Seed(ctx, testDataset(n)); err != nil {
+		if err := put(ctx, s, testDataset(n)); err != nil {
 			t.Fatal(err)
 		}
 	}
