@@ -207,6 +207,9 @@ func openStore(ctx context.Context, cfg config, logger *slog.Logger) (kg.Store, 
 		if err != nil {
 			return nil, err
 		}
+		if rep.Upgraded {
+			logger.Info("rewrote the journal in the current format", "data_dir", cfg.dataDir)
+		}
 		if rep.TornBytes > 0 {
 			logger.Warn("dropped a torn last journal record (a write interrupted by a crash; it was never acknowledged)",
 				"data_dir", cfg.dataDir, "bytes", rep.TornBytes)

@@ -53,7 +53,9 @@ func New() *Store {
 
 // Open returns a store whose writes are journaled in dir, after replaying
 // the journal there. A torn last record (a crash in the middle of a write)
-// is dropped and reported in the ReplayReport; any other damage is an error.
+// is dropped and reported in the ReplayReport; any other damage is an error
+// naming the journal and the byte offset, and leaves the file as it was. A
+// journal of the first format is rewritten in the current one.
 func Open(dir string) (*Store, ReplayReport, error) {
 	s := New()
 	j, rep, err := openJournal(dir, s.apply)

@@ -1,12 +1,18 @@
 package memstore_test
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 
 	"github.com/puente-kg/puente/dataset"
@@ -240,5 +246,236 @@ func TestOneProcessPerDataDir(t *testing.T) {
 	mustOpen(t, dir)
 	if _, _, err := memstore.Open(dir); err == nil || !strings.Contains(err.Error(), "in use") {
 		t.Errorf("second Open of %s: %v, want a refusal", dir, err)
+	}
+}
+
+// put writes the dataset's new sources and entities through Apply. (The
+// journal tests write through Apply rather than a seed, whose rules are not
+// what they test.)
+func put(ctx context.Context, s *memstore.Store, d *kg.Dataset) error {
+	c := &kg.ChangeSet{Expect: map[string]int{}, PutSources: d.Sources, PutEntities: d.Entities}
+	for _, e := range d.Entities {
+		c.Expect[e.ID] = -1
+	}
+	return s.Apply(ctx, c)
+}
+
+// TestFailedAppendAtFileSizeLimit makes the kernel fail an append halfway:
+// with the file size limit (RLIMIT_FSIZE) just past the journal, W2 writes
+// part of its frame and gets EFBIG. W3 and W4, written once the limit is
+// lifted, are acknowledged, so they must survive a restart, and so must W1.
+func TestFailedAppendAtFileSizeLimit(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("relies on Linux's RLIMIT_FSIZE")
+	}
+	ctx := context.Background()
+	dir := t.TempDir()
+	s, _ := mustOpen(t, dir)
+	if err := put(ctx, s, extra(1)); err != nil {
+		t.Fatalf("W1: %v", err)
+	}
+	info, err := os.Stat(filepath.Join(dir, memstore.JournalFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var old syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_FSIZE, &old); err != nil {
+		t.Fatal(err)
+	}
+	limit := old
+	limit.Cur = uint64(info.Size()) + 40
+	if limit.Cur > old.Max {
+		t.Skip("the hard file size limit is too low")
+	}
+	// The runtime ignores SIGXFSZ, so the write fails with EFBIG instead.
+	if err := syscall.Setrlimit(syscall.RLIMIT_FSIZE, &limit); err != nil {
+		t.Fatal(err)
+	}
+	err = put(ctx, s, extra(2))
+	if err := syscall.Setrlimit(syscall.RLIMIT_FSIZE, &old); err != nil {
+		t.Fatal(err)
+	}
+	if err == nil {
+		t.Fatal("W2 was acknowledged past the file size limit")
+	}
+	for _, n := range []int{3, 4} {
+		if err := put(ctx, s, extra(n)); err != nil {
+			t.Fatalf("W%d: %v", n, err)
+		}
+	}
+	s.Close(ctx)
+
+	again, rep := mustOpen(t, dir)
+	if rep.Records != 3 || rep.TornBytes != 0 {
+		t.Errorf("replay report %+v, want 3 records and no torn tail", rep)
+	}
+	for n, want := range map[int]bool{1: true, 2: false, 3: true, 4: true} {
+		id := fmt.Sprintf("org:test-company-%d", n)
+		if es, _ := again.Entities(ctx, []string{id}); (len(es) == 1) != want {
+			t.Errorf("%s found: %v, want %v", id, len(es) == 1, want)
+		}
+	}
+}
+
+// TestDamagedLengthStopsStartup flips one bit in the length of a record in
+// the middle of a journal of 300: start-up must refuse the journal, naming
+// it and the record's offset, and leave every byte as it was, every time.
+// It used to take the record for a torn tail and cut the 150 after it.
+func TestDamagedLengthStopsStartup(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s, _ := mustOpen(t, dir)
+	for i := range 300 {
+		if err := put(ctx, s, extra(i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.Close(ctx)
+	path := filepath.Join(dir, memstore.JournalFile)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := lengthField(t, b, `"source:test-150"`)
+	b[at+1] ^= 0x01 // 64 KiB more: past the end of the file
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	want := sha256.Sum256(b)
+
+	var first string
+	for try := range 2 {
+		_, _, err := memstore.Open(dir)
+		if err == nil {
+			t.Fatalf("open %d: a journal with a damaged length in its middle was accepted", try+1)
+		}
+		if msg := err.Error(); !strings.Contains(msg, path) || !strings.Contains(msg, fmt.Sprintf("at byte %d", at)) {
+			t.Errorf("open %d: %v, want the journal and byte %d named", try+1, err, at)
+		}
+		got, rerr := os.ReadFile(path)
+		if rerr != nil {
+			t.Fatal(rerr)
+		}
+		if sha256.Sum256(got) != want {
+			t.Fatalf("open %d changed the journal (%d bytes, were %d)", try+1, len(got), len(b))
+		}
+		if try == 0 {
+			first = err.Error()
+		} else if err.Error() != first {
+			t.Errorf("the second open fails with %q, the first with %q", err, first)
+		}
+	}
+}
+
+// lengthField returns the offset of the length of the record whose payload
+// contains marker. It assumes no frame layout beyond a header that ends
+// where the payload begins and holds the payload's length, big endian.
+func lengthField(t *testing.T, b []byte, marker string) int {
+	t.Helper()
+	m := bytes.Index(b, []byte(marker))
+	if m < 0 {
+		t.Fatalf("%s is not in the journal", marker)
+	}
+	start := bytes.LastIndex(b[:m], []byte(`{"op":`))
+	dec := json.NewDecoder(bytes.NewReader(b[start:]))
+	var payload json.RawMessage
+	if err := dec.Decode(&payload); err != nil {
+		t.Fatal(err)
+	}
+	n := uint32(dec.InputOffset())
+	for at := start - 4; at >= max(start-16, 0); at-- {
+		if binary.BigEndian.Uint32(b[at:]) == n {
+			return at
+		}
+	}
+	t.Fatalf("no length field before the payload at byte %d", start)
+	return 0
+}
+
+// copyV1 puts testdata/v1/journal.log, written in the first format by the
+// store before the file header existed, in a new data directory. It holds
+// three records: extra(0), extra(1), and org:test-company-0 renamed
+// "Test Company Zero".
+func copyV1(t *testing.T) (dir string, b []byte) {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", "v1", memstore.JournalFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir = t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, memstore.JournalFile), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir, b
+}
+
+// TestUpgradeFirstFormat opens a journal of the first format: it is
+// replayed, rewritten in the current format before any write, and written
+// to as usual after.
+func TestUpgradeFirstFormat(t *testing.T) {
+	ctx := context.Background()
+	dir, _ := copyV1(t)
+	path := filepath.Join(dir, memstore.JournalFile)
+	os.WriteFile(path+".tmp", []byte("left by a crash during an upgrade"), 0o644)
+	s, rep := mustOpen(t, dir)
+	if rep != (memstore.ReplayReport{Records: 3, Upgraded: true}) {
+		t.Errorf("report %+v, want 3 records upgraded", rep)
+	}
+	if b, _ := os.ReadFile(path); !bytes.HasPrefix(b, []byte("PUENTEJ2")) {
+		t.Errorf("the journal begins with %q after the upgrade", b[:min(8, len(b))])
+	}
+	if _, err := os.Stat(path + ".tmp"); err == nil {
+		t.Error("the upgrade left journal.log.tmp behind")
+	}
+	es, _ := s.Entities(ctx, []string{"org:test-company-0", "org:test-company-1"})
+	if len(es) != 2 || es[0].Name != "Test Company Zero" && es[1].Name != "Test Company Zero" {
+		t.Errorf("after the upgrade: %v", es)
+	}
+	if err := put(ctx, s, extra(5)); err != nil {
+		t.Fatal(err)
+	}
+	s.Close(ctx)
+	again, rep := mustOpen(t, dir)
+	if rep != (memstore.ReplayReport{Records: 4}) {
+		t.Errorf("report %+v after the upgrade, want 4 records", rep)
+	}
+	if es, _ := again.Entities(ctx, []string{"org:test-company-5"}); len(es) != 1 {
+		t.Error("the write after the upgrade was lost")
+	}
+}
+
+// TestUpgradeFirstFormatStrictly drops only an incomplete last record of a
+// journal of the first format, and refuses damage before it, including a
+// damaged length that looks like a record cut short.
+func TestUpgradeFirstFormatStrictly(t *testing.T) {
+	t.Run("torn last record", func(t *testing.T) {
+		dir, b := copyV1(t)
+		os.WriteFile(filepath.Join(dir, memstore.JournalFile), b[:len(b)-10], 0o644)
+		_, rep := mustOpen(t, dir)
+		if rep.Records != 2 || rep.TornBytes == 0 || !rep.Upgraded {
+			t.Errorf("report %+v, want 2 records, a torn tail, upgraded", rep)
+		}
+	})
+	damage := map[string]func(b []byte){
+		"payload of the first record": func(b []byte) { b[20] ^= 0x01 },
+		"length of the first record":  func(b []byte) { b[1] ^= 0x01 },
+		"length of the second record": func(b []byte) { b[lengthField(t, b, `"source:test-1"`)+2] ^= 0x10 },
+		"length of the first record, to the end of the file": func(b []byte) {
+			binary.BigEndian.PutUint32(b, uint32(len(b)-8))
+		},
+	}
+	for name, damage := range damage {
+		t.Run(name, func(t *testing.T) {
+			dir, b := copyV1(t)
+			damage(b)
+			path := filepath.Join(dir, memstore.JournalFile)
+			os.WriteFile(path, b, 0o644)
+			if _, _, err := memstore.Open(dir); err == nil || !strings.Contains(err.Error(), "damaged") {
+				t.Errorf("Open: %v, want a refusal", err)
+			}
+			if got, _ := os.ReadFile(path); !bytes.Equal(got, b) {
+				t.Error("the refused journal was changed")
+			}
+		})
 	}
 }
