@@ -39,6 +39,7 @@ import (
 	"github.com/puente-kg/puente/middleware"
 	"github.com/puente-kg/puente/neo4jstore"
 	"github.com/puente-kg/puente/observe"
+	"github.com/puente-kg/puente/service"
 	"github.com/puente-kg/puente/web"
 )
 
@@ -230,9 +231,9 @@ func openStore(ctx context.Context, cfg config, logger *slog.Logger) (kg.Store, 
 }
 
 // seedDigest adds what the store lacks of the embedded dataset (see
-// kg.Seed: edits and merges are left alone) and logs the counts.
+// service.Seed: edits and merges are left alone) and logs the counts.
 func seedDigest(ctx context.Context, store kg.Store, logger *slog.Logger) error {
-	rep, err := kg.Seed(ctx, store, dataset.MustDigest())
+	rep, err := service.Seed(ctx, store, dataset.MustDigest())
 	if err != nil {
 		return fmt.Errorf("seed: %w", err)
 	}
@@ -328,6 +329,8 @@ func routes(cfg config, store kg.Store, logger *slog.Logger, obs *observe.Observ
 	opts.BatchWait = graph.OptionsFor(store).BatchWait
 	opts.Observer = obs
 	observed := obs.Store(store)
+	// One service for every endpoint, so that they share its limits.
+	opts.Service = service.New(observed, service.Options{MaxExpensive: opts.MaxExpensive})
 	guard := func(h http.Handler) http.Handler { return auth.Middleware(cfg.tokens, cfg.requireAuthForReads, h) }
 
 	mux := http.NewServeMux()

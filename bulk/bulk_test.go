@@ -11,6 +11,7 @@ import (
 	"github.com/puente-kg/puente/bulk"
 	"github.com/puente-kg/puente/internal/testenv"
 	"github.com/puente-kg/puente/kg"
+	"github.com/puente-kg/puente/service"
 )
 
 func dumpJSON(t *testing.T, s kg.Store) string {
@@ -29,8 +30,8 @@ func exported(t *testing.T, s kg.Store) (string, []byte) {
 	t.Helper()
 	ctx := context.Background()
 	stamp := kg.Stamp{By: "editor#test", At: time.Date(2021, 11, 25, 9, 0, 0, 0, time.UTC)}
-	if err := kg.Write(ctx, s, func(ctx context.Context) (*kg.ChangeSet, error) {
-		return kg.PlanMerge(ctx, s, "person:pablo-gonzalez", []string{"person:alberto-hensel"}, stamp)
+	if err := service.Write(ctx, s, func(ctx context.Context) (*kg.ChangeSet, error) {
+		return service.PlanMerge(ctx, s, "person:pablo-gonzalez", []string{"person:alberto-hensel"}, stamp)
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +76,7 @@ func TestRoundTrip(t *testing.T) {
 				s := b.Empty(t)
 				seeded := testenv.Memory(t)
 				d, _ := seeded.Dump(context.Background())
-				if _, err := kg.Seed(context.Background(), s, d); err != nil {
+				if _, err := service.Seed(context.Background(), s, d); err != nil {
 					t.Fatal(err)
 				}
 				want, file = exported(t, s)
@@ -133,8 +134,8 @@ func TestBadLines(t *testing.T) {
 	for _, b := range testenv.Backends() {
 		t.Run(b.Name, func(t *testing.T) {
 			s := b.Open(t)
-			if err := kg.Write(context.Background(), s, func(ctx context.Context) (*kg.ChangeSet, error) {
-				return kg.PlanMerge(ctx, s, "person:pablo-gonzalez", []string{"person:alberto-hensel"}, kg.Stamp{By: "admin#test"})
+			if err := service.Write(context.Background(), s, func(ctx context.Context) (*kg.ChangeSet, error) {
+				return service.PlanMerge(ctx, s, "person:pablo-gonzalez", []string{"person:alberto-hensel"}, kg.Stamp{By: "admin#test"})
 			}); err != nil {
 				t.Fatal(err)
 			}

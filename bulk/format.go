@@ -1,7 +1,8 @@
 // Package bulk reads and writes Puente's import/export format, JSON Lines:
-// one source, entity, event or redirect per line, so that files of any
-// size stream and every problem points at a line. See README.md beside this
-// file.
+// one source, entity, event or redirect per line, so that every problem
+// points at a line. Write streams; Read parses the whole file into memory,
+// since Check compares every record with every other before anything is
+// written. See README.md beside this file.
 package bulk
 
 import (

@@ -18,8 +18,8 @@ func (r *contactResolver) Entity(ctx context.Context, obj *kg.Contact) (model.En
 }
 
 // Meetings is the resolver for the meetings field.
-func (r *contactResolver) Meetings(ctx context.Context, obj *kg.Contact) ([]*model.Event, error) {
-	return loadEvents(ctx, obj.Meetings)
+func (r *contactResolver) Meetings(ctx context.Context, obj *kg.Contact, first *int) ([]*model.Event, error) {
+	return loadEvents(ctx, obj.Meetings, first)
 }
 
 // Investor is the resolver for the investor field.
@@ -47,13 +47,31 @@ func (r *investmentResolver) Amount(ctx context.Context, obj *kg.Investment) (*k
 }
 
 // WhoMet is the resolver for the whoMet field.
-func (r *queryResolver) WhoMet(ctx context.Context, id string, from *kg.Date, to *kg.Date) ([]*kg.Contact, error) {
-	return r.whoMet(ctx, id, from, to)
+func (r *queryResolver) WhoMet(ctx context.Context, id string, from *kg.Date, to *kg.Date, first *int) ([]*kg.Contact, error) {
+	res, err := r.whoMet(ctx, id, from, to, first, nil, false)
+	if err != nil {
+		return nil, err
+	}
+	return pointers(res.Contacts), nil
+}
+
+// WhoMetConnection is the resolver for the whoMetConnection field.
+func (r *queryResolver) WhoMetConnection(ctx context.Context, id string, from *kg.Date, to *kg.Date, first *int, after *string) (*model.ContactConnection, error) {
+	return r.whoMetConnection(ctx, id, from, to, first, after)
 }
 
 // Investments is the resolver for the investments field.
-func (r *queryResolver) Investments(ctx context.Context, investorID *string, targetID *string, from *kg.Date, to *kg.Date) ([]*kg.Investment, error) {
-	return r.investments(ctx, investorID, targetID, from, to)
+func (r *queryResolver) Investments(ctx context.Context, investorID *string, targetID *string, from *kg.Date, to *kg.Date, first *int) ([]*kg.Investment, error) {
+	res, err := r.investments(ctx, investmentQuery(investorID, targetID, from, to), first, nil, false)
+	if err != nil {
+		return nil, err
+	}
+	return pointers(res.Investments), nil
+}
+
+// InvestmentsConnection is the resolver for the investmentsConnection field.
+func (r *queryResolver) InvestmentsConnection(ctx context.Context, investorID *string, targetID *string, from *kg.Date, to *kg.Date, first *int, after *string) (*model.InvestmentConnection, error) {
+	return r.investmentsConnection(ctx, investmentQuery(investorID, targetID, from, to), first, after)
 }
 
 // Search is the resolver for the search field.

@@ -14,12 +14,12 @@ import (
 	"github.com/puente-kg/puente/kg"
 )
 
-// failing is a real embedded store whose relation lookups fail the way a
+// failing is a real embedded store whose link lookups fail the way a
 // database driver does, with details no client should see.
 type failing struct{ kg.Store }
 
-func (failing) Relations(ctx context.Context, ids []string) ([]*kg.Relation, error) {
-	return nil, fmt.Errorf("relations: %w", fmt.Errorf("Neo4jError: Neo.DatabaseError.General.UnknownError (secret detail at bolt://10.0.0.7)"))
+func (failing) Links(ctx context.Context, ids []string, q kg.LinkQuery, p kg.PageRequest) ([]kg.LinkPage, error) {
+	return nil, fmt.Errorf("links: %w", fmt.Errorf("Neo4jError: Neo.DatabaseError.General.UnknownError (secret detail at bolt://10.0.0.7)"))
 }
 
 // TestInternalErrorsAreHidden shows a failure in the store to the client

@@ -9,49 +9,7 @@ import (
 	"context"
 
 	"github.com/puente-kg/puente/graph/model"
-	"github.com/puente-kg/puente/kg"
 )
-
-// Sources is the resolver for the sources field.
-func (r *eventResolver) Sources(ctx context.Context, obj *model.Event) ([]*model.Source, error) {
-	return sourcesOf(ctx, obj.Sources)
-}
-
-// Country is the resolver for the country field.
-func (r *eventResolver) Country(ctx context.Context, obj *model.Event) (*model.Country, error) {
-	return countryOf(ctx, obj.Entity)
-}
-
-// Participations is the resolver for the participations field.
-func (r *eventResolver) Participations(ctx context.Context, obj *model.Event, role *kg.Role, category *kg.Category) ([]*model.Participation, error) {
-	return participationsOf(ctx, obj.Entity, role, category)
-}
-
-// Relationships is the resolver for the relationships field.
-func (r *eventResolver) Relationships(ctx context.Context, obj *model.Event, types []kg.RelationType) ([]*model.Relationship, error) {
-	return relationshipsOf(ctx, obj.Entity, types)
-}
-
-// Related is the resolver for the related field.
-func (r *eventResolver) Related(ctx context.Context, obj *model.Event, types []kg.RelationType) ([]model.Entity, error) {
-	return relatedOf(ctx, obj.Entity, types, nil)
-}
-
-// Place is the resolver for the place field.
-func (r *eventResolver) Place(ctx context.Context, obj *model.Event) (*model.Place, error) {
-	rels, err := relationsOf(ctx, obj.ID, kg.RelHeldAt)
-	if err != nil || len(rels) == 0 {
-		return nil, err
-	}
-	e, err := loadEntity(ctx, rels[0].To)
-	place, _ := e.(*model.Place)
-	return place, err
-}
-
-// Participants is the resolver for the participants field.
-func (r *eventResolver) Participants(ctx context.Context, obj *model.Event, role *kg.Role) ([]*model.Participation, error) {
-	return participantsOf(ctx, obj.Entity, role)
-}
 
 // Entity is the resolver for the entity field.
 func (r *participationResolver) Entity(ctx context.Context, obj *model.Participation) (model.Entity, error) {
@@ -61,11 +19,6 @@ func (r *participationResolver) Entity(ctx context.Context, obj *model.Participa
 // Event is the resolver for the event field.
 func (r *participationResolver) Event(ctx context.Context, obj *model.Participation) (*model.Event, error) {
 	return loadEvent(ctx, obj.To)
-}
-
-// Sources is the resolver for the sources field.
-func (r *participationResolver) Sources(ctx context.Context, obj *model.Participation) ([]*model.Source, error) {
-	return sourcesOf(ctx, obj.Sources)
 }
 
 // Person is the resolver for the person field.
@@ -80,11 +33,6 @@ func (r *positionResolver) Organization(ctx context.Context, obj *model.Position
 	return loadEntity(ctx, obj.To)
 }
 
-// Sources is the resolver for the sources field.
-func (r *positionResolver) Sources(ctx context.Context, obj *model.Position) ([]*model.Source, error) {
-	return sourcesOf(ctx, obj.Sources)
-}
-
 // From is the resolver for the from field.
 func (r *relationshipResolver) From(ctx context.Context, obj *model.Relationship) (model.Entity, error) {
 	return loadEntity(ctx, obj.From)
@@ -94,14 +42,6 @@ func (r *relationshipResolver) From(ctx context.Context, obj *model.Relationship
 func (r *relationshipResolver) To(ctx context.Context, obj *model.Relationship) (model.Entity, error) {
 	return loadEntity(ctx, obj.To)
 }
-
-// Sources is the resolver for the sources field.
-func (r *relationshipResolver) Sources(ctx context.Context, obj *model.Relationship) ([]*model.Source, error) {
-	return sourcesOf(ctx, obj.Sources)
-}
-
-// Event returns EventResolver implementation.
-func (r *Resolver) Event() EventResolver { return &eventResolver{r} }
 
 // Participation returns ParticipationResolver implementation.
 func (r *Resolver) Participation() ParticipationResolver { return &participationResolver{r} }
@@ -113,7 +53,6 @@ func (r *Resolver) Position() PositionResolver { return &positionResolver{r} }
 func (r *Resolver) Relationship() RelationshipResolver { return &relationshipResolver{r} }
 
 type (
-	eventResolver         struct{ *Resolver }
 	participationResolver struct{ *Resolver }
 	positionResolver      struct{ *Resolver }
 	relationshipResolver  struct{ *Resolver }

@@ -30,19 +30,15 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	Contact() ContactResolver
-	Country() CountryResolver
-	Event() EventResolver
+	DeleteResult() DeleteResultResolver
 	EventCount() EventCountResolver
 	GraphEdge() GraphEdgeResolver
 	GraphNode() GraphNodeResolver
 	Investment() InvestmentResolver
 	InvestmentTotal() InvestmentTotalResolver
 	Mutation() MutationResolver
-	Organization() OrganizationResolver
 	Participation() ParticipationResolver
 	Path() PathResolver
-	Person() PersonResolver
-	Place() PlaceResolver
 	Position() PositionResolver
 	Query() QueryResolver
 	Relationship() RelationshipResolver
@@ -56,33 +52,50 @@ type DirectiveRoot struct {
 type ComplexityRoot struct {
 	Contact struct {
 		Entity   func(childComplexity int) int
-		Meetings func(childComplexity int) int
+		Meetings func(childComplexity int, first *int) int
+	}
+
+	ContactConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	ContactEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	Country struct {
-		Aliases        func(childComplexity int) int
-		Code           func(childComplexity int) int
-		Country        func(childComplexity int) int
-		Description    func(childComplexity int) int
-		ID             func(childComplexity int) int
-		Kind           func(childComplexity int) int
-		Name           func(childComplexity int) int
-		Notes          func(childComplexity int) int
-		Participations func(childComplexity int, role *kg.Role, category *kg.Category) int
-		Related        func(childComplexity int, types []kg.RelationType) int
-		Relationships  func(childComplexity int, types []kg.RelationType) int
-		Sources        func(childComplexity int) int
-		Updated        func(childComplexity int) int
+		Aliases                  func(childComplexity int) int
+		Code                     func(childComplexity int) int
+		Country                  func(childComplexity int) int
+		Description              func(childComplexity int) int
+		ID                       func(childComplexity int) int
+		Kind                     func(childComplexity int) int
+		Name                     func(childComplexity int) int
+		Notes                    func(childComplexity int) int
+		Participations           func(childComplexity int, role *kg.Role, category *kg.Category, first *int) int
+		ParticipationsConnection func(childComplexity int, role *kg.Role, category *kg.Category, first *int, after *string) int
+		Related                  func(childComplexity int, types []kg.RelationType, first *int) int
+		RelatedConnection        func(childComplexity int, types []kg.RelationType, first *int, after *string) int
+		Relationships            func(childComplexity int, types []kg.RelationType, first *int) int
+		RelationshipsConnection  func(childComplexity int, types []kg.RelationType, first *int, after *string) int
+		Sources                  func(childComplexity int, first *int) int
+		SourcesConnection        func(childComplexity int, first *int, after *string) int
+		Updated                  func(childComplexity int) int
 	}
 
 	DeleteResult struct {
 		DeletedRelations func(childComplexity int) int
 		ID               func(childComplexity int) int
-		OrphanedEvents   func(childComplexity int) int
+		OrphanedEvents   func(childComplexity int, first *int) int
 	}
 
 	EntityConnection struct {
 		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
 	}
@@ -93,31 +106,36 @@ type ComplexityRoot struct {
 	}
 
 	Event struct {
-		Aliases        func(childComplexity int) int
-		Amount         func(childComplexity int) int
-		Category       func(childComplexity int) int
-		Channel        func(childComplexity int) int
-		Country        func(childComplexity int) int
-		Date           func(childComplexity int) int
-		Description    func(childComplexity int) int
-		EndDate        func(childComplexity int) int
-		ID             func(childComplexity int) int
-		Kind           func(childComplexity int) int
-		Name           func(childComplexity int) int
-		Notes          func(childComplexity int) int
-		Participants   func(childComplexity int, role *kg.Role) int
-		Participations func(childComplexity int, role *kg.Role, category *kg.Category) int
-		Place          func(childComplexity int) int
-		Quantity       func(childComplexity int) int
-		Related        func(childComplexity int, types []kg.RelationType) int
-		Relationships  func(childComplexity int, types []kg.RelationType) int
-		Sources        func(childComplexity int) int
-		Status         func(childComplexity int) int
-		Updated        func(childComplexity int) int
+		Aliases                  func(childComplexity int) int
+		Amount                   func(childComplexity int) int
+		Category                 func(childComplexity int) int
+		Channel                  func(childComplexity int) int
+		Country                  func(childComplexity int) int
+		Date                     func(childComplexity int) int
+		Description              func(childComplexity int) int
+		EndDate                  func(childComplexity int) int
+		ID                       func(childComplexity int) int
+		Kind                     func(childComplexity int) int
+		Name                     func(childComplexity int) int
+		Notes                    func(childComplexity int) int
+		Participants             func(childComplexity int, role *kg.Role, first *int) int
+		Participations           func(childComplexity int, role *kg.Role, category *kg.Category, first *int) int
+		ParticipationsConnection func(childComplexity int, role *kg.Role, category *kg.Category, first *int, after *string) int
+		Place                    func(childComplexity int) int
+		Quantity                 func(childComplexity int) int
+		Related                  func(childComplexity int, types []kg.RelationType, first *int) int
+		RelatedConnection        func(childComplexity int, types []kg.RelationType, first *int, after *string) int
+		Relationships            func(childComplexity int, types []kg.RelationType, first *int) int
+		RelationshipsConnection  func(childComplexity int, types []kg.RelationType, first *int, after *string) int
+		Sources                  func(childComplexity int, first *int) int
+		SourcesConnection        func(childComplexity int, first *int, after *string) int
+		Status                   func(childComplexity int) int
+		Updated                  func(childComplexity int) int
 	}
 
 	EventConnection struct {
 		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
 	}
@@ -156,6 +174,18 @@ type ComplexityRoot struct {
 		Target   func(childComplexity int) int
 	}
 
+	InvestmentConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	InvestmentEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	InvestmentTotal struct {
 		Approximate func(childComplexity int) int
 		Count       func(childComplexity int) int
@@ -188,26 +218,33 @@ type ComplexityRoot struct {
 	}
 
 	Organization struct {
-		Aliases        func(childComplexity int) int
-		Country        func(childComplexity int) int
-		Description    func(childComplexity int) int
-		ID             func(childComplexity int) int
-		Kind           func(childComplexity int) int
-		Members        func(childComplexity int) int
-		Name           func(childComplexity int) int
-		Notes          func(childComplexity int) int
-		OrgType        func(childComplexity int) int
-		Participations func(childComplexity int, role *kg.Role, category *kg.Category) int
-		Positions      func(childComplexity int) int
-		Related        func(childComplexity int, types []kg.RelationType) int
-		Relationships  func(childComplexity int, types []kg.RelationType) int
-		Sources        func(childComplexity int) int
-		Updated        func(childComplexity int) int
+		Aliases                  func(childComplexity int) int
+		Country                  func(childComplexity int) int
+		Description              func(childComplexity int) int
+		ID                       func(childComplexity int) int
+		Kind                     func(childComplexity int) int
+		Members                  func(childComplexity int, first *int) int
+		MembersConnection        func(childComplexity int, first *int, after *string) int
+		Name                     func(childComplexity int) int
+		Notes                    func(childComplexity int) int
+		OrgType                  func(childComplexity int) int
+		Participations           func(childComplexity int, role *kg.Role, category *kg.Category, first *int) int
+		ParticipationsConnection func(childComplexity int, role *kg.Role, category *kg.Category, first *int, after *string) int
+		Positions                func(childComplexity int, first *int) int
+		Related                  func(childComplexity int, types []kg.RelationType, first *int) int
+		RelatedConnection        func(childComplexity int, types []kg.RelationType, first *int, after *string) int
+		Relationships            func(childComplexity int, types []kg.RelationType, first *int) int
+		RelationshipsConnection  func(childComplexity int, types []kg.RelationType, first *int, after *string) int
+		Sources                  func(childComplexity int, first *int) int
+		SourcesConnection        func(childComplexity int, first *int, after *string) int
+		Updated                  func(childComplexity int) int
 	}
 
 	PageInfo struct {
-		EndCursor   func(childComplexity int) int
-		HasNextPage func(childComplexity int) int
+		EndCursor       func(childComplexity int) int
+		HasNextPage     func(childComplexity int) int
+		HasPreviousPage func(childComplexity int) int
+		StartCursor     func(childComplexity int) int
 	}
 
 	Participation struct {
@@ -216,7 +253,19 @@ type ComplexityRoot struct {
 		ID      func(childComplexity int) int
 		Quote   func(childComplexity int) int
 		Role    func(childComplexity int) int
-		Sources func(childComplexity int) int
+		Sources func(childComplexity int, first *int) int
+	}
+
+	ParticipationConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	ParticipationEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	Path struct {
@@ -226,35 +275,43 @@ type ComplexityRoot struct {
 	}
 
 	Person struct {
-		Aliases        func(childComplexity int) int
-		Country        func(childComplexity int) int
-		Description    func(childComplexity int) int
-		ID             func(childComplexity int) int
-		Kind           func(childComplexity int) int
-		Name           func(childComplexity int) int
-		Notes          func(childComplexity int) int
-		Participations func(childComplexity int, role *kg.Role, category *kg.Category) int
-		Positions      func(childComplexity int) int
-		Related        func(childComplexity int, types []kg.RelationType) int
-		Relationships  func(childComplexity int, types []kg.RelationType) int
-		Sources        func(childComplexity int) int
-		Updated        func(childComplexity int) int
+		Aliases                  func(childComplexity int) int
+		Country                  func(childComplexity int) int
+		Description              func(childComplexity int) int
+		ID                       func(childComplexity int) int
+		Kind                     func(childComplexity int) int
+		Name                     func(childComplexity int) int
+		Notes                    func(childComplexity int) int
+		Participations           func(childComplexity int, role *kg.Role, category *kg.Category, first *int) int
+		ParticipationsConnection func(childComplexity int, role *kg.Role, category *kg.Category, first *int, after *string) int
+		Positions                func(childComplexity int, first *int) int
+		Related                  func(childComplexity int, types []kg.RelationType, first *int) int
+		RelatedConnection        func(childComplexity int, types []kg.RelationType, first *int, after *string) int
+		Relationships            func(childComplexity int, types []kg.RelationType, first *int) int
+		RelationshipsConnection  func(childComplexity int, types []kg.RelationType, first *int, after *string) int
+		Sources                  func(childComplexity int, first *int) int
+		SourcesConnection        func(childComplexity int, first *int, after *string) int
+		Updated                  func(childComplexity int) int
 	}
 
 	Place struct {
-		Aliases        func(childComplexity int) int
-		Country        func(childComplexity int) int
-		Description    func(childComplexity int) int
-		ID             func(childComplexity int) int
-		Kind           func(childComplexity int) int
-		Name           func(childComplexity int) int
-		Notes          func(childComplexity int) int
-		Participations func(childComplexity int, role *kg.Role, category *kg.Category) int
-		PlaceType      func(childComplexity int) int
-		Related        func(childComplexity int, types []kg.RelationType) int
-		Relationships  func(childComplexity int, types []kg.RelationType) int
-		Sources        func(childComplexity int) int
-		Updated        func(childComplexity int) int
+		Aliases                  func(childComplexity int) int
+		Country                  func(childComplexity int) int
+		Description              func(childComplexity int) int
+		ID                       func(childComplexity int) int
+		Kind                     func(childComplexity int) int
+		Name                     func(childComplexity int) int
+		Notes                    func(childComplexity int) int
+		Participations           func(childComplexity int, role *kg.Role, category *kg.Category, first *int) int
+		ParticipationsConnection func(childComplexity int, role *kg.Role, category *kg.Category, first *int, after *string) int
+		PlaceType                func(childComplexity int) int
+		Related                  func(childComplexity int, types []kg.RelationType, first *int) int
+		RelatedConnection        func(childComplexity int, types []kg.RelationType, first *int, after *string) int
+		Relationships            func(childComplexity int, types []kg.RelationType, first *int) int
+		RelationshipsConnection  func(childComplexity int, types []kg.RelationType, first *int, after *string) int
+		Sources                  func(childComplexity int, first *int) int
+		SourcesConnection        func(childComplexity int, first *int, after *string) int
+		Updated                  func(childComplexity int) int
 	}
 
 	Position struct {
@@ -263,7 +320,7 @@ type ComplexityRoot struct {
 		Organization func(childComplexity int) int
 		Person       func(childComplexity int) int
 		Quote        func(childComplexity int) int
-		Sources      func(childComplexity int) int
+		Sources      func(childComplexity int, first *int) int
 		StartDate    func(childComplexity int) int
 		Title        func(childComplexity int) int
 	}
@@ -275,19 +332,22 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Entities         func(childComplexity int, filter *model.EntityFilter, first *int, after *string) int
-		Entity           func(childComplexity int, id string) int
-		EventCounts      func(childComplexity int, id string, from *kg.Date, to *kg.Date) int
-		Events           func(childComplexity int, filter *model.EventFilter, order *model.EventOrder, first *int, after *string) int
-		InvestmentTotals func(childComplexity int, investorID *string, targetID *string, from *kg.Date, to *kg.Date) int
-		Investments      func(childComplexity int, investorID *string, targetID *string, from *kg.Date, to *kg.Date) int
-		Neighborhood     func(childComplexity int, id string, depth *int, kinds []kg.Kind, limit *int) int
-		Node             func(childComplexity int, id string) int
-		Paths            func(childComplexity int, from string, to string, maxLength *int, limit *int, kinds []kg.Kind) int
-		Search           func(childComplexity int, query string, kinds []kg.Kind, first *int) int
-		Sources          func(childComplexity int, first *int, after *string) int
-		Timeline         func(childComplexity int, id string, from *kg.Date, to *kg.Date, categories []kg.Category) int
-		WhoMet           func(childComplexity int, id string, from *kg.Date, to *kg.Date) int
+		Entities              func(childComplexity int, filter *model.EntityFilter, first *int, after *string) int
+		Entity                func(childComplexity int, id string) int
+		EventCounts           func(childComplexity int, id string, from *kg.Date, to *kg.Date, first *int) int
+		Events                func(childComplexity int, filter *model.EventFilter, order *model.EventOrder, first *int, after *string) int
+		InvestmentTotals      func(childComplexity int, investorID *string, targetID *string, from *kg.Date, to *kg.Date, first *int) int
+		Investments           func(childComplexity int, investorID *string, targetID *string, from *kg.Date, to *kg.Date, first *int) int
+		InvestmentsConnection func(childComplexity int, investorID *string, targetID *string, from *kg.Date, to *kg.Date, first *int, after *string) int
+		Neighborhood          func(childComplexity int, id string, depth *int, kinds []kg.Kind, limit *int) int
+		Node                  func(childComplexity int, id string) int
+		Paths                 func(childComplexity int, from string, to string, maxLength *int, limit *int, kinds []kg.Kind) int
+		Search                func(childComplexity int, query string, kinds []kg.Kind, first *int) int
+		Sources               func(childComplexity int, first *int, after *string) int
+		Timeline              func(childComplexity int, id string, from *kg.Date, to *kg.Date, categories []kg.Category, first *int) int
+		TimelineConnection    func(childComplexity int, id string, from *kg.Date, to *kg.Date, categories []kg.Category, first *int, after *string) int
+		WhoMet                func(childComplexity int, id string, from *kg.Date, to *kg.Date, first *int) int
+		WhoMetConnection      func(childComplexity int, id string, from *kg.Date, to *kg.Date, first *int, after *string) int
 	}
 
 	Relationship struct {
@@ -296,11 +356,23 @@ type ComplexityRoot struct {
 		ID        func(childComplexity int) int
 		Quote     func(childComplexity int) int
 		Role      func(childComplexity int) int
-		Sources   func(childComplexity int) int
+		Sources   func(childComplexity int, first *int) int
 		StartDate func(childComplexity int) int
 		Title     func(childComplexity int) int
 		To        func(childComplexity int) int
 		Type      func(childComplexity int) int
+	}
+
+	RelationshipConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	RelationshipEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	SearchHit struct {
@@ -319,6 +391,7 @@ type ComplexityRoot struct {
 
 	SourceConnection struct {
 		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
 	}
@@ -342,25 +415,10 @@ type ComplexityRoot struct {
 
 type ContactResolver interface {
 	Entity(ctx context.Context, obj *kg.Contact) (model.Entity, error)
-	Meetings(ctx context.Context, obj *kg.Contact) ([]*model.Event, error)
+	Meetings(ctx context.Context, obj *kg.Contact, first *int) ([]*model.Event, error)
 }
-type CountryResolver interface {
-	Sources(ctx context.Context, obj *model.Country) ([]*model.Source, error)
-	Country(ctx context.Context, obj *model.Country) (*model.Country, error)
-	Participations(ctx context.Context, obj *model.Country, role *kg.Role, category *kg.Category) ([]*model.Participation, error)
-	Relationships(ctx context.Context, obj *model.Country, types []kg.RelationType) ([]*model.Relationship, error)
-	Related(ctx context.Context, obj *model.Country, types []kg.RelationType) ([]model.Entity, error)
-}
-type EventResolver interface {
-	Sources(ctx context.Context, obj *model.Event) ([]*model.Source, error)
-	Country(ctx context.Context, obj *model.Event) (*model.Country, error)
-	Participations(ctx context.Context, obj *model.Event, role *kg.Role, category *kg.Category) ([]*model.Participation, error)
-	Relationships(ctx context.Context, obj *model.Event, types []kg.RelationType) ([]*model.Relationship, error)
-	Related(ctx context.Context, obj *model.Event, types []kg.RelationType) ([]model.Entity, error)
-
-	Place(ctx context.Context, obj *model.Event) (*model.Place, error)
-
-	Participants(ctx context.Context, obj *model.Event, role *kg.Role) ([]*model.Participation, error)
+type DeleteResultResolver interface {
+	OrphanedEvents(ctx context.Context, obj *model.DeleteResult, first *int) ([]*model.Event, error)
 }
 type EventCountResolver interface {
 	Period(ctx context.Context, obj *kg.EventCount) (*string, error)
@@ -389,60 +447,33 @@ type MutationResolver interface {
 	DeleteEntity(ctx context.Context, id string) (*model.DeleteResult, error)
 	MergeEntities(ctx context.Context, keepID string, mergeIds []string) (model.Entity, error)
 }
-type OrganizationResolver interface {
-	Sources(ctx context.Context, obj *model.Organization) ([]*model.Source, error)
-	Country(ctx context.Context, obj *model.Organization) (*model.Country, error)
-	Participations(ctx context.Context, obj *model.Organization, role *kg.Role, category *kg.Category) ([]*model.Participation, error)
-	Relationships(ctx context.Context, obj *model.Organization, types []kg.RelationType) ([]*model.Relationship, error)
-	Related(ctx context.Context, obj *model.Organization, types []kg.RelationType) ([]model.Entity, error)
-
-	Positions(ctx context.Context, obj *model.Organization) ([]*model.Position, error)
-	Members(ctx context.Context, obj *model.Organization) ([]model.Entity, error)
-}
 type ParticipationResolver interface {
 	Entity(ctx context.Context, obj *model.Participation) (model.Entity, error)
 	Event(ctx context.Context, obj *model.Participation) (*model.Event, error)
-
-	Sources(ctx context.Context, obj *model.Participation) ([]*model.Source, error)
 }
 type PathResolver interface {
 	Length(ctx context.Context, obj *kg.Path) (int, error)
 	Nodes(ctx context.Context, obj *kg.Path) ([]*model.GraphNode, error)
 	Edges(ctx context.Context, obj *kg.Path) ([]*model.GraphEdge, error)
 }
-type PersonResolver interface {
-	Sources(ctx context.Context, obj *model.Person) ([]*model.Source, error)
-	Country(ctx context.Context, obj *model.Person) (*model.Country, error)
-	Participations(ctx context.Context, obj *model.Person, role *kg.Role, category *kg.Category) ([]*model.Participation, error)
-	Relationships(ctx context.Context, obj *model.Person, types []kg.RelationType) ([]*model.Relationship, error)
-	Related(ctx context.Context, obj *model.Person, types []kg.RelationType) ([]model.Entity, error)
-
-	Positions(ctx context.Context, obj *model.Person) ([]*model.Position, error)
-}
-type PlaceResolver interface {
-	Sources(ctx context.Context, obj *model.Place) ([]*model.Source, error)
-	Country(ctx context.Context, obj *model.Place) (*model.Country, error)
-	Participations(ctx context.Context, obj *model.Place, role *kg.Role, category *kg.Category) ([]*model.Participation, error)
-	Relationships(ctx context.Context, obj *model.Place, types []kg.RelationType) ([]*model.Relationship, error)
-	Related(ctx context.Context, obj *model.Place, types []kg.RelationType) ([]model.Entity, error)
-}
 type PositionResolver interface {
 	Person(ctx context.Context, obj *model.Position) (*model.Person, error)
 	Organization(ctx context.Context, obj *model.Position) (model.Entity, error)
-
-	Sources(ctx context.Context, obj *model.Position) ([]*model.Source, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
 	Entity(ctx context.Context, id string) (model.Entity, error)
-	WhoMet(ctx context.Context, id string, from *kg.Date, to *kg.Date) ([]*kg.Contact, error)
-	Investments(ctx context.Context, investorID *string, targetID *string, from *kg.Date, to *kg.Date) ([]*kg.Investment, error)
+	WhoMet(ctx context.Context, id string, from *kg.Date, to *kg.Date, first *int) ([]*kg.Contact, error)
+	WhoMetConnection(ctx context.Context, id string, from *kg.Date, to *kg.Date, first *int, after *string) (*model.ContactConnection, error)
+	Investments(ctx context.Context, investorID *string, targetID *string, from *kg.Date, to *kg.Date, first *int) ([]*kg.Investment, error)
+	InvestmentsConnection(ctx context.Context, investorID *string, targetID *string, from *kg.Date, to *kg.Date, first *int, after *string) (*model.InvestmentConnection, error)
 	Search(ctx context.Context, query string, kinds []kg.Kind, first *int) ([]*kg.SearchHit, error)
 	Neighborhood(ctx context.Context, id string, depth *int, kinds []kg.Kind, limit *int) (*kg.Subgraph, error)
 	Paths(ctx context.Context, from string, to string, maxLength *int, limit *int, kinds []kg.Kind) ([]*kg.Path, error)
-	Timeline(ctx context.Context, id string, from *kg.Date, to *kg.Date, categories []kg.Category) ([]*model.Event, error)
-	InvestmentTotals(ctx context.Context, investorID *string, targetID *string, from *kg.Date, to *kg.Date) ([]*kg.InvestmentTotal, error)
-	EventCounts(ctx context.Context, id string, from *kg.Date, to *kg.Date) ([]*kg.EventCount, error)
+	Timeline(ctx context.Context, id string, from *kg.Date, to *kg.Date, categories []kg.Category, first *int) ([]*model.Event, error)
+	TimelineConnection(ctx context.Context, id string, from *kg.Date, to *kg.Date, categories []kg.Category, first *int, after *string) (*model.EventConnection, error)
+	InvestmentTotals(ctx context.Context, investorID *string, targetID *string, from *kg.Date, to *kg.Date, first *int) ([]*kg.InvestmentTotal, error)
+	EventCounts(ctx context.Context, id string, from *kg.Date, to *kg.Date, first *int) ([]*kg.EventCount, error)
 	Entities(ctx context.Context, filter *model.EntityFilter, first *int, after *string) (*model.EntityConnection, error)
 	Events(ctx context.Context, filter *model.EventFilter, order *model.EventOrder, first *int, after *string) (*model.EventConnection, error)
 	Sources(ctx context.Context, first *int, after *string) (*model.SourceConnection, error)
@@ -450,8 +481,6 @@ type QueryResolver interface {
 type RelationshipResolver interface {
 	From(ctx context.Context, obj *model.Relationship) (model.Entity, error)
 	To(ctx context.Context, obj *model.Relationship) (model.Entity, error)
-
-	Sources(ctx context.Context, obj *model.Relationship) ([]*model.Source, error)
 }
 type SearchHitResolver interface {
 	Entity(ctx context.Context, obj *kg.SearchHit) (model.Entity, error)
@@ -490,7 +519,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Contact.Meetings(childComplexity), true
+		args, err := ec.field_Contact_meetings_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Contact.Meetings(childComplexity, args["first"].(*int)), true
+
+	case "ContactConnection.edges":
+		if e.ComplexityRoot.ContactConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactConnection.Edges(childComplexity), true
+	case "ContactConnection.nodes":
+		if e.ComplexityRoot.ContactConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactConnection.Nodes(childComplexity), true
+	case "ContactConnection.pageInfo":
+		if e.ComplexityRoot.ContactConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactConnection.PageInfo(childComplexity), true
+	case "ContactConnection.totalCount":
+		if e.ComplexityRoot.ContactConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactConnection.TotalCount(childComplexity), true
+
+	case "ContactEdge.cursor":
+		if e.ComplexityRoot.ContactEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactEdge.Cursor(childComplexity), true
+	case "ContactEdge.node":
+		if e.ComplexityRoot.ContactEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactEdge.Node(childComplexity), true
 
 	case "Country.aliases":
 		if e.ComplexityRoot.Country.Aliases == nil {
@@ -550,7 +622,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Country.Participations(childComplexity, args["role"].(*kg.Role), args["category"].(*kg.Category)), true
+		return e.ComplexityRoot.Country.Participations(childComplexity, args["role"].(*kg.Role), args["category"].(*kg.Category), args["first"].(*int)), true
+	case "Country.participationsConnection":
+		if e.ComplexityRoot.Country.ParticipationsConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Country_participationsConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Country.ParticipationsConnection(childComplexity, args["role"].(*kg.Role), args["category"].(*kg.Category), args["first"].(*int), args["after"].(*string)), true
 	case "Country.related":
 		if e.ComplexityRoot.Country.Related == nil {
 			break
@@ -561,7 +644,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Country.Related(childComplexity, args["types"].([]kg.RelationType)), true
+		return e.ComplexityRoot.Country.Related(childComplexity, args["types"].([]kg.RelationType), args["first"].(*int)), true
+	case "Country.relatedConnection":
+		if e.ComplexityRoot.Country.RelatedConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Country_relatedConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Country.RelatedConnection(childComplexity, args["types"].([]kg.RelationType), args["first"].(*int), args["after"].(*string)), true
 	case "Country.relationships":
 		if e.ComplexityRoot.Country.Relationships == nil {
 			break
@@ -572,13 +666,40 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Country.Relationships(childComplexity, args["types"].([]kg.RelationType)), true
+		return e.ComplexityRoot.Country.Relationships(childComplexity, args["types"].([]kg.RelationType), args["first"].(*int)), true
+	case "Country.relationshipsConnection":
+		if e.ComplexityRoot.Country.RelationshipsConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Country_relationshipsConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Country.RelationshipsConnection(childComplexity, args["types"].([]kg.RelationType), args["first"].(*int), args["after"].(*string)), true
 	case "Country.sources":
 		if e.ComplexityRoot.Country.Sources == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Country.Sources(childComplexity), true
+		args, err := ec.field_Country_sources_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Country.Sources(childComplexity, args["first"].(*int)), true
+	case "Country.sourcesConnection":
+		if e.ComplexityRoot.Country.SourcesConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Country_sourcesConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Country.SourcesConnection(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Country.updated":
 		if e.ComplexityRoot.Country.Updated == nil {
 			break
@@ -603,7 +724,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.DeleteResult.OrphanedEvents(childComplexity), true
+		args, err := ec.field_DeleteResult_orphanedEvents_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.DeleteResult.OrphanedEvents(childComplexity, args["first"].(*int)), true
 
 	case "EntityConnection.edges":
 		if e.ComplexityRoot.EntityConnection.Edges == nil {
@@ -611,6 +737,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.EntityConnection.Edges(childComplexity), true
+	case "EntityConnection.nodes":
+		if e.ComplexityRoot.EntityConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EntityConnection.Nodes(childComplexity), true
 	case "EntityConnection.pageInfo":
 		if e.ComplexityRoot.EntityConnection.PageInfo == nil {
 			break
@@ -719,7 +851,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Event.Participants(childComplexity, args["role"].(*kg.Role)), true
+		return e.ComplexityRoot.Event.Participants(childComplexity, args["role"].(*kg.Role), args["first"].(*int)), true
 	case "Event.participations":
 		if e.ComplexityRoot.Event.Participations == nil {
 			break
@@ -730,7 +862,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Event.Participations(childComplexity, args["role"].(*kg.Role), args["category"].(*kg.Category)), true
+		return e.ComplexityRoot.Event.Participations(childComplexity, args["role"].(*kg.Role), args["category"].(*kg.Category), args["first"].(*int)), true
+	case "Event.participationsConnection":
+		if e.ComplexityRoot.Event.ParticipationsConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Event_participationsConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Event.ParticipationsConnection(childComplexity, args["role"].(*kg.Role), args["category"].(*kg.Category), args["first"].(*int), args["after"].(*string)), true
 	case "Event.place":
 		if e.ComplexityRoot.Event.Place == nil {
 			break
@@ -753,7 +896,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Event.Related(childComplexity, args["types"].([]kg.RelationType)), true
+		return e.ComplexityRoot.Event.Related(childComplexity, args["types"].([]kg.RelationType), args["first"].(*int)), true
+	case "Event.relatedConnection":
+		if e.ComplexityRoot.Event.RelatedConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Event_relatedConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Event.RelatedConnection(childComplexity, args["types"].([]kg.RelationType), args["first"].(*int), args["after"].(*string)), true
 	case "Event.relationships":
 		if e.ComplexityRoot.Event.Relationships == nil {
 			break
@@ -764,13 +918,40 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Event.Relationships(childComplexity, args["types"].([]kg.RelationType)), true
+		return e.ComplexityRoot.Event.Relationships(childComplexity, args["types"].([]kg.RelationType), args["first"].(*int)), true
+	case "Event.relationshipsConnection":
+		if e.ComplexityRoot.Event.RelationshipsConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Event_relationshipsConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Event.RelationshipsConnection(childComplexity, args["types"].([]kg.RelationType), args["first"].(*int), args["after"].(*string)), true
 	case "Event.sources":
 		if e.ComplexityRoot.Event.Sources == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Event.Sources(childComplexity), true
+		args, err := ec.field_Event_sources_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Event.Sources(childComplexity, args["first"].(*int)), true
+	case "Event.sourcesConnection":
+		if e.ComplexityRoot.Event.SourcesConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Event_sourcesConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Event.SourcesConnection(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Event.status":
 		if e.ComplexityRoot.Event.Status == nil {
 			break
@@ -790,6 +971,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.EventConnection.Edges(childComplexity), true
+	case "EventConnection.nodes":
+		if e.ComplexityRoot.EventConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventConnection.Nodes(childComplexity), true
 	case "EventConnection.pageInfo":
 		if e.ComplexityRoot.EventConnection.PageInfo == nil {
 			break
@@ -921,6 +1108,44 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Investment.Target(childComplexity), true
+
+	case "InvestmentConnection.edges":
+		if e.ComplexityRoot.InvestmentConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvestmentConnection.Edges(childComplexity), true
+	case "InvestmentConnection.nodes":
+		if e.ComplexityRoot.InvestmentConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvestmentConnection.Nodes(childComplexity), true
+	case "InvestmentConnection.pageInfo":
+		if e.ComplexityRoot.InvestmentConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvestmentConnection.PageInfo(childComplexity), true
+	case "InvestmentConnection.totalCount":
+		if e.ComplexityRoot.InvestmentConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvestmentConnection.TotalCount(childComplexity), true
+
+	case "InvestmentEdge.cursor":
+		if e.ComplexityRoot.InvestmentEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvestmentEdge.Cursor(childComplexity), true
+	case "InvestmentEdge.node":
+		if e.ComplexityRoot.InvestmentEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvestmentEdge.Node(childComplexity), true
 
 	case "InvestmentTotal.approximate":
 		if e.ComplexityRoot.InvestmentTotal.Approximate == nil {
@@ -1100,7 +1325,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Organization.Members(childComplexity), true
+		args, err := ec.field_Organization_members_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Organization.Members(childComplexity, args["first"].(*int)), true
+	case "Organization.membersConnection":
+		if e.ComplexityRoot.Organization.MembersConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Organization_membersConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Organization.MembersConnection(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Organization.name":
 		if e.ComplexityRoot.Organization.Name == nil {
 			break
@@ -1129,13 +1370,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Organization.Participations(childComplexity, args["role"].(*kg.Role), args["category"].(*kg.Category)), true
+		return e.ComplexityRoot.Organization.Participations(childComplexity, args["role"].(*kg.Role), args["category"].(*kg.Category), args["first"].(*int)), true
+	case "Organization.participationsConnection":
+		if e.ComplexityRoot.Organization.ParticipationsConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Organization_participationsConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Organization.ParticipationsConnection(childComplexity, args["role"].(*kg.Role), args["category"].(*kg.Category), args["first"].(*int), args["after"].(*string)), true
 	case "Organization.positions":
 		if e.ComplexityRoot.Organization.Positions == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Organization.Positions(childComplexity), true
+		args, err := ec.field_Organization_positions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Organization.Positions(childComplexity, args["first"].(*int)), true
 	case "Organization.related":
 		if e.ComplexityRoot.Organization.Related == nil {
 			break
@@ -1146,7 +1403,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Organization.Related(childComplexity, args["types"].([]kg.RelationType)), true
+		return e.ComplexityRoot.Organization.Related(childComplexity, args["types"].([]kg.RelationType), args["first"].(*int)), true
+	case "Organization.relatedConnection":
+		if e.ComplexityRoot.Organization.RelatedConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Organization_relatedConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Organization.RelatedConnection(childComplexity, args["types"].([]kg.RelationType), args["first"].(*int), args["after"].(*string)), true
 	case "Organization.relationships":
 		if e.ComplexityRoot.Organization.Relationships == nil {
 			break
@@ -1157,13 +1425,40 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Organization.Relationships(childComplexity, args["types"].([]kg.RelationType)), true
+		return e.ComplexityRoot.Organization.Relationships(childComplexity, args["types"].([]kg.RelationType), args["first"].(*int)), true
+	case "Organization.relationshipsConnection":
+		if e.ComplexityRoot.Organization.RelationshipsConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Organization_relationshipsConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Organization.RelationshipsConnection(childComplexity, args["types"].([]kg.RelationType), args["first"].(*int), args["after"].(*string)), true
 	case "Organization.sources":
 		if e.ComplexityRoot.Organization.Sources == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Organization.Sources(childComplexity), true
+		args, err := ec.field_Organization_sources_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Organization.Sources(childComplexity, args["first"].(*int)), true
+	case "Organization.sourcesConnection":
+		if e.ComplexityRoot.Organization.SourcesConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Organization_sourcesConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Organization.SourcesConnection(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Organization.updated":
 		if e.ComplexityRoot.Organization.Updated == nil {
 			break
@@ -1183,6 +1478,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PageInfo.HasNextPage(childComplexity), true
+	case "PageInfo.hasPreviousPage":
+		if e.ComplexityRoot.PageInfo.HasPreviousPage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PageInfo.HasPreviousPage(childComplexity), true
+	case "PageInfo.startCursor":
+		if e.ComplexityRoot.PageInfo.StartCursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
 
 	case "Participation.entity":
 		if e.ComplexityRoot.Participation.Entity == nil {
@@ -1219,7 +1526,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Participation.Sources(childComplexity), true
+		args, err := ec.field_Participation_sources_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Participation.Sources(childComplexity, args["first"].(*int)), true
+
+	case "ParticipationConnection.edges":
+		if e.ComplexityRoot.ParticipationConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ParticipationConnection.Edges(childComplexity), true
+	case "ParticipationConnection.nodes":
+		if e.ComplexityRoot.ParticipationConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ParticipationConnection.Nodes(childComplexity), true
+	case "ParticipationConnection.pageInfo":
+		if e.ComplexityRoot.ParticipationConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ParticipationConnection.PageInfo(childComplexity), true
+	case "ParticipationConnection.totalCount":
+		if e.ComplexityRoot.ParticipationConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ParticipationConnection.TotalCount(childComplexity), true
+
+	case "ParticipationEdge.cursor":
+		if e.ComplexityRoot.ParticipationEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ParticipationEdge.Cursor(childComplexity), true
+	case "ParticipationEdge.node":
+		if e.ComplexityRoot.ParticipationEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ParticipationEdge.Node(childComplexity), true
 
 	case "Path.edges":
 		if e.ComplexityRoot.Path.Edges == nil {
@@ -1292,13 +1642,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Person.Participations(childComplexity, args["role"].(*kg.Role), args["category"].(*kg.Category)), true
+		return e.ComplexityRoot.Person.Participations(childComplexity, args["role"].(*kg.Role), args["category"].(*kg.Category), args["first"].(*int)), true
+	case "Person.participationsConnection":
+		if e.ComplexityRoot.Person.ParticipationsConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Person_participationsConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Person.ParticipationsConnection(childComplexity, args["role"].(*kg.Role), args["category"].(*kg.Category), args["first"].(*int), args["after"].(*string)), true
 	case "Person.positions":
 		if e.ComplexityRoot.Person.Positions == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Person.Positions(childComplexity), true
+		args, err := ec.field_Person_positions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Person.Positions(childComplexity, args["first"].(*int)), true
 	case "Person.related":
 		if e.ComplexityRoot.Person.Related == nil {
 			break
@@ -1309,7 +1675,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Person.Related(childComplexity, args["types"].([]kg.RelationType)), true
+		return e.ComplexityRoot.Person.Related(childComplexity, args["types"].([]kg.RelationType), args["first"].(*int)), true
+	case "Person.relatedConnection":
+		if e.ComplexityRoot.Person.RelatedConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Person_relatedConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Person.RelatedConnection(childComplexity, args["types"].([]kg.RelationType), args["first"].(*int), args["after"].(*string)), true
 	case "Person.relationships":
 		if e.ComplexityRoot.Person.Relationships == nil {
 			break
@@ -1320,13 +1697,40 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Person.Relationships(childComplexity, args["types"].([]kg.RelationType)), true
+		return e.ComplexityRoot.Person.Relationships(childComplexity, args["types"].([]kg.RelationType), args["first"].(*int)), true
+	case "Person.relationshipsConnection":
+		if e.ComplexityRoot.Person.RelationshipsConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Person_relationshipsConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Person.RelationshipsConnection(childComplexity, args["types"].([]kg.RelationType), args["first"].(*int), args["after"].(*string)), true
 	case "Person.sources":
 		if e.ComplexityRoot.Person.Sources == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Person.Sources(childComplexity), true
+		args, err := ec.field_Person_sources_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Person.Sources(childComplexity, args["first"].(*int)), true
+	case "Person.sourcesConnection":
+		if e.ComplexityRoot.Person.SourcesConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Person_sourcesConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Person.SourcesConnection(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Person.updated":
 		if e.ComplexityRoot.Person.Updated == nil {
 			break
@@ -1386,7 +1790,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Place.Participations(childComplexity, args["role"].(*kg.Role), args["category"].(*kg.Category)), true
+		return e.ComplexityRoot.Place.Participations(childComplexity, args["role"].(*kg.Role), args["category"].(*kg.Category), args["first"].(*int)), true
+	case "Place.participationsConnection":
+		if e.ComplexityRoot.Place.ParticipationsConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Place_participationsConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Place.ParticipationsConnection(childComplexity, args["role"].(*kg.Role), args["category"].(*kg.Category), args["first"].(*int), args["after"].(*string)), true
 	case "Place.placeType":
 		if e.ComplexityRoot.Place.PlaceType == nil {
 			break
@@ -1403,7 +1818,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Place.Related(childComplexity, args["types"].([]kg.RelationType)), true
+		return e.ComplexityRoot.Place.Related(childComplexity, args["types"].([]kg.RelationType), args["first"].(*int)), true
+	case "Place.relatedConnection":
+		if e.ComplexityRoot.Place.RelatedConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Place_relatedConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Place.RelatedConnection(childComplexity, args["types"].([]kg.RelationType), args["first"].(*int), args["after"].(*string)), true
 	case "Place.relationships":
 		if e.ComplexityRoot.Place.Relationships == nil {
 			break
@@ -1414,13 +1840,40 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Place.Relationships(childComplexity, args["types"].([]kg.RelationType)), true
+		return e.ComplexityRoot.Place.Relationships(childComplexity, args["types"].([]kg.RelationType), args["first"].(*int)), true
+	case "Place.relationshipsConnection":
+		if e.ComplexityRoot.Place.RelationshipsConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Place_relationshipsConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Place.RelationshipsConnection(childComplexity, args["types"].([]kg.RelationType), args["first"].(*int), args["after"].(*string)), true
 	case "Place.sources":
 		if e.ComplexityRoot.Place.Sources == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Place.Sources(childComplexity), true
+		args, err := ec.field_Place_sources_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Place.Sources(childComplexity, args["first"].(*int)), true
+	case "Place.sourcesConnection":
+		if e.ComplexityRoot.Place.SourcesConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Place_sourcesConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Place.SourcesConnection(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Place.updated":
 		if e.ComplexityRoot.Place.Updated == nil {
 			break
@@ -1463,7 +1916,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Position.Sources(childComplexity), true
+		args, err := ec.field_Position_sources_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Position.Sources(childComplexity, args["first"].(*int)), true
 	case "Position.startDate":
 		if e.ComplexityRoot.Position.StartDate == nil {
 			break
@@ -1528,7 +1986,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.EventCounts(childComplexity, args["id"].(string), args["from"].(*kg.Date), args["to"].(*kg.Date)), true
+		return e.ComplexityRoot.Query.EventCounts(childComplexity, args["id"].(string), args["from"].(*kg.Date), args["to"].(*kg.Date), args["first"].(*int)), true
 	case "Query.events":
 		if e.ComplexityRoot.Query.Events == nil {
 			break
@@ -1551,7 +2009,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.InvestmentTotals(childComplexity, args["investorId"].(*string), args["targetId"].(*string), args["from"].(*kg.Date), args["to"].(*kg.Date)), true
+		return e.ComplexityRoot.Query.InvestmentTotals(childComplexity, args["investorId"].(*string), args["targetId"].(*string), args["from"].(*kg.Date), args["to"].(*kg.Date), args["first"].(*int)), true
 	case "Query.investments":
 		if e.ComplexityRoot.Query.Investments == nil {
 			break
@@ -1562,7 +2020,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Investments(childComplexity, args["investorId"].(*string), args["targetId"].(*string), args["from"].(*kg.Date), args["to"].(*kg.Date)), true
+		return e.ComplexityRoot.Query.Investments(childComplexity, args["investorId"].(*string), args["targetId"].(*string), args["from"].(*kg.Date), args["to"].(*kg.Date), args["first"].(*int)), true
+	case "Query.investmentsConnection":
+		if e.ComplexityRoot.Query.InvestmentsConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Query_investmentsConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.InvestmentsConnection(childComplexity, args["investorId"].(*string), args["targetId"].(*string), args["from"].(*kg.Date), args["to"].(*kg.Date), args["first"].(*int), args["after"].(*string)), true
 	case "Query.neighborhood":
 		if e.ComplexityRoot.Query.Neighborhood == nil {
 			break
@@ -1628,7 +2097,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Timeline(childComplexity, args["id"].(string), args["from"].(*kg.Date), args["to"].(*kg.Date), args["categories"].([]kg.Category)), true
+		return e.ComplexityRoot.Query.Timeline(childComplexity, args["id"].(string), args["from"].(*kg.Date), args["to"].(*kg.Date), args["categories"].([]kg.Category), args["first"].(*int)), true
+	case "Query.timelineConnection":
+		if e.ComplexityRoot.Query.TimelineConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Query_timelineConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.TimelineConnection(childComplexity, args["id"].(string), args["from"].(*kg.Date), args["to"].(*kg.Date), args["categories"].([]kg.Category), args["first"].(*int), args["after"].(*string)), true
 	case "Query.whoMet":
 		if e.ComplexityRoot.Query.WhoMet == nil {
 			break
@@ -1639,7 +2119,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.WhoMet(childComplexity, args["id"].(string), args["from"].(*kg.Date), args["to"].(*kg.Date)), true
+		return e.ComplexityRoot.Query.WhoMet(childComplexity, args["id"].(string), args["from"].(*kg.Date), args["to"].(*kg.Date), args["first"].(*int)), true
+	case "Query.whoMetConnection":
+		if e.ComplexityRoot.Query.WhoMetConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Query_whoMetConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.WhoMetConnection(childComplexity, args["id"].(string), args["from"].(*kg.Date), args["to"].(*kg.Date), args["first"].(*int), args["after"].(*string)), true
 
 	case "Relationship.endDate":
 		if e.ComplexityRoot.Relationship.EndDate == nil {
@@ -1676,7 +2167,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Relationship.Sources(childComplexity), true
+		args, err := ec.field_Relationship_sources_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Relationship.Sources(childComplexity, args["first"].(*int)), true
 	case "Relationship.startDate":
 		if e.ComplexityRoot.Relationship.StartDate == nil {
 			break
@@ -1701,6 +2197,44 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Relationship.Type(childComplexity), true
+
+	case "RelationshipConnection.edges":
+		if e.ComplexityRoot.RelationshipConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelationshipConnection.Edges(childComplexity), true
+	case "RelationshipConnection.nodes":
+		if e.ComplexityRoot.RelationshipConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelationshipConnection.Nodes(childComplexity), true
+	case "RelationshipConnection.pageInfo":
+		if e.ComplexityRoot.RelationshipConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelationshipConnection.PageInfo(childComplexity), true
+	case "RelationshipConnection.totalCount":
+		if e.ComplexityRoot.RelationshipConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelationshipConnection.TotalCount(childComplexity), true
+
+	case "RelationshipEdge.cursor":
+		if e.ComplexityRoot.RelationshipEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelationshipEdge.Cursor(childComplexity), true
+	case "RelationshipEdge.node":
+		if e.ComplexityRoot.RelationshipEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelationshipEdge.Node(childComplexity), true
 
 	case "SearchHit.entity":
 		if e.ComplexityRoot.SearchHit.Entity == nil {
@@ -1758,6 +2292,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SourceConnection.Edges(childComplexity), true
+	case "SourceConnection.nodes":
+		if e.ComplexityRoot.SourceConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SourceConnection.Nodes(childComplexity), true
 	case "SourceConnection.pageInfo":
 		if e.ComplexityRoot.SourceConnection.PageInfo == nil {
 			break
@@ -1916,7 +2456,22 @@ var sources = []*ast.Source{
     from: Date
     "Only meetings overlapping the period ending with this date."
     to: Date
+    "How many to return, 1 to 1000."
+    first: Int = 100
   ): [Contact!]!
+  "` + "`" + `whoMet` + "`" + ` in pages."
+  whoMetConnection(
+    "The entity, such as ` + "`" + `person:li-zhanshu` + "`" + `."
+    id: ID!
+    "Only meetings overlapping the period starting with this date."
+    from: Date
+    "Only meetings overlapping the period ending with this date."
+    to: Date
+    "How many to return, 1 to 1000."
+    first: Int = 100
+    "The cursor of the last item of the previous page."
+    after: String
+  ): ContactConnection!
   """
   Investments: events where an entity took part as INVESTOR, aimed at a target
   (a participant with role TARGET or, when there is none, the place the event was
@@ -1932,7 +2487,24 @@ var sources = []*ast.Source{
     from: Date
     "Only investments overlapping the period ending with this date."
     to: Date
+    "How many to return, 1 to 1000."
+    first: Int = 100
   ): [Investment!]!
+  "` + "`" + `investments` + "`" + ` in pages."
+  investmentsConnection(
+    "Only investments by this entity."
+    investorId: ID
+    "Only investments in this entity, or in places inside it."
+    targetId: ID
+    "Only investments overlapping the period starting with this date."
+    from: Date
+    "Only investments overlapping the period ending with this date."
+    to: Date
+    "How many to return, 1 to 1000."
+    first: Int = 100
+    "The cursor of the last item of the previous page."
+    after: String
+  ): InvestmentConnection!
   """
   Entities whose name or an alias matches the query: case and accents are
   ignored, and each word of the query may be the start of a word of the name
@@ -1953,7 +2525,7 @@ type Contact {
   "Who met the entity."
   entity: Entity!
   "The meetings they both took part in, in date order."
-  meetings: [Event!]!
+  meetings("How many to return, 1 to 1000." first: Int = 100): [Event!]!
 }
 
 "An investor's stake in an event aimed at a target."
@@ -1980,6 +2552,46 @@ type SearchHit {
   "The entity."
   entity: Entity!
 }
+
+"A page of contacts."
+type ContactConnection {
+  "How many contacts match, over all pages."
+  totalCount: Int!
+  "The contacts of this page, with their cursors."
+  edges: [ContactEdge!]!
+  "The contacts of this page."
+  nodes: [Contact!]!
+  "Where this page starts and ends."
+  pageInfo: PageInfo!
+}
+
+"A contact in a page."
+type ContactEdge {
+  "Where the contact sits in the list."
+  cursor: String!
+  "The contact."
+  node: Contact!
+}
+
+"A page of investments."
+type InvestmentConnection {
+  "How many investments match, over all pages."
+  totalCount: Int!
+  "The investments of this page, with their cursors."
+  edges: [InvestmentEdge!]!
+  "The investments of this page."
+  nodes: [Investment!]!
+  "Where this page starts and ends."
+  pageInfo: PageInfo!
+}
+
+"An investment in a page."
+type InvestmentEdge {
+  "Where the investment sits in the list."
+  cursor: String!
+  "The investment."
+  node: Investment!
+}
 `, BuiltIn: false},
 	{Name: "../schema/entity.graphqls", Input: `"""
 A node of the knowledge graph: a country, person, organization, place or event.
@@ -2000,7 +2612,9 @@ interface Entity implements Node {
   "Remarks for analysts, such as a discrepancy between a source and other records."
   notes: [String!]!
   "The sources that attest the entity. Says who?"
-  sources: [Source!]!
+  sources("How many to return, 1 to 1000." first: Int = 100): [Source!]!
+  "The sources that attest the entity, in pages."
+  sourcesConnection("How many to return, 1 to 1000." first: Int = 100, "The cursor of the last item of the previous page." after: String): SourceConnection!
   """
   The country the entity belongs to: itself for a country; the country an
   organization is based in, a place lies in or a person is a citizen of; for an
@@ -2013,17 +2627,52 @@ interface Entity implements Node {
     role: Role
     "Only events of this category."
     category: EventCategory
+    "How many to return, 1 to 1000."
+    first: Int = 100
   ): [Participation!]!
+  "The entity's participations, in pages."
+  participationsConnection(
+    "Only participations with this role."
+    role: Role
+    "Only events of this category."
+    category: EventCategory
+    "How many to return, 1 to 1000."
+    first: Int = 100
+    "The cursor of the last item of the previous page."
+    after: String
+  ): ParticipationConnection!
   "The entity's direct relations to other entities (both directions), participations included."
   relationships(
     "Only relations of these types."
     types: [RelationType!]
+    "How many to return, 1 to 1000."
+    first: Int = 100
   ): [Relationship!]!
+  "The entity's relations, by ID, in pages."
+  relationshipsConnection(
+    "Only relations of these types."
+    types: [RelationType!]
+    "How many to return, 1 to 1000."
+    first: Int = 100
+    "The cursor of the last item of the previous page."
+    after: String
+  ): RelationshipConnection!
   "The entities directly related to this one, by name."
   related(
     "Only relations of these types."
     types: [RelationType!]
+    "How many to return, 1 to 1000."
+    first: Int = 100
   ): [Entity!]!
+  "The directly related entities, by name, in pages."
+  relatedConnection(
+    "Only relations of these types."
+    types: [RelationType!]
+    "How many to return, 1 to 1000."
+    first: Int = 100
+    "The cursor of the last item of the previous page."
+    after: String
+  ): EntityConnection!
   "Who last wrote this record and when; null for data loaded from the dataset."
   updated: Modification
 }
@@ -2048,12 +2697,16 @@ type Country implements Node & Entity {
   aliases: [String!]!
   description: String
   notes: [String!]!
-  sources: [Source!]!
+  sources(first: Int = 100): [Source!]!
+  sourcesConnection(first: Int = 100, after: String): SourceConnection!
   "The country itself."
   country: Country
-  participations(role: Role, category: EventCategory): [Participation!]!
-  relationships(types: [RelationType!]): [Relationship!]!
-  related(types: [RelationType!]): [Entity!]!
+  participations(role: Role, category: EventCategory, first: Int = 100): [Participation!]!
+  participationsConnection(role: Role, category: EventCategory, first: Int = 100, after: String): ParticipationConnection!
+  relationships(types: [RelationType!], first: Int = 100): [Relationship!]!
+  relationshipsConnection(types: [RelationType!], first: Int = 100, after: String): RelationshipConnection!
+  related(types: [RelationType!], first: Int = 100): [Entity!]!
+  relatedConnection(types: [RelationType!], first: Int = 100, after: String): EntityConnection!
   updated: Modification
   "The ISO 3166-1 alpha-2 code, such as ` + "`" + `PE` + "`" + `."
   code: String
@@ -2067,15 +2720,19 @@ type Person implements Node & Entity {
   aliases: [String!]!
   description: String
   notes: [String!]!
-  sources: [Source!]!
+  sources(first: Int = 100): [Source!]!
+  sourcesConnection(first: Int = 100, after: String): SourceConnection!
   "The country the person is a citizen of."
   country: Country
-  participations(role: Role, category: EventCategory): [Participation!]!
-  relationships(types: [RelationType!]): [Relationship!]!
-  related(types: [RelationType!]): [Entity!]!
+  participations(role: Role, category: EventCategory, first: Int = 100): [Participation!]!
+  participationsConnection(role: Role, category: EventCategory, first: Int = 100, after: String): ParticipationConnection!
+  relationships(types: [RelationType!], first: Int = 100): [Relationship!]!
+  relationshipsConnection(types: [RelationType!], first: Int = 100, after: String): RelationshipConnection!
+  related(types: [RelationType!], first: Int = 100): [Entity!]!
+  relatedConnection(types: [RelationType!], first: Int = 100, after: String): EntityConnection!
   updated: Modification
   "The positions the person holds or held."
-  positions: [Position!]!
+  positions("How many to return, 1 to 1000." first: Int = 100): [Position!]!
 }
 
 "An organization: a company, government body, legislature, university, association, consortium or forum."
@@ -2086,19 +2743,25 @@ type Organization implements Node & Entity {
   aliases: [String!]!
   description: String
   notes: [String!]!
-  sources: [Source!]!
+  sources(first: Int = 100): [Source!]!
+  sourcesConnection(first: Int = 100, after: String): SourceConnection!
   "The country the organization is based in."
   country: Country
-  participations(role: Role, category: EventCategory): [Participation!]!
-  relationships(types: [RelationType!]): [Relationship!]!
-  related(types: [RelationType!]): [Entity!]!
+  participations(role: Role, category: EventCategory, first: Int = 100): [Participation!]!
+  participationsConnection(role: Role, category: EventCategory, first: Int = 100, after: String): ParticipationConnection!
+  relationships(types: [RelationType!], first: Int = 100): [Relationship!]!
+  relationshipsConnection(types: [RelationType!], first: Int = 100, after: String): RelationshipConnection!
+  related(types: [RelationType!], first: Int = 100): [Entity!]!
+  relatedConnection(types: [RelationType!], first: Int = 100, after: String): EntityConnection!
   updated: Modification
   "What kind of organization it is."
   orgType: OrgType
   "The positions held in the organization: who holds which office."
-  positions: [Position!]!
+  positions("How many to return, 1 to 1000." first: Int = 100): [Position!]!
   "The organizations and countries that are members of this one (a consortium's partners, a forum's economies)."
-  members: [Entity!]!
+  members("How many to return, 1 to 1000." first: Int = 100): [Entity!]!
+  "The members, by name, in pages."
+  membersConnection("How many to return, 1 to 1000." first: Int = 100, "The cursor of the last item of the previous page." after: String): EntityConnection!
 }
 
 "A city, port, venue, district or region."
@@ -2109,12 +2772,16 @@ type Place implements Node & Entity {
   aliases: [String!]!
   description: String
   notes: [String!]!
-  sources: [Source!]!
+  sources(first: Int = 100): [Source!]!
+  sourcesConnection(first: Int = 100, after: String): SourceConnection!
   "The country the place lies in, following LOCATED_IN through enclosing places."
   country: Country
-  participations(role: Role, category: EventCategory): [Participation!]!
-  relationships(types: [RelationType!]): [Relationship!]!
-  related(types: [RelationType!]): [Entity!]!
+  participations(role: Role, category: EventCategory, first: Int = 100): [Participation!]!
+  participationsConnection(role: Role, category: EventCategory, first: Int = 100, after: String): ParticipationConnection!
+  relationships(types: [RelationType!], first: Int = 100): [Relationship!]!
+  relationshipsConnection(types: [RelationType!], first: Int = 100, after: String): RelationshipConnection!
+  related(types: [RelationType!], first: Int = 100): [Entity!]!
+  relatedConnection(types: [RelationType!], first: Int = 100, after: String): EntityConnection!
   updated: Modification
   "What kind of place it is."
   placeType: PlaceType
@@ -2160,13 +2827,17 @@ type Event implements Node & Entity {
   aliases: [String!]!
   description: String
   notes: [String!]!
-  sources: [Source!]!
+  sources(first: Int = 100): [Source!]!
+  sourcesConnection(first: Int = 100, after: String): SourceConnection!
   "The country of the place the event was held at."
   country: Country
   "For an event, the events it is part of (none in the current data)."
-  participations(role: Role, category: EventCategory): [Participation!]!
-  relationships(types: [RelationType!]): [Relationship!]!
-  related(types: [RelationType!]): [Entity!]!
+  participations(role: Role, category: EventCategory, first: Int = 100): [Participation!]!
+  participationsConnection(role: Role, category: EventCategory, first: Int = 100, after: String): ParticipationConnection!
+  relationships(types: [RelationType!], first: Int = 100): [Relationship!]!
+  relationshipsConnection(types: [RelationType!], first: Int = 100, after: String): RelationshipConnection!
+  related(types: [RelationType!], first: Int = 100): [Entity!]!
+  relatedConnection(types: [RelationType!], first: Int = 100, after: String): EntityConnection!
   updated: Modification
   "What kind of event it is."
   category: EventCategory!
@@ -2188,6 +2859,8 @@ type Event implements Node & Entity {
   participants(
     "Only participants with this role."
     role: Role
+    "How many to return, 1 to 1000."
+    first: Int = 100
   ): [Participation!]!
 }
 
@@ -2204,7 +2877,7 @@ type Participation {
   "The sentence of the source this rests on."
   quote: String
   "The sources that attest the participation."
-  sources: [Source!]!
+  sources("How many to return, 1 to 1000." first: Int = 100): [Source!]!
 }
 
 "A person's position in an organization."
@@ -2224,7 +2897,7 @@ type Position {
   "The sentence of the source this rests on."
   quote: String
   "The sources that attest the position."
-  sources: [Source!]!
+  sources("How many to return, 1 to 1000." first: Int = 100): [Source!]!
 }
 
 "A directed, typed relation between two entities."
@@ -2248,7 +2921,7 @@ type Relationship {
   "The sentence of the source this rests on."
   quote: String
   "The sources that attest the relation."
-  sources: [Source!]!
+  sources("How many to return, 1 to 1000." first: Int = 100): [Source!]!
 }
 
 "An amount of money as a source states it."
@@ -2441,7 +3114,24 @@ enum RelationType {
     to: Date
     "Only events of these categories."
     categories: [EventCategory!]
+    "How many to return, 1 to 1000."
+    first: Int = 100
   ): [Event!]!
+  "` + "`" + `timeline` + "`" + ` in pages."
+  timelineConnection(
+    "The entity, such as ` + "`" + `country:argentina` + "`" + `."
+    id: ID!
+    "Only events overlapping the period starting with this date."
+    from: Date
+    "Only events overlapping the period ending with this date."
+    to: Date
+    "Only events of these categories."
+    categories: [EventCategory!]
+    "How many to return, 1 to 1000."
+    first: Int = 100
+    "The cursor of the last item of the previous page."
+    after: String
+  ): EventConnection!
   """
   Investment totals by target country and currency, over the investments that
   ` + "`" + `investments` + "`" + ` would return for the same arguments. Each event's amount counts
@@ -2456,6 +3146,8 @@ enum RelationType {
     from: Date
     "Only investments overlapping the period ending with this date."
     to: Date
+    "How many totals to return, 1 to 1000."
+    first: Int = 100
   ): [InvestmentTotal!]!
   "How many events of each category an entity's timeline has, month by month."
   eventCounts(
@@ -2465,6 +3157,8 @@ enum RelationType {
     from: Date
     "Only events overlapping the period ending with this date."
     to: Date
+    "How many counts to return, 1 to 1000."
+    first: Int = 100
   ): [EventCount!]!
 }
 
@@ -2610,10 +3304,18 @@ enum EventOrder {
   DATE_DESC
 }
 
-"Information about a page of a list."
+"""
+Information about a page of a list (Relay's PageInfo). Lists page forwards
+with ` + "`" + `first` + "`" + ` and ` + "`" + `after` + "`" + `; a cursor belongs to its list, filter and order, and
+passing it to another is refused with BAD_USER_INPUT.
+"""
 type PageInfo {
   "Whether more items follow this page."
   hasNextPage: Boolean!
+  "Whether items come before this page: true when it was asked for ` + "`" + `after` + "`" + ` a cursor."
+  hasPreviousPage: Boolean!
+  "The cursor of the first item of the page."
+  startCursor: String
   "The cursor of the last item of the page; pass it as ` + "`" + `after` + "`" + ` for the next page."
   endCursor: String
 }
@@ -2622,9 +3324,11 @@ type PageInfo {
 type EntityConnection {
   "How many entities match, over all pages."
   totalCount: Int!
-  "The entities of this page."
+  "The entities of this page, with their cursors."
   edges: [EntityEdge!]!
-  "Where this page ends."
+  "The entities of this page."
+  nodes: [Entity!]!
+  "Where this page starts and ends."
   pageInfo: PageInfo!
 }
 
@@ -2640,9 +3344,11 @@ type EntityEdge {
 type EventConnection {
   "How many events match, over all pages."
   totalCount: Int!
-  "The events of this page."
+  "The events of this page, with their cursors."
   edges: [EventEdge!]!
-  "Where this page ends."
+  "The events of this page."
+  nodes: [Event!]!
+  "Where this page starts and ends."
   pageInfo: PageInfo!
 }
 
@@ -2658,9 +3364,11 @@ type EventEdge {
 type SourceConnection {
   "How many sources there are, over all pages."
   totalCount: Int!
-  "The sources of this page."
+  "The sources of this page, with their cursors."
   edges: [SourceEdge!]!
-  "Where this page ends."
+  "The sources of this page."
+  nodes: [Source!]!
+  "Where this page starts and ends."
   pageInfo: PageInfo!
 }
 
@@ -2670,6 +3378,46 @@ type SourceEdge {
   cursor: String!
   "The source."
   node: Source!
+}
+
+"A page of participations."
+type ParticipationConnection {
+  "How many participations match, over all pages."
+  totalCount: Int!
+  "The participations of this page, with their cursors."
+  edges: [ParticipationEdge!]!
+  "The participations of this page."
+  nodes: [Participation!]!
+  "Where this page starts and ends."
+  pageInfo: PageInfo!
+}
+
+"A participation in a page."
+type ParticipationEdge {
+  "Where the participation sits in the list."
+  cursor: String!
+  "The participation."
+  node: Participation!
+}
+
+"A page of relations."
+type RelationshipConnection {
+  "How many relations match, over all pages."
+  totalCount: Int!
+  "The relations of this page, with their cursors."
+  edges: [RelationshipEdge!]!
+  "The relations of this page."
+  nodes: [Relationship!]!
+  "Where this page starts and ends."
+  pageInfo: PageInfo!
+}
+
+"A relation in a page."
+type RelationshipEdge {
+  "Where the relation sits in the list."
+  cursor: String!
+  "The relation."
+  node: Relationship!
 }
 `, BuiltIn: false},
 	{Name: "../schema/mutations.graphqls", Input: `"""
@@ -2842,7 +3590,7 @@ type DeleteResult {
   "How many relations went with it."
   deletedRelations: Int!
   "Events the entity took part in that are left without any participant."
-  orphanedEvents: [Event!]!
+  orphanedEvents("How many to return, 1 to 1000." first: Int = 100): [Event!]!
 }
 `, BuiltIn: false},
 	{Name: "../schema/node.graphqls", Input: `"""
@@ -2912,6 +3660,30 @@ func (ec *executionContext) childFields_Contact(ctx context.Context, field graph
 	return nil, fmt.Errorf("no field named %q was found under type Contact", field.Name)
 }
 
+func (ec *executionContext) childFields_ContactConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "totalCount":
+		return ec.fieldContext_ContactConnection_totalCount(ctx, field)
+	case "edges":
+		return ec.fieldContext_ContactConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_ContactConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ContactConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ContactConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ContactEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ContactEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_ContactEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ContactEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_Country(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -2928,14 +3700,22 @@ func (ec *executionContext) childFields_Country(ctx context.Context, field graph
 		return ec.fieldContext_Country_notes(ctx, field)
 	case "sources":
 		return ec.fieldContext_Country_sources(ctx, field)
+	case "sourcesConnection":
+		return ec.fieldContext_Country_sourcesConnection(ctx, field)
 	case "country":
 		return ec.fieldContext_Country_country(ctx, field)
 	case "participations":
 		return ec.fieldContext_Country_participations(ctx, field)
+	case "participationsConnection":
+		return ec.fieldContext_Country_participationsConnection(ctx, field)
 	case "relationships":
 		return ec.fieldContext_Country_relationships(ctx, field)
+	case "relationshipsConnection":
+		return ec.fieldContext_Country_relationshipsConnection(ctx, field)
 	case "related":
 		return ec.fieldContext_Country_related(ctx, field)
+	case "relatedConnection":
+		return ec.fieldContext_Country_relatedConnection(ctx, field)
 	case "updated":
 		return ec.fieldContext_Country_updated(ctx, field)
 	case "code":
@@ -2962,6 +3742,8 @@ func (ec *executionContext) childFields_EntityConnection(ctx context.Context, fi
 		return ec.fieldContext_EntityConnection_totalCount(ctx, field)
 	case "edges":
 		return ec.fieldContext_EntityConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_EntityConnection_nodes(ctx, field)
 	case "pageInfo":
 		return ec.fieldContext_EntityConnection_pageInfo(ctx, field)
 	}
@@ -2994,14 +3776,22 @@ func (ec *executionContext) childFields_Event(ctx context.Context, field graphql
 		return ec.fieldContext_Event_notes(ctx, field)
 	case "sources":
 		return ec.fieldContext_Event_sources(ctx, field)
+	case "sourcesConnection":
+		return ec.fieldContext_Event_sourcesConnection(ctx, field)
 	case "country":
 		return ec.fieldContext_Event_country(ctx, field)
 	case "participations":
 		return ec.fieldContext_Event_participations(ctx, field)
+	case "participationsConnection":
+		return ec.fieldContext_Event_participationsConnection(ctx, field)
 	case "relationships":
 		return ec.fieldContext_Event_relationships(ctx, field)
+	case "relationshipsConnection":
+		return ec.fieldContext_Event_relationshipsConnection(ctx, field)
 	case "related":
 		return ec.fieldContext_Event_related(ctx, field)
+	case "relatedConnection":
+		return ec.fieldContext_Event_relatedConnection(ctx, field)
 	case "updated":
 		return ec.fieldContext_Event_updated(ctx, field)
 	case "category":
@@ -3032,6 +3822,8 @@ func (ec *executionContext) childFields_EventConnection(ctx context.Context, fie
 		return ec.fieldContext_EventConnection_totalCount(ctx, field)
 	case "edges":
 		return ec.fieldContext_EventConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_EventConnection_nodes(ctx, field)
 	case "pageInfo":
 		return ec.fieldContext_EventConnection_pageInfo(ctx, field)
 	}
@@ -3106,6 +3898,30 @@ func (ec *executionContext) childFields_Investment(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type Investment", field.Name)
 }
 
+func (ec *executionContext) childFields_InvestmentConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "totalCount":
+		return ec.fieldContext_InvestmentConnection_totalCount(ctx, field)
+	case "edges":
+		return ec.fieldContext_InvestmentConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_InvestmentConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_InvestmentConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InvestmentConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_InvestmentEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_InvestmentEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_InvestmentEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InvestmentEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_InvestmentTotal(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "country":
@@ -3156,6 +3972,10 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 	switch field.Name {
 	case "hasNextPage":
 		return ec.fieldContext_PageInfo_hasNextPage(ctx, field)
+	case "hasPreviousPage":
+		return ec.fieldContext_PageInfo_hasPreviousPage(ctx, field)
+	case "startCursor":
+		return ec.fieldContext_PageInfo_startCursor(ctx, field)
 	case "endCursor":
 		return ec.fieldContext_PageInfo_endCursor(ctx, field)
 	}
@@ -3178,6 +3998,30 @@ func (ec *executionContext) childFields_Participation(ctx context.Context, field
 		return ec.fieldContext_Participation_sources(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Participation", field.Name)
+}
+
+func (ec *executionContext) childFields_ParticipationConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "totalCount":
+		return ec.fieldContext_ParticipationConnection_totalCount(ctx, field)
+	case "edges":
+		return ec.fieldContext_ParticipationConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_ParticipationConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ParticipationConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ParticipationConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ParticipationEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ParticipationEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_ParticipationEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ParticipationEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Path(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3208,14 +4052,22 @@ func (ec *executionContext) childFields_Person(ctx context.Context, field graphq
 		return ec.fieldContext_Person_notes(ctx, field)
 	case "sources":
 		return ec.fieldContext_Person_sources(ctx, field)
+	case "sourcesConnection":
+		return ec.fieldContext_Person_sourcesConnection(ctx, field)
 	case "country":
 		return ec.fieldContext_Person_country(ctx, field)
 	case "participations":
 		return ec.fieldContext_Person_participations(ctx, field)
+	case "participationsConnection":
+		return ec.fieldContext_Person_participationsConnection(ctx, field)
 	case "relationships":
 		return ec.fieldContext_Person_relationships(ctx, field)
+	case "relationshipsConnection":
+		return ec.fieldContext_Person_relationshipsConnection(ctx, field)
 	case "related":
 		return ec.fieldContext_Person_related(ctx, field)
+	case "relatedConnection":
+		return ec.fieldContext_Person_relatedConnection(ctx, field)
 	case "updated":
 		return ec.fieldContext_Person_updated(ctx, field)
 	case "positions":
@@ -3240,14 +4092,22 @@ func (ec *executionContext) childFields_Place(ctx context.Context, field graphql
 		return ec.fieldContext_Place_notes(ctx, field)
 	case "sources":
 		return ec.fieldContext_Place_sources(ctx, field)
+	case "sourcesConnection":
+		return ec.fieldContext_Place_sourcesConnection(ctx, field)
 	case "country":
 		return ec.fieldContext_Place_country(ctx, field)
 	case "participations":
 		return ec.fieldContext_Place_participations(ctx, field)
+	case "participationsConnection":
+		return ec.fieldContext_Place_participationsConnection(ctx, field)
 	case "relationships":
 		return ec.fieldContext_Place_relationships(ctx, field)
+	case "relationshipsConnection":
+		return ec.fieldContext_Place_relationshipsConnection(ctx, field)
 	case "related":
 		return ec.fieldContext_Place_related(ctx, field)
+	case "relatedConnection":
+		return ec.fieldContext_Place_relatedConnection(ctx, field)
 	case "updated":
 		return ec.fieldContext_Place_updated(ctx, field)
 	case "placeType":
@@ -3316,6 +4176,30 @@ func (ec *executionContext) childFields_Relationship(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type Relationship", field.Name)
 }
 
+func (ec *executionContext) childFields_RelationshipConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "totalCount":
+		return ec.fieldContext_RelationshipConnection_totalCount(ctx, field)
+	case "edges":
+		return ec.fieldContext_RelationshipConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_RelationshipConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_RelationshipConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RelationshipConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_RelationshipEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_RelationshipEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_RelationshipEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RelationshipEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_SearchHit(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "score":
@@ -3350,6 +4234,8 @@ func (ec *executionContext) childFields_SourceConnection(ctx context.Context, fi
 		return ec.fieldContext_SourceConnection_totalCount(ctx, field)
 	case "edges":
 		return ec.fieldContext_SourceConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_SourceConnection_nodes(ctx, field)
 	case "pageInfo":
 		return ec.fieldContext_SourceConnection_pageInfo(ctx, field)
 	}
@@ -3496,6 +4382,58 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 
 // region    ***************************** args.gotpl *****************************
 
+func (ec *executionContext) field_Contact_meetings_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Country_participationsConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "role",
+		func(ctx context.Context, v any) (*kg.Role, error) {
+			return ec.unmarshalORole2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐRole(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["role"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "category",
+		func(ctx context.Context, v any) (*kg.Category, error) {
+			return ec.unmarshalOEventCategory2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐCategory(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["category"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_Country_participations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3515,6 +4453,44 @@ func (ec *executionContext) field_Country_participations_args(ctx context.Contex
 		return nil, err
 	}
 	args["category"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Country_relatedConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "types",
+		func(ctx context.Context, v any) ([]kg.RelationType, error) {
+			return ec.unmarshalORelationType2ᚕgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐRelationTypeᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["types"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
 	return args, nil
 }
 
@@ -3529,6 +4505,44 @@ func (ec *executionContext) field_Country_related_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["types"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Country_relationshipsConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "types",
+		func(ctx context.Context, v any) ([]kg.RelationType, error) {
+			return ec.unmarshalORelationType2ᚕgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐRelationTypeᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["types"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
 	return args, nil
 }
 
@@ -3543,6 +4557,64 @@ func (ec *executionContext) field_Country_relationships_args(ctx context.Context
 		return nil, err
 	}
 	args["types"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Country_sourcesConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Country_sources_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_DeleteResult_orphanedEvents_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
 	return args, nil
 }
 
@@ -3557,6 +4629,52 @@ func (ec *executionContext) field_Event_participants_args(ctx context.Context, r
 		return nil, err
 	}
 	args["role"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Event_participationsConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "role",
+		func(ctx context.Context, v any) (*kg.Role, error) {
+			return ec.unmarshalORole2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐRole(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["role"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "category",
+		func(ctx context.Context, v any) (*kg.Category, error) {
+			return ec.unmarshalOEventCategory2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐCategory(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["category"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
 	return args, nil
 }
 
@@ -3579,6 +4697,44 @@ func (ec *executionContext) field_Event_participations_args(ctx context.Context,
 		return nil, err
 	}
 	args["category"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Event_relatedConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "types",
+		func(ctx context.Context, v any) ([]kg.RelationType, error) {
+			return ec.unmarshalORelationType2ᚕgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐRelationTypeᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["types"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
 	return args, nil
 }
 
@@ -3593,6 +4749,44 @@ func (ec *executionContext) field_Event_related_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["types"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Event_relationshipsConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "types",
+		func(ctx context.Context, v any) ([]kg.RelationType, error) {
+			return ec.unmarshalORelationType2ᚕgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐRelationTypeᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["types"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
 	return args, nil
 }
 
@@ -3607,6 +4801,50 @@ func (ec *executionContext) field_Event_relationships_args(ctx context.Context, 
 		return nil, err
 	}
 	args["types"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Event_sourcesConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Event_sources_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
 	return args, nil
 }
 
@@ -3688,6 +4926,80 @@ func (ec *executionContext) field_Mutation_upsertSource_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Organization_membersConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Organization_members_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Organization_participationsConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "role",
+		func(ctx context.Context, v any) (*kg.Role, error) {
+			return ec.unmarshalORole2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐRole(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["role"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "category",
+		func(ctx context.Context, v any) (*kg.Category, error) {
+			return ec.unmarshalOEventCategory2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐCategory(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["category"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_Organization_participations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3707,6 +5019,58 @@ func (ec *executionContext) field_Organization_participations_args(ctx context.C
 		return nil, err
 	}
 	args["category"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Organization_positions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Organization_relatedConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "types",
+		func(ctx context.Context, v any) ([]kg.RelationType, error) {
+			return ec.unmarshalORelationType2ᚕgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐRelationTypeᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["types"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
 	return args, nil
 }
 
@@ -3721,6 +5085,44 @@ func (ec *executionContext) field_Organization_related_args(ctx context.Context,
 		return nil, err
 	}
 	args["types"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Organization_relationshipsConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "types",
+		func(ctx context.Context, v any) ([]kg.RelationType, error) {
+			return ec.unmarshalORelationType2ᚕgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐRelationTypeᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["types"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
 	return args, nil
 }
 
@@ -3735,6 +5137,102 @@ func (ec *executionContext) field_Organization_relationships_args(ctx context.Co
 		return nil, err
 	}
 	args["types"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Organization_sourcesConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Organization_sources_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Participation_sources_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Person_participationsConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "role",
+		func(ctx context.Context, v any) (*kg.Role, error) {
+			return ec.unmarshalORole2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐRole(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["role"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "category",
+		func(ctx context.Context, v any) (*kg.Category, error) {
+			return ec.unmarshalOEventCategory2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐCategory(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["category"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
 	return args, nil
 }
 
@@ -3757,6 +5255,58 @@ func (ec *executionContext) field_Person_participations_args(ctx context.Context
 		return nil, err
 	}
 	args["category"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Person_positions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Person_relatedConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "types",
+		func(ctx context.Context, v any) ([]kg.RelationType, error) {
+			return ec.unmarshalORelationType2ᚕgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐRelationTypeᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["types"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
 	return args, nil
 }
 
@@ -3771,6 +5321,44 @@ func (ec *executionContext) field_Person_related_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["types"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Person_relationshipsConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "types",
+		func(ctx context.Context, v any) ([]kg.RelationType, error) {
+			return ec.unmarshalORelationType2ᚕgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐRelationTypeᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["types"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
 	return args, nil
 }
 
@@ -3785,6 +5373,88 @@ func (ec *executionContext) field_Person_relationships_args(ctx context.Context,
 		return nil, err
 	}
 	args["types"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Person_sourcesConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Person_sources_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Place_participationsConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "role",
+		func(ctx context.Context, v any) (*kg.Role, error) {
+			return ec.unmarshalORole2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐRole(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["role"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "category",
+		func(ctx context.Context, v any) (*kg.Category, error) {
+			return ec.unmarshalOEventCategory2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐCategory(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["category"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
 	return args, nil
 }
 
@@ -3807,6 +5477,44 @@ func (ec *executionContext) field_Place_participations_args(ctx context.Context,
 		return nil, err
 	}
 	args["category"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Place_relatedConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "types",
+		func(ctx context.Context, v any) ([]kg.RelationType, error) {
+			return ec.unmarshalORelationType2ᚕgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐRelationTypeᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["types"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
 	return args, nil
 }
 
@@ -3821,6 +5529,44 @@ func (ec *executionContext) field_Place_related_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["types"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Place_relationshipsConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "types",
+		func(ctx context.Context, v any) ([]kg.RelationType, error) {
+			return ec.unmarshalORelationType2ᚕgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐRelationTypeᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["types"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
 	return args, nil
 }
 
@@ -3835,6 +5581,64 @@ func (ec *executionContext) field_Place_relationships_args(ctx context.Context, 
 		return nil, err
 	}
 	args["types"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Place_sourcesConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Place_sources_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Position_sources_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
 	return args, nil
 }
 
@@ -3923,6 +5727,14 @@ func (ec *executionContext) field_Query_eventCounts_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["to"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg3
 	return args, nil
 }
 
@@ -3999,6 +5811,68 @@ func (ec *executionContext) field_Query_investmentTotals_args(ctx context.Contex
 		return nil, err
 	}
 	args["to"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_investmentsConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "investorId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["investorId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "targetId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["targetId"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (*kg.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (*kg.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg5
 	return args, nil
 }
 
@@ -4037,6 +5911,14 @@ func (ec *executionContext) field_Query_investments_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["to"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg4
 	return args, nil
 }
 
@@ -4190,6 +6072,60 @@ func (ec *executionContext) field_Query_sources_args(ctx context.Context, rawArg
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_timelineConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (*kg.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (*kg.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "categories",
+		func(ctx context.Context, v any) ([]kg.Category, error) {
+			return ec.unmarshalOEventCategory2ᚕgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐCategoryᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["categories"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_timeline_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4225,6 +6161,60 @@ func (ec *executionContext) field_Query_timeline_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["categories"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_whoMetConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (*kg.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (*kg.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg4
 	return args, nil
 }
 
@@ -4255,6 +6245,28 @@ func (ec *executionContext) field_Query_whoMet_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["to"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Relationship_sources_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
 	return args, nil
 }
 
@@ -4373,7 +6385,8 @@ func (ec *executionContext) _Contact_meetings(ctx context.Context, field graphql
 			return ec.fieldContext_Contact_meetings(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Contact().Meetings(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Contact().Meetings(ctx, obj, fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Event) graphql.Marshaler {
@@ -4383,7 +6396,7 @@ func (ec *executionContext) _Contact_meetings(ctx context.Context, field graphql
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Contact_meetings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Contact_meetings(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Contact",
 		Field:      field,
@@ -4391,6 +6404,191 @@ func (ec *executionContext) fieldContext_Contact_meetings(_ context.Context, fie
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Event(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Contact_meetings_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ContactConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.ContactConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContactConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ContactConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ContactConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ContactEdge) graphql.Marshaler {
+			return ec.marshalNContactEdge2ᚕᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐContactEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ContactConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ContactEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ContactConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.ContactConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Contact) graphql.Marshaler {
+			return ec.marshalNContact2ᚕᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐContactᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ContactConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Contact(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ContactConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ContactConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ContactConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ContactEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ContactEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContactEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _ContactEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ContactEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Contact) graphql.Marshaler {
+			return ec.marshalNContact2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐContact(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ContactEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Contact(ctx, field)
 		},
 	}
 	return fc, nil
@@ -4543,7 +6741,8 @@ func (ec *executionContext) _Country_sources(ctx context.Context, field graphql.
 			return ec.fieldContext_Country_sources(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Country().Sources(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Sources(ctx, fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Source) graphql.Marshaler {
@@ -4553,15 +6752,70 @@ func (ec *executionContext) _Country_sources(ctx context.Context, field graphql.
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Country_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Country_sources(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Country",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Source(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Country_sources_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Country_sourcesConnection(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Country_sourcesConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.SourcesConnection(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SourceConnection) graphql.Marshaler {
+			return ec.marshalNSourceConnection2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐSourceConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Country_sourcesConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Country",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SourceConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Country_sourcesConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -4575,7 +6829,7 @@ func (ec *executionContext) _Country_country(ctx context.Context, field graphql.
 			return ec.fieldContext_Country_country(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Country().Country(ctx, obj)
+			return obj.Country(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Country) graphql.Marshaler {
@@ -4590,7 +6844,7 @@ func (ec *executionContext) fieldContext_Country_country(_ context.Context, fiel
 		Object:     "Country",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Country(ctx, field)
 		},
@@ -4608,7 +6862,7 @@ func (ec *executionContext) _Country_participations(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Country().Participations(ctx, obj, fc.Args["role"].(*kg.Role), fc.Args["category"].(*kg.Category))
+			return obj.Participations(ctx, fc.Args["role"].(*kg.Role), fc.Args["category"].(*kg.Category), fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Participation) graphql.Marshaler {
@@ -4623,7 +6877,7 @@ func (ec *executionContext) fieldContext_Country_participations(ctx context.Cont
 		Object:     "Country",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Participation(ctx, field)
 		},
@@ -4642,6 +6896,50 @@ func (ec *executionContext) fieldContext_Country_participations(ctx context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Country_participationsConnection(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Country_participationsConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.ParticipationsConnection(ctx, fc.Args["role"].(*kg.Role), fc.Args["category"].(*kg.Category), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ParticipationConnection) graphql.Marshaler {
+			return ec.marshalNParticipationConnection2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐParticipationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Country_participationsConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Country",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ParticipationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Country_participationsConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Country_relationships(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4652,7 +6950,7 @@ func (ec *executionContext) _Country_relationships(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Country().Relationships(ctx, obj, fc.Args["types"].([]kg.RelationType))
+			return obj.Relationships(ctx, fc.Args["types"].([]kg.RelationType), fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relationship) graphql.Marshaler {
@@ -4667,7 +6965,7 @@ func (ec *executionContext) fieldContext_Country_relationships(ctx context.Conte
 		Object:     "Country",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Relationship(ctx, field)
 		},
@@ -4686,6 +6984,50 @@ func (ec *executionContext) fieldContext_Country_relationships(ctx context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Country_relationshipsConnection(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Country_relationshipsConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.RelationshipsConnection(ctx, fc.Args["types"].([]kg.RelationType), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationshipConnection) graphql.Marshaler {
+			return ec.marshalNRelationshipConnection2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐRelationshipConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Country_relationshipsConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Country",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RelationshipConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Country_relationshipsConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Country_related(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4696,7 +7038,7 @@ func (ec *executionContext) _Country_related(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Country().Related(ctx, obj, fc.Args["types"].([]kg.RelationType))
+			return obj.Related(ctx, fc.Args["types"].([]kg.RelationType), fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []model.Entity) graphql.Marshaler {
@@ -4711,7 +7053,7 @@ func (ec *executionContext) fieldContext_Country_related(ctx context.Context, fi
 		Object:     "Country",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
 		},
@@ -4724,6 +7066,50 @@ func (ec *executionContext) fieldContext_Country_related(ctx context.Context, fi
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Country_related_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Country_relatedConnection(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Country_relatedConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.RelatedConnection(ctx, fc.Args["types"].([]kg.RelationType), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.EntityConnection) graphql.Marshaler {
+			return ec.marshalNEntityConnection2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐEntityConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Country_relatedConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Country",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EntityConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Country_relatedConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -4840,7 +7226,8 @@ func (ec *executionContext) _DeleteResult_orphanedEvents(ctx context.Context, fi
 			return ec.fieldContext_DeleteResult_orphanedEvents(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.OrphanedEvents, nil
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.DeleteResult().OrphanedEvents(ctx, obj, fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Event) graphql.Marshaler {
@@ -4850,15 +7237,26 @@ func (ec *executionContext) _DeleteResult_orphanedEvents(ctx context.Context, fi
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_DeleteResult_orphanedEvents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_DeleteResult_orphanedEvents(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "DeleteResult",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Event(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_DeleteResult_orphanedEvents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -4913,6 +7311,38 @@ func (ec *executionContext) fieldContext_EntityConnection_edges(_ context.Contex
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_EntityEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EntityConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.EntityConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EntityConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2ᚕgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐEntityᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EntityConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EntityConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
 		},
 	}
 	return fc, nil
@@ -5152,7 +7582,8 @@ func (ec *executionContext) _Event_sources(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Event_sources(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Event().Sources(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Sources(ctx, fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Source) graphql.Marshaler {
@@ -5162,15 +7593,70 @@ func (ec *executionContext) _Event_sources(ctx context.Context, field graphql.Co
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Event_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Event_sources(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Event",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Source(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Event_sources_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Event_sourcesConnection(ctx context.Context, field graphql.CollectedField, obj *model.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_sourcesConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.SourcesConnection(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SourceConnection) graphql.Marshaler {
+			return ec.marshalNSourceConnection2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐSourceConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_sourcesConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Event",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SourceConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Event_sourcesConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -5184,7 +7670,7 @@ func (ec *executionContext) _Event_country(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Event_country(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Event().Country(ctx, obj)
+			return obj.Country(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Country) graphql.Marshaler {
@@ -5199,7 +7685,7 @@ func (ec *executionContext) fieldContext_Event_country(_ context.Context, field 
 		Object:     "Event",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Country(ctx, field)
 		},
@@ -5217,7 +7703,7 @@ func (ec *executionContext) _Event_participations(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Event().Participations(ctx, obj, fc.Args["role"].(*kg.Role), fc.Args["category"].(*kg.Category))
+			return obj.Participations(ctx, fc.Args["role"].(*kg.Role), fc.Args["category"].(*kg.Category), fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Participation) graphql.Marshaler {
@@ -5232,7 +7718,7 @@ func (ec *executionContext) fieldContext_Event_participations(ctx context.Contex
 		Object:     "Event",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Participation(ctx, field)
 		},
@@ -5251,6 +7737,50 @@ func (ec *executionContext) fieldContext_Event_participations(ctx context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Event_participationsConnection(ctx context.Context, field graphql.CollectedField, obj *model.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_participationsConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.ParticipationsConnection(ctx, fc.Args["role"].(*kg.Role), fc.Args["category"].(*kg.Category), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ParticipationConnection) graphql.Marshaler {
+			return ec.marshalNParticipationConnection2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐParticipationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_participationsConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Event",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ParticipationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Event_participationsConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Event_relationships(ctx context.Context, field graphql.CollectedField, obj *model.Event) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5261,7 +7791,7 @@ func (ec *executionContext) _Event_relationships(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Event().Relationships(ctx, obj, fc.Args["types"].([]kg.RelationType))
+			return obj.Relationships(ctx, fc.Args["types"].([]kg.RelationType), fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relationship) graphql.Marshaler {
@@ -5276,7 +7806,7 @@ func (ec *executionContext) fieldContext_Event_relationships(ctx context.Context
 		Object:     "Event",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Relationship(ctx, field)
 		},
@@ -5295,6 +7825,50 @@ func (ec *executionContext) fieldContext_Event_relationships(ctx context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _Event_relationshipsConnection(ctx context.Context, field graphql.CollectedField, obj *model.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_relationshipsConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.RelationshipsConnection(ctx, fc.Args["types"].([]kg.RelationType), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationshipConnection) graphql.Marshaler {
+			return ec.marshalNRelationshipConnection2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐRelationshipConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_relationshipsConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Event",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RelationshipConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Event_relationshipsConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Event_related(ctx context.Context, field graphql.CollectedField, obj *model.Event) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5305,7 +7879,7 @@ func (ec *executionContext) _Event_related(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Event().Related(ctx, obj, fc.Args["types"].([]kg.RelationType))
+			return obj.Related(ctx, fc.Args["types"].([]kg.RelationType), fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []model.Entity) graphql.Marshaler {
@@ -5320,7 +7894,7 @@ func (ec *executionContext) fieldContext_Event_related(ctx context.Context, fiel
 		Object:     "Event",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
 		},
@@ -5333,6 +7907,50 @@ func (ec *executionContext) fieldContext_Event_related(ctx context.Context, fiel
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Event_related_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Event_relatedConnection(ctx context.Context, field graphql.CollectedField, obj *model.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_relatedConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.RelatedConnection(ctx, fc.Args["types"].([]kg.RelationType), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.EntityConnection) graphql.Marshaler {
+			return ec.marshalNEntityConnection2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐEntityConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_relatedConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Event",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EntityConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Event_relatedConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -5449,7 +8067,7 @@ func (ec *executionContext) _Event_place(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_Event_place(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Event().Place(ctx, obj)
+			return obj.Place(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Place) graphql.Marshaler {
@@ -5464,7 +8082,7 @@ func (ec *executionContext) fieldContext_Event_place(_ context.Context, field gr
 		Object:     "Event",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Place(ctx, field)
 		},
@@ -5592,7 +8210,7 @@ func (ec *executionContext) _Event_participants(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Event().Participants(ctx, obj, fc.Args["role"].(*kg.Role))
+			return obj.Participants(ctx, fc.Args["role"].(*kg.Role), fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Participation) graphql.Marshaler {
@@ -5607,7 +8225,7 @@ func (ec *executionContext) fieldContext_Event_participants(ctx context.Context,
 		Object:     "Event",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Participation(ctx, field)
 		},
@@ -5676,6 +8294,38 @@ func (ec *executionContext) fieldContext_EventConnection_edges(_ context.Context
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_EventEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EventConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.EventConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Event) graphql.Marshaler {
+			return ec.marshalNEvent2ᚕᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐEventᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EventConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EventConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Event(ctx, field)
 		},
 	}
 	return fc, nil
@@ -6208,6 +8858,180 @@ func (ec *executionContext) fieldContext_Investment_amount(_ context.Context, fi
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InvestmentConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.InvestmentConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InvestmentConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InvestmentConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InvestmentConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _InvestmentConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.InvestmentConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InvestmentConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.InvestmentEdge) graphql.Marshaler {
+			return ec.marshalNInvestmentEdge2ᚕᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐInvestmentEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InvestmentConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InvestmentConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InvestmentEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InvestmentConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.InvestmentConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InvestmentConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Investment) graphql.Marshaler {
+			return ec.marshalNInvestment2ᚕᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐInvestmentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InvestmentConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InvestmentConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Investment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InvestmentConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.InvestmentConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InvestmentConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InvestmentConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InvestmentConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InvestmentEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.InvestmentEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InvestmentEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InvestmentEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InvestmentEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _InvestmentEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.InvestmentEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InvestmentEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Investment) graphql.Marshaler {
+			return ec.marshalNInvestment2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐInvestment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InvestmentEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InvestmentEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Investment(ctx, field)
 		},
 	}
 	return fc, nil
@@ -6911,7 +9735,8 @@ func (ec *executionContext) _Organization_sources(ctx context.Context, field gra
 			return ec.fieldContext_Organization_sources(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Organization().Sources(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Sources(ctx, fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Source) graphql.Marshaler {
@@ -6921,15 +9746,70 @@ func (ec *executionContext) _Organization_sources(ctx context.Context, field gra
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Organization_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Organization_sources(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Organization",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Source(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Organization_sources_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Organization_sourcesConnection(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_sourcesConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.SourcesConnection(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SourceConnection) graphql.Marshaler {
+			return ec.marshalNSourceConnection2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐSourceConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Organization_sourcesConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Organization",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SourceConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Organization_sourcesConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -6943,7 +9823,7 @@ func (ec *executionContext) _Organization_country(ctx context.Context, field gra
 			return ec.fieldContext_Organization_country(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Organization().Country(ctx, obj)
+			return obj.Country(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Country) graphql.Marshaler {
@@ -6958,7 +9838,7 @@ func (ec *executionContext) fieldContext_Organization_country(_ context.Context,
 		Object:     "Organization",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Country(ctx, field)
 		},
@@ -6976,7 +9856,7 @@ func (ec *executionContext) _Organization_participations(ctx context.Context, fi
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Organization().Participations(ctx, obj, fc.Args["role"].(*kg.Role), fc.Args["category"].(*kg.Category))
+			return obj.Participations(ctx, fc.Args["role"].(*kg.Role), fc.Args["category"].(*kg.Category), fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Participation) graphql.Marshaler {
@@ -6991,7 +9871,7 @@ func (ec *executionContext) fieldContext_Organization_participations(ctx context
 		Object:     "Organization",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Participation(ctx, field)
 		},
@@ -7010,6 +9890,50 @@ func (ec *executionContext) fieldContext_Organization_participations(ctx context
 	return fc, nil
 }
 
+func (ec *executionContext) _Organization_participationsConnection(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_participationsConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.ParticipationsConnection(ctx, fc.Args["role"].(*kg.Role), fc.Args["category"].(*kg.Category), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ParticipationConnection) graphql.Marshaler {
+			return ec.marshalNParticipationConnection2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐParticipationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Organization_participationsConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Organization",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ParticipationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Organization_participationsConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Organization_relationships(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7020,7 +9944,7 @@ func (ec *executionContext) _Organization_relationships(ctx context.Context, fie
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Organization().Relationships(ctx, obj, fc.Args["types"].([]kg.RelationType))
+			return obj.Relationships(ctx, fc.Args["types"].([]kg.RelationType), fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relationship) graphql.Marshaler {
@@ -7035,7 +9959,7 @@ func (ec *executionContext) fieldContext_Organization_relationships(ctx context.
 		Object:     "Organization",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Relationship(ctx, field)
 		},
@@ -7054,6 +9978,50 @@ func (ec *executionContext) fieldContext_Organization_relationships(ctx context.
 	return fc, nil
 }
 
+func (ec *executionContext) _Organization_relationshipsConnection(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_relationshipsConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.RelationshipsConnection(ctx, fc.Args["types"].([]kg.RelationType), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationshipConnection) graphql.Marshaler {
+			return ec.marshalNRelationshipConnection2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐRelationshipConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Organization_relationshipsConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Organization",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RelationshipConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Organization_relationshipsConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Organization_related(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7064,7 +10032,7 @@ func (ec *executionContext) _Organization_related(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Organization().Related(ctx, obj, fc.Args["types"].([]kg.RelationType))
+			return obj.Related(ctx, fc.Args["types"].([]kg.RelationType), fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []model.Entity) graphql.Marshaler {
@@ -7079,7 +10047,7 @@ func (ec *executionContext) fieldContext_Organization_related(ctx context.Contex
 		Object:     "Organization",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
 		},
@@ -7092,6 +10060,50 @@ func (ec *executionContext) fieldContext_Organization_related(ctx context.Contex
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Organization_related_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Organization_relatedConnection(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_relatedConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.RelatedConnection(ctx, fc.Args["types"].([]kg.RelationType), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.EntityConnection) graphql.Marshaler {
+			return ec.marshalNEntityConnection2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐEntityConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Organization_relatedConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Organization",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EntityConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Organization_relatedConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -7162,7 +10174,8 @@ func (ec *executionContext) _Organization_positions(ctx context.Context, field g
 			return ec.fieldContext_Organization_positions(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Organization().Positions(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Positions(ctx, fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Position) graphql.Marshaler {
@@ -7172,15 +10185,26 @@ func (ec *executionContext) _Organization_positions(ctx context.Context, field g
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Organization_positions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Organization_positions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Organization",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Position(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Organization_positions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -7194,7 +10218,8 @@ func (ec *executionContext) _Organization_members(ctx context.Context, field gra
 			return ec.fieldContext_Organization_members(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Organization().Members(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Members(ctx, fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []model.Entity) graphql.Marshaler {
@@ -7204,15 +10229,70 @@ func (ec *executionContext) _Organization_members(ctx context.Context, field gra
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Organization_members(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Organization_members(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Organization",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Organization_members_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Organization_membersConnection(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_membersConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.MembersConnection(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.EntityConnection) graphql.Marshaler {
+			return ec.marshalNEntityConnection2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐEntityConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Organization_membersConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Organization",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EntityConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Organization_membersConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -7238,6 +10318,52 @@ func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_PageInfo_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _PageInfo_hasPreviousPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PageInfo_hasPreviousPage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HasPreviousPage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PageInfo_hasPreviousPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _PageInfo_startCursor(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PageInfo_startCursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartCursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PageInfo_startCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
 }
 
 func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
@@ -7405,7 +10531,8 @@ func (ec *executionContext) _Participation_sources(ctx context.Context, field gr
 			return ec.fieldContext_Participation_sources(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Participation().Sources(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Sources(ctx, fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Source) graphql.Marshaler {
@@ -7415,14 +10542,199 @@ func (ec *executionContext) _Participation_sources(ctx context.Context, field gr
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Participation_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Participation_sources(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Participation",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Source(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Participation_sources_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ParticipationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.ParticipationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ParticipationConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ParticipationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ParticipationConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ParticipationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ParticipationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ParticipationConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ParticipationEdge) graphql.Marshaler {
+			return ec.marshalNParticipationEdge2ᚕᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐParticipationEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ParticipationConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ParticipationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ParticipationEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ParticipationConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.ParticipationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ParticipationConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Participation) graphql.Marshaler {
+			return ec.marshalNParticipation2ᚕᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐParticipationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ParticipationConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ParticipationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Participation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ParticipationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ParticipationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ParticipationConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ParticipationConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ParticipationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ParticipationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ParticipationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ParticipationEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ParticipationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ParticipationEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _ParticipationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ParticipationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ParticipationEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Participation) graphql.Marshaler {
+			return ec.marshalNParticipation2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐParticipation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ParticipationEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ParticipationEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Participation(ctx, field)
 		},
 	}
 	return fc, nil
@@ -7662,7 +10974,8 @@ func (ec *executionContext) _Person_sources(ctx context.Context, field graphql.C
 			return ec.fieldContext_Person_sources(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Person().Sources(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Sources(ctx, fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Source) graphql.Marshaler {
@@ -7672,15 +10985,70 @@ func (ec *executionContext) _Person_sources(ctx context.Context, field graphql.C
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Person_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Person_sources(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Person",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Source(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Person_sources_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Person_sourcesConnection(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_sourcesConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.SourcesConnection(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SourceConnection) graphql.Marshaler {
+			return ec.marshalNSourceConnection2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐSourceConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Person_sourcesConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SourceConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Person_sourcesConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -7694,7 +11062,7 @@ func (ec *executionContext) _Person_country(ctx context.Context, field graphql.C
 			return ec.fieldContext_Person_country(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Person().Country(ctx, obj)
+			return obj.Country(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Country) graphql.Marshaler {
@@ -7709,7 +11077,7 @@ func (ec *executionContext) fieldContext_Person_country(_ context.Context, field
 		Object:     "Person",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Country(ctx, field)
 		},
@@ -7727,7 +11095,7 @@ func (ec *executionContext) _Person_participations(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Person().Participations(ctx, obj, fc.Args["role"].(*kg.Role), fc.Args["category"].(*kg.Category))
+			return obj.Participations(ctx, fc.Args["role"].(*kg.Role), fc.Args["category"].(*kg.Category), fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Participation) graphql.Marshaler {
@@ -7742,7 +11110,7 @@ func (ec *executionContext) fieldContext_Person_participations(ctx context.Conte
 		Object:     "Person",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Participation(ctx, field)
 		},
@@ -7761,6 +11129,50 @@ func (ec *executionContext) fieldContext_Person_participations(ctx context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Person_participationsConnection(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_participationsConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.ParticipationsConnection(ctx, fc.Args["role"].(*kg.Role), fc.Args["category"].(*kg.Category), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ParticipationConnection) graphql.Marshaler {
+			return ec.marshalNParticipationConnection2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐParticipationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Person_participationsConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ParticipationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Person_participationsConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Person_relationships(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7771,7 +11183,7 @@ func (ec *executionContext) _Person_relationships(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Person().Relationships(ctx, obj, fc.Args["types"].([]kg.RelationType))
+			return obj.Relationships(ctx, fc.Args["types"].([]kg.RelationType), fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relationship) graphql.Marshaler {
@@ -7786,7 +11198,7 @@ func (ec *executionContext) fieldContext_Person_relationships(ctx context.Contex
 		Object:     "Person",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Relationship(ctx, field)
 		},
@@ -7805,6 +11217,50 @@ func (ec *executionContext) fieldContext_Person_relationships(ctx context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Person_relationshipsConnection(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_relationshipsConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.RelationshipsConnection(ctx, fc.Args["types"].([]kg.RelationType), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationshipConnection) graphql.Marshaler {
+			return ec.marshalNRelationshipConnection2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐRelationshipConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Person_relationshipsConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RelationshipConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Person_relationshipsConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Person_related(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7815,7 +11271,7 @@ func (ec *executionContext) _Person_related(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Person().Related(ctx, obj, fc.Args["types"].([]kg.RelationType))
+			return obj.Related(ctx, fc.Args["types"].([]kg.RelationType), fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []model.Entity) graphql.Marshaler {
@@ -7830,7 +11286,7 @@ func (ec *executionContext) fieldContext_Person_related(ctx context.Context, fie
 		Object:     "Person",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
 		},
@@ -7843,6 +11299,50 @@ func (ec *executionContext) fieldContext_Person_related(ctx context.Context, fie
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Person_related_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Person_relatedConnection(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_relatedConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.RelatedConnection(ctx, fc.Args["types"].([]kg.RelationType), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.EntityConnection) graphql.Marshaler {
+			return ec.marshalNEntityConnection2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐEntityConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Person_relatedConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EntityConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Person_relatedConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -7890,7 +11390,8 @@ func (ec *executionContext) _Person_positions(ctx context.Context, field graphql
 			return ec.fieldContext_Person_positions(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Person().Positions(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Positions(ctx, fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Position) graphql.Marshaler {
@@ -7900,15 +11401,26 @@ func (ec *executionContext) _Person_positions(ctx context.Context, field graphql
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Person_positions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Person_positions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Person",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Position(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Person_positions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -8060,7 +11572,8 @@ func (ec *executionContext) _Place_sources(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Place_sources(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Place().Sources(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Sources(ctx, fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Source) graphql.Marshaler {
@@ -8070,15 +11583,70 @@ func (ec *executionContext) _Place_sources(ctx context.Context, field graphql.Co
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Place_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Place_sources(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Place",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Source(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Place_sources_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Place_sourcesConnection(ctx context.Context, field graphql.CollectedField, obj *model.Place) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Place_sourcesConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.SourcesConnection(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SourceConnection) graphql.Marshaler {
+			return ec.marshalNSourceConnection2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐSourceConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Place_sourcesConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Place",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SourceConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Place_sourcesConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -8092,7 +11660,7 @@ func (ec *executionContext) _Place_country(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Place_country(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Place().Country(ctx, obj)
+			return obj.Country(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Country) graphql.Marshaler {
@@ -8107,7 +11675,7 @@ func (ec *executionContext) fieldContext_Place_country(_ context.Context, field 
 		Object:     "Place",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Country(ctx, field)
 		},
@@ -8125,7 +11693,7 @@ func (ec *executionContext) _Place_participations(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Place().Participations(ctx, obj, fc.Args["role"].(*kg.Role), fc.Args["category"].(*kg.Category))
+			return obj.Participations(ctx, fc.Args["role"].(*kg.Role), fc.Args["category"].(*kg.Category), fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Participation) graphql.Marshaler {
@@ -8140,7 +11708,7 @@ func (ec *executionContext) fieldContext_Place_participations(ctx context.Contex
 		Object:     "Place",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Participation(ctx, field)
 		},
@@ -8159,6 +11727,50 @@ func (ec *executionContext) fieldContext_Place_participations(ctx context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Place_participationsConnection(ctx context.Context, field graphql.CollectedField, obj *model.Place) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Place_participationsConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.ParticipationsConnection(ctx, fc.Args["role"].(*kg.Role), fc.Args["category"].(*kg.Category), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ParticipationConnection) graphql.Marshaler {
+			return ec.marshalNParticipationConnection2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐParticipationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Place_participationsConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Place",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ParticipationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Place_participationsConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Place_relationships(ctx context.Context, field graphql.CollectedField, obj *model.Place) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8169,7 +11781,7 @@ func (ec *executionContext) _Place_relationships(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Place().Relationships(ctx, obj, fc.Args["types"].([]kg.RelationType))
+			return obj.Relationships(ctx, fc.Args["types"].([]kg.RelationType), fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relationship) graphql.Marshaler {
@@ -8184,7 +11796,7 @@ func (ec *executionContext) fieldContext_Place_relationships(ctx context.Context
 		Object:     "Place",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Relationship(ctx, field)
 		},
@@ -8203,6 +11815,50 @@ func (ec *executionContext) fieldContext_Place_relationships(ctx context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _Place_relationshipsConnection(ctx context.Context, field graphql.CollectedField, obj *model.Place) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Place_relationshipsConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.RelationshipsConnection(ctx, fc.Args["types"].([]kg.RelationType), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationshipConnection) graphql.Marshaler {
+			return ec.marshalNRelationshipConnection2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐRelationshipConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Place_relationshipsConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Place",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RelationshipConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Place_relationshipsConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Place_related(ctx context.Context, field graphql.CollectedField, obj *model.Place) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8213,7 +11869,7 @@ func (ec *executionContext) _Place_related(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Place().Related(ctx, obj, fc.Args["types"].([]kg.RelationType))
+			return obj.Related(ctx, fc.Args["types"].([]kg.RelationType), fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []model.Entity) graphql.Marshaler {
@@ -8228,7 +11884,7 @@ func (ec *executionContext) fieldContext_Place_related(ctx context.Context, fiel
 		Object:     "Place",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
 		},
@@ -8241,6 +11897,50 @@ func (ec *executionContext) fieldContext_Place_related(ctx context.Context, fiel
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Place_related_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Place_relatedConnection(ctx context.Context, field graphql.CollectedField, obj *model.Place) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Place_relatedConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.RelatedConnection(ctx, fc.Args["types"].([]kg.RelationType), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.EntityConnection) graphql.Marshaler {
+			return ec.marshalNEntityConnection2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐEntityConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Place_relatedConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Place",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EntityConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Place_relatedConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -8490,7 +12190,8 @@ func (ec *executionContext) _Position_sources(ctx context.Context, field graphql
 			return ec.fieldContext_Position_sources(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Position().Sources(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Sources(ctx, fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Source) graphql.Marshaler {
@@ -8500,15 +12201,26 @@ func (ec *executionContext) _Position_sources(ctx context.Context, field graphql
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Position_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Position_sources(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Position",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Source(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Position_sources_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -8680,7 +12392,7 @@ func (ec *executionContext) _Query_whoMet(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().WhoMet(ctx, fc.Args["id"].(string), fc.Args["from"].(*kg.Date), fc.Args["to"].(*kg.Date))
+			return ec.Resolvers.Query().WhoMet(ctx, fc.Args["id"].(string), fc.Args["from"].(*kg.Date), fc.Args["to"].(*kg.Date), fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Contact) graphql.Marshaler {
@@ -8714,6 +12426,50 @@ func (ec *executionContext) fieldContext_Query_whoMet(ctx context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_whoMetConnection(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_whoMetConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().WhoMetConnection(ctx, fc.Args["id"].(string), fc.Args["from"].(*kg.Date), fc.Args["to"].(*kg.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ContactConnection) graphql.Marshaler {
+			return ec.marshalNContactConnection2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐContactConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_whoMetConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ContactConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_whoMetConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_investments(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8724,7 +12480,7 @@ func (ec *executionContext) _Query_investments(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Investments(ctx, fc.Args["investorId"].(*string), fc.Args["targetId"].(*string), fc.Args["from"].(*kg.Date), fc.Args["to"].(*kg.Date))
+			return ec.Resolvers.Query().Investments(ctx, fc.Args["investorId"].(*string), fc.Args["targetId"].(*string), fc.Args["from"].(*kg.Date), fc.Args["to"].(*kg.Date), fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Investment) graphql.Marshaler {
@@ -8752,6 +12508,50 @@ func (ec *executionContext) fieldContext_Query_investments(ctx context.Context, 
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_investments_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_investmentsConnection(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_investmentsConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().InvestmentsConnection(ctx, fc.Args["investorId"].(*string), fc.Args["targetId"].(*string), fc.Args["from"].(*kg.Date), fc.Args["to"].(*kg.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.InvestmentConnection) graphql.Marshaler {
+			return ec.marshalNInvestmentConnection2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐInvestmentConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_investmentsConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InvestmentConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_investmentsConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -8900,7 +12700,7 @@ func (ec *executionContext) _Query_timeline(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Timeline(ctx, fc.Args["id"].(string), fc.Args["from"].(*kg.Date), fc.Args["to"].(*kg.Date), fc.Args["categories"].([]kg.Category))
+			return ec.Resolvers.Query().Timeline(ctx, fc.Args["id"].(string), fc.Args["from"].(*kg.Date), fc.Args["to"].(*kg.Date), fc.Args["categories"].([]kg.Category), fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Event) graphql.Marshaler {
@@ -8934,6 +12734,50 @@ func (ec *executionContext) fieldContext_Query_timeline(ctx context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_timelineConnection(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_timelineConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().TimelineConnection(ctx, fc.Args["id"].(string), fc.Args["from"].(*kg.Date), fc.Args["to"].(*kg.Date), fc.Args["categories"].([]kg.Category), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.EventConnection) graphql.Marshaler {
+			return ec.marshalNEventConnection2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐEventConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_timelineConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EventConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_timelineConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_investmentTotals(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8944,7 +12788,7 @@ func (ec *executionContext) _Query_investmentTotals(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().InvestmentTotals(ctx, fc.Args["investorId"].(*string), fc.Args["targetId"].(*string), fc.Args["from"].(*kg.Date), fc.Args["to"].(*kg.Date))
+			return ec.Resolvers.Query().InvestmentTotals(ctx, fc.Args["investorId"].(*string), fc.Args["targetId"].(*string), fc.Args["from"].(*kg.Date), fc.Args["to"].(*kg.Date), fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*kg.InvestmentTotal) graphql.Marshaler {
@@ -8988,7 +12832,7 @@ func (ec *executionContext) _Query_eventCounts(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().EventCounts(ctx, fc.Args["id"].(string), fc.Args["from"].(*kg.Date), fc.Args["to"].(*kg.Date))
+			return ec.Resolvers.Query().EventCounts(ctx, fc.Args["id"].(string), fc.Args["from"].(*kg.Date), fc.Args["to"].(*kg.Date), fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*kg.EventCount) graphql.Marshaler {
@@ -9464,7 +13308,8 @@ func (ec *executionContext) _Relationship_sources(ctx context.Context, field gra
 			return ec.fieldContext_Relationship_sources(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Relationship().Sources(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Sources(ctx, fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Source) graphql.Marshaler {
@@ -9474,14 +13319,199 @@ func (ec *executionContext) _Relationship_sources(ctx context.Context, field gra
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Relationship_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Relationship_sources(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Relationship",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Source(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Relationship_sources_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RelationshipConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.RelationshipConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelationshipConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelationshipConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelationshipConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RelationshipConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.RelationshipConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelationshipConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.RelationshipEdge) graphql.Marshaler {
+			return ec.marshalNRelationshipEdge2ᚕᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐRelationshipEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelationshipConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RelationshipConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RelationshipEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RelationshipConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.RelationshipConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelationshipConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relationship) graphql.Marshaler {
+			return ec.marshalNRelationship2ᚕᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐRelationshipᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelationshipConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RelationshipConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Relationship(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RelationshipConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.RelationshipConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelationshipConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelationshipConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RelationshipConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RelationshipEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.RelationshipEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelationshipEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelationshipEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelationshipEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _RelationshipEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.RelationshipEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelationshipEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Relationship) graphql.Marshaler {
+			return ec.marshalNRelationship2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐRelationship(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelationshipEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RelationshipEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Relationship(ctx, field)
 		},
 	}
 	return fc, nil
@@ -9730,6 +13760,38 @@ func (ec *executionContext) fieldContext_SourceConnection_edges(_ context.Contex
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_SourceEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SourceConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.SourceConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SourceConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Source) graphql.Marshaler {
+			return ec.marshalNSource2ᚕᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐSourceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SourceConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SourceConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Source(ctx, field)
 		},
 	}
 	return fc, nil
@@ -11915,6 +15977,92 @@ func (ec *executionContext) _Contact(ctx context.Context, sel ast.SelectionSet, 
 	return out
 }
 
+var contactConnectionImplementors = []string{"ContactConnection"}
+
+func (ec *executionContext) _ContactConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ContactConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, contactConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ContactConnection")
+		case "totalCount":
+			out.Values[i] = ec._ContactConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "edges":
+			out.Values[i] = ec._ContactConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._ContactConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ContactConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var contactEdgeImplementors = []string{"ContactEdge"}
+
+func (ec *executionContext) _ContactEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ContactEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, contactEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ContactEdge")
+		case "cursor":
+			out.Values[i] = ec._ContactEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._ContactEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var countryImplementors = []string{"Country", "Node", "Entity"}
 
 func (ec *executionContext) _Country(ctx context.Context, sel ast.SelectionSet, obj *model.Country) graphql.Marshaler {
@@ -11962,6 +16110,12 @@ func (ec *executionContext) _Country(ctx context.Context, sel ast.SelectionSet, 
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Country_sources(ctx, field, obj)
 				})
+		case "sourcesConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Country_sourcesConnection(ctx, field, obj)
+				})
 		case "country":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -11974,17 +16128,35 @@ func (ec *executionContext) _Country(ctx context.Context, sel ast.SelectionSet, 
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Country_participations(ctx, field, obj)
 				})
+		case "participationsConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Country_participationsConnection(ctx, field, obj)
+				})
 		case "relationships":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Country_relationships(ctx, field, obj)
 				})
+		case "relationshipsConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Country_relationshipsConnection(ctx, field, obj)
+				})
 		case "related":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Country_related(ctx, field, obj)
+				})
+		case "relatedConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Country_relatedConnection(ctx, field, obj)
 				})
 		case "updated":
 			out.Values[i] = ec._Country_updated(ctx, field, obj)
@@ -12027,18 +16199,19 @@ func (ec *executionContext) _DeleteResult(ctx context.Context, sel ast.Selection
 		case "id":
 			out.Values[i] = ec._DeleteResult_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "deletedRelations":
 			out.Values[i] = ec._DeleteResult_deletedRelations(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "orphanedEvents":
-			out.Values[i] = ec._DeleteResult_orphanedEvents(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DeleteResult_orphanedEvents(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -12074,6 +16247,11 @@ func (ec *executionContext) _EntityConnection(ctx context.Context, sel ast.Selec
 			}
 		case "edges":
 			out.Values[i] = ec._EntityConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._EntityConnection_nodes(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -12184,6 +16362,12 @@ func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, ob
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Event_sources(ctx, field, obj)
 				})
+		case "sourcesConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Event_sourcesConnection(ctx, field, obj)
+				})
 		case "country":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -12196,17 +16380,35 @@ func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, ob
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Event_participations(ctx, field, obj)
 				})
+		case "participationsConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Event_participationsConnection(ctx, field, obj)
+				})
 		case "relationships":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Event_relationships(ctx, field, obj)
 				})
+		case "relationshipsConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Event_relationshipsConnection(ctx, field, obj)
+				})
 		case "related":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Event_related(ctx, field, obj)
+				})
+		case "relatedConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Event_relatedConnection(ctx, field, obj)
 				})
 		case "updated":
 			out.Values[i] = ec._Event_updated(ctx, field, obj)
@@ -12295,6 +16497,11 @@ func (ec *executionContext) _EventConnection(ctx context.Context, sel ast.Select
 			}
 		case "edges":
 			out.Values[i] = ec._EventConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._EventConnection_nodes(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -12546,6 +16753,92 @@ func (ec *executionContext) _Investment(ctx context.Context, sel ast.SelectionSe
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Investment_amount(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var investmentConnectionImplementors = []string{"InvestmentConnection"}
+
+func (ec *executionContext) _InvestmentConnection(ctx context.Context, sel ast.SelectionSet, obj *model.InvestmentConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, investmentConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InvestmentConnection")
+		case "totalCount":
+			out.Values[i] = ec._InvestmentConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "edges":
+			out.Values[i] = ec._InvestmentConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._InvestmentConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._InvestmentConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var investmentEdgeImplementors = []string{"InvestmentEdge"}
+
+func (ec *executionContext) _InvestmentEdge(ctx context.Context, sel ast.SelectionSet, obj *model.InvestmentEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, investmentEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InvestmentEdge")
+		case "cursor":
+			out.Values[i] = ec._InvestmentEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._InvestmentEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -12836,6 +17129,12 @@ func (ec *executionContext) _Organization(ctx context.Context, sel ast.Selection
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Organization_sources(ctx, field, obj)
 				})
+		case "sourcesConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Organization_sourcesConnection(ctx, field, obj)
+				})
 		case "country":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -12848,17 +17147,35 @@ func (ec *executionContext) _Organization(ctx context.Context, sel ast.Selection
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Organization_participations(ctx, field, obj)
 				})
+		case "participationsConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Organization_participationsConnection(ctx, field, obj)
+				})
 		case "relationships":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Organization_relationships(ctx, field, obj)
 				})
+		case "relationshipsConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Organization_relationshipsConnection(ctx, field, obj)
+				})
 		case "related":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Organization_related(ctx, field, obj)
+				})
+		case "relatedConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Organization_relatedConnection(ctx, field, obj)
 				})
 		case "updated":
 			out.Values[i] = ec._Organization_updated(ctx, field, obj)
@@ -12881,6 +17198,12 @@ func (ec *executionContext) _Organization(ctx context.Context, sel ast.Selection
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Organization_members(ctx, field, obj)
+				})
+		case "membersConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Organization_membersConnection(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -12913,6 +17236,16 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 		case "hasNextPage":
 			out.Values[i] = ec._PageInfo_hasNextPage(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "hasPreviousPage":
+			out.Values[i] = ec._PageInfo_hasPreviousPage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "startCursor":
+			out.Values[i] = ec._PageInfo_startCursor(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "endCursor":
@@ -12981,6 +17314,92 @@ func (ec *executionContext) _Participation(ctx context.Context, sel ast.Selectio
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Participation_sources(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var participationConnectionImplementors = []string{"ParticipationConnection"}
+
+func (ec *executionContext) _ParticipationConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ParticipationConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, participationConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ParticipationConnection")
+		case "totalCount":
+			out.Values[i] = ec._ParticipationConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "edges":
+			out.Values[i] = ec._ParticipationConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._ParticipationConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ParticipationConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var participationEdgeImplementors = []string{"ParticipationEdge"}
+
+func (ec *executionContext) _ParticipationEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ParticipationEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, participationEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ParticipationEdge")
+		case "cursor":
+			out.Values[i] = ec._ParticipationEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._ParticipationEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -13091,6 +17510,12 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Person_sources(ctx, field, obj)
 				})
+		case "sourcesConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_sourcesConnection(ctx, field, obj)
+				})
 		case "country":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -13103,17 +17528,35 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Person_participations(ctx, field, obj)
 				})
+		case "participationsConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_participationsConnection(ctx, field, obj)
+				})
 		case "relationships":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Person_relationships(ctx, field, obj)
 				})
+		case "relationshipsConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_relationshipsConnection(ctx, field, obj)
+				})
 		case "related":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Person_related(ctx, field, obj)
+				})
+		case "relatedConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_relatedConnection(ctx, field, obj)
 				})
 		case "updated":
 			out.Values[i] = ec._Person_updated(ctx, field, obj)
@@ -13190,6 +17633,12 @@ func (ec *executionContext) _Place(ctx context.Context, sel ast.SelectionSet, ob
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Place_sources(ctx, field, obj)
 				})
+		case "sourcesConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Place_sourcesConnection(ctx, field, obj)
+				})
 		case "country":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -13202,17 +17651,35 @@ func (ec *executionContext) _Place(ctx context.Context, sel ast.SelectionSet, ob
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Place_participations(ctx, field, obj)
 				})
+		case "participationsConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Place_participationsConnection(ctx, field, obj)
+				})
 		case "relationships":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Place_relationships(ctx, field, obj)
 				})
+		case "relationshipsConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Place_relationshipsConnection(ctx, field, obj)
+				})
 		case "related":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Place_related(ctx, field, obj)
+				})
+		case "relatedConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Place_relatedConnection(ctx, field, obj)
 				})
 		case "updated":
 			out.Values[i] = ec._Place_updated(ctx, field, obj)
@@ -13392,11 +17859,23 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_whoMet(ctx, field)
 				})
+		case "whoMetConnection":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_whoMetConnection(ctx, field)
+				})
 		case "investments":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_investments(ctx, field)
+				})
+		case "investmentsConnection":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_investmentsConnection(ctx, field)
 				})
 		case "search":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -13421,6 +17900,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_timeline(ctx, field)
+				})
+		case "timelineConnection":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_timelineConnection(ctx, field)
 				})
 		case "investmentTotals":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -13564,6 +18049,92 @@ func (ec *executionContext) _Relationship(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var relationshipConnectionImplementors = []string{"RelationshipConnection"}
+
+func (ec *executionContext) _RelationshipConnection(ctx context.Context, sel ast.SelectionSet, obj *model.RelationshipConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, relationshipConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RelationshipConnection")
+		case "totalCount":
+			out.Values[i] = ec._RelationshipConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "edges":
+			out.Values[i] = ec._RelationshipConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._RelationshipConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._RelationshipConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var relationshipEdgeImplementors = []string{"RelationshipEdge"}
+
+func (ec *executionContext) _RelationshipEdge(ctx context.Context, sel ast.SelectionSet, obj *model.RelationshipEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, relationshipEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RelationshipEdge")
+		case "cursor":
+			out.Values[i] = ec._RelationshipEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._RelationshipEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var searchHitImplementors = []string{"SearchHit"}
 
 func (ec *executionContext) _SearchHit(ctx context.Context, sel ast.SelectionSet, obj *kg.SearchHit) graphql.Marshaler {
@@ -13679,6 +18250,11 @@ func (ec *executionContext) _SourceConnection(ctx context.Context, sel ast.Selec
 			}
 		case "edges":
 			out.Values[i] = ec._SourceConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._SourceConnection_nodes(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -14192,6 +18768,38 @@ func (ec *executionContext) marshalNContact2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuen
 	return ec._Contact(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNContactConnection2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐContactConnection(ctx context.Context, sel ast.SelectionSet, v *model.ContactConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ContactConnection!")
+		return graphql.Null
+	}
+	return ec._ContactConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNContactEdge2ᚕᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐContactEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ContactEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNContactEdge2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐContactEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNContactEdge2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐContactEdge(ctx context.Context, sel ast.SelectionSet, v *model.ContactEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ContactEdge!")
+		return graphql.Null
+	}
+	return ec._ContactEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNCountry2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐCountry(ctx context.Context, sel ast.SelectionSet, v *model.Country) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Country!")
@@ -14527,6 +19135,38 @@ func (ec *executionContext) marshalNInvestment2ᚖgithubᚗcomᚋpuenteᚑkgᚋp
 	return ec._Investment(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNInvestmentConnection2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐInvestmentConnection(ctx context.Context, sel ast.SelectionSet, v *model.InvestmentConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "InvestmentConnection!")
+		return graphql.Null
+	}
+	return ec._InvestmentConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNInvestmentEdge2ᚕᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐInvestmentEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.InvestmentEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNInvestmentEdge2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐInvestmentEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNInvestmentEdge2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐInvestmentEdge(ctx context.Context, sel ast.SelectionSet, v *model.InvestmentEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "InvestmentEdge!")
+		return graphql.Null
+	}
+	return ec._InvestmentEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNInvestmentTotal2ᚕᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐInvestmentTotalᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.InvestmentTotal) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -14586,6 +19226,38 @@ func (ec *executionContext) marshalNParticipation2ᚖgithubᚗcomᚋpuenteᚑkg�
 		return graphql.Null
 	}
 	return ec._Participation(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNParticipationConnection2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐParticipationConnection(ctx context.Context, sel ast.SelectionSet, v *model.ParticipationConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ParticipationConnection!")
+		return graphql.Null
+	}
+	return ec._ParticipationConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNParticipationEdge2ᚕᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐParticipationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ParticipationEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNParticipationEdge2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐParticipationEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNParticipationEdge2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐParticipationEdge(ctx context.Context, sel ast.SelectionSet, v *model.ParticipationEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ParticipationEdge!")
+		return graphql.Null
+	}
+	return ec._ParticipationEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNPath2ᚕᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐPathᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.Path) graphql.Marshaler {
@@ -14686,6 +19358,38 @@ func (ec *executionContext) marshalNRelationship2ᚖgithubᚗcomᚋpuenteᚑkg�
 		return graphql.Null
 	}
 	return ec._Relationship(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRelationshipConnection2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐRelationshipConnection(ctx context.Context, sel ast.SelectionSet, v *model.RelationshipConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RelationshipConnection!")
+		return graphql.Null
+	}
+	return ec._RelationshipConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRelationshipEdge2ᚕᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐRelationshipEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RelationshipEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRelationshipEdge2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐRelationshipEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRelationshipEdge2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐRelationshipEdge(ctx context.Context, sel ast.SelectionSet, v *model.RelationshipEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RelationshipEdge!")
+		return graphql.Null
+	}
+	return ec._RelationshipEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNRole2githubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐRole(ctx context.Context, v any) (kg.Role, error) {

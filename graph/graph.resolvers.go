@@ -59,7 +59,7 @@ func (r *pathResolver) Nodes(ctx context.Context, obj *kg.Path) ([]*model.GraphN
 
 // Edges is the resolver for the edges field.
 func (r *pathResolver) Edges(ctx context.Context, obj *kg.Path) ([]*model.GraphEdge, error) {
-	return pathEdges(ctx, obj)
+	return graphEdges(ctx, obj.Edges)
 }
 
 // Neighborhood is the resolver for the neighborhood field.
@@ -73,18 +73,27 @@ func (r *queryResolver) Paths(ctx context.Context, from string, to string, maxLe
 }
 
 // Timeline is the resolver for the timeline field.
-func (r *queryResolver) Timeline(ctx context.Context, id string, from *kg.Date, to *kg.Date, categories []kg.Category) ([]*model.Event, error) {
-	return r.timeline(ctx, id, from, to, categories)
+func (r *queryResolver) Timeline(ctx context.Context, id string, from *kg.Date, to *kg.Date, categories []kg.Category, first *int) ([]*model.Event, error) {
+	conn, err := r.timeline(ctx, timelineQuery(id, from, to, categories), first, nil, false)
+	if err != nil {
+		return nil, err
+	}
+	return conn.Nodes, nil
+}
+
+// TimelineConnection is the resolver for the timelineConnection field.
+func (r *queryResolver) TimelineConnection(ctx context.Context, id string, from *kg.Date, to *kg.Date, categories []kg.Category, first *int, after *string) (*model.EventConnection, error) {
+	return r.timeline(ctx, timelineQuery(id, from, to, categories), first, after, true)
 }
 
 // InvestmentTotals is the resolver for the investmentTotals field.
-func (r *queryResolver) InvestmentTotals(ctx context.Context, investorID *string, targetID *string, from *kg.Date, to *kg.Date) ([]*kg.InvestmentTotal, error) {
-	return r.investmentTotals(ctx, investorID, targetID, from, to)
+func (r *queryResolver) InvestmentTotals(ctx context.Context, investorID *string, targetID *string, from *kg.Date, to *kg.Date, first *int) ([]*kg.InvestmentTotal, error) {
+	return r.investmentTotals(ctx, investmentQuery(investorID, targetID, from, to), first)
 }
 
 // EventCounts is the resolver for the eventCounts field.
-func (r *queryResolver) EventCounts(ctx context.Context, id string, from *kg.Date, to *kg.Date) ([]*kg.EventCount, error) {
-	return r.eventCounts(ctx, id, from, to)
+func (r *queryResolver) EventCounts(ctx context.Context, id string, from *kg.Date, to *kg.Date, first *int) ([]*kg.EventCount, error) {
+	return r.eventCounts(ctx, timelineQuery(id, from, to, nil), first)
 }
 
 // Nodes is the resolver for the nodes field.

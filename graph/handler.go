@@ -20,6 +20,7 @@ import (
 	"github.com/puente-kg/puente/kg"
 	"github.com/puente-kg/puente/loaders"
 	"github.com/puente-kg/puente/middleware"
+	"github.com/puente-kg/puente/service"
 )
 
 // Options tunes the GraphQL endpoint. Zero limits take the defaults of
@@ -42,6 +43,10 @@ type Options struct {
 	DisableIntrospection bool
 	// Observer, when set, sees each operation and each error code.
 	Observer Observer
+	// Service, when set, is the service the resolvers call (shared with
+	// other endpoints, so that they share its limits); when nil, the
+	// handler makes one over the store.
+	Service *service.Service
 }
 
 // Observer is told about operations and errors, for metrics and traces.
@@ -92,8 +97,11 @@ func OptionsFor(store kg.Store) Options {
 // extensions.code and without internal details.
 func NewHandler(store kg.Store, logger *slog.Logger, opts Options) http.Handler {
 	opts.defaults()
-	resolver := &Resolver{Store: store, expensive: newGate(opts.MaxExpensive, time.Second)}
-	srv := handler.New(NewExecutableSchema(Config{Resolvers: resolver, Complexity: complexity()}))
+	svc := opts.Service
+	if svc == nil {
+		svc = service.New(store, service.Options{MaxExpensive: opts.MaxExpensive})
+	}
+	srv := handler.New(NewExecutableSchema(Config{Resolvers: &Resolver{Service: svc}}))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})

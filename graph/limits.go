@@ -8,84 +8,21 @@ import (
 	"io"
 	"net/http"
 	"strings"
-	"time"
 
 	gqlcomplexity "github.com/99designs/gqlgen/complexity"
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/puente-kg/puente/service"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/parser"
-
-	"github.com/puente-kg/puente/graph/model"
-	"github.com/puente-kg/puente/kg"
 )
 
 // Error codes of the limits.
 const (
 	CodeTooDeep    = "QUERY_TOO_DEEP"
 	CodeTooComplex = "QUERY_TOO_COMPLEX"
-	CodeBusy       = "TOO_MANY_REQUESTS"
+	CodeBusy       = service.CodeBusy
 )
-
-// ListFanOut is the number of items the cost model assumes for a list field
-// without a first or limit argument (an entity's sources, participations,
-// relations...).
-const ListFanOut = 10
-
-// costOf multiplies a list's item cost by its size, plus one for the field.
-func costOf(n, child int) int { return 1 + n*child }
-
-func intArg(p *int, def int) int {
-	if p == nil {
-		return def
-	}
-	return *p
-}
-
-// complexity is the cost model: a field costs 1 plus its children; a list
-// costs its children times its first or limit argument, or times ListFanOut
-// when it has none. Connection edges and subgraph nodes are already counted
-// by their field's argument.
-func complexity() ComplexityRoot {
-	var c ComplexityRoot
-	fan := func(child int) int { return costOf(ListFanOut, child) }
-	participations := func(child int, _ *kg.Role, _ *kg.Category) int { return fan(child) }
-	related := func(child int, _ []kg.RelationType) int { return fan(child) }
-
-	c.Country.Sources, c.Country.Participations, c.Country.Related, c.Country.Relationships = fan, participations, related, related
-	c.Person.Sources, c.Person.Participations, c.Person.Related, c.Person.Relationships = fan, participations, related, related
-	c.Organization.Sources, c.Organization.Participations, c.Organization.Related, c.Organization.Relationships = fan, participations, related, related
-	c.Place.Sources, c.Place.Participations, c.Place.Related, c.Place.Relationships = fan, participations, related, related
-	c.Event.Sources, c.Event.Participations, c.Event.Related, c.Event.Relationships = fan, participations, related, related
-	c.Event.Participants = func(child int, _ *kg.Role) int { return fan(child) }
-	c.Person.Positions, c.Organization.Positions, c.Organization.Members = fan, fan, fan
-	c.Contact.Meetings, c.DeleteResult.OrphanedEvents = fan, fan
-	c.Participation.Sources, c.Position.Sources, c.Relationship.Sources = fan, fan, fan
-
-	q := &c.Query
-	q.Entities = func(child int, _ *model.EntityFilter, first *int, _ *string) int {
-		return costOf(intArg(first, kg.DefaultPageSize), child)
-	}
-	q.Events = func(child int, _ *model.EventFilter, _ *model.EventOrder, first *int, _ *string) int {
-		return costOf(intArg(first, kg.DefaultPageSize), child)
-	}
-	q.Sources = func(child int, first *int, _ *string) int { return costOf(intArg(first, kg.DefaultPageSize), child) }
-	q.Search = func(child int, _ string, _ []kg.Kind, first *int) int {
-		return costOf(intArg(first, kg.DefaultSearchResults), child)
-	}
-	q.Neighborhood = func(child int, _ string, _ *int, _ []kg.Kind, limit *int) int {
-		return costOf(intArg(limit, kg.DefaultSubgraphLimit), child)
-	}
-	q.Paths = func(child int, _, _ string, maxLength, limit *int, _ []kg.Kind) int {
-		return costOf(intArg(limit, 5)*intArg(maxLength, kg.DefaultPathLength), child)
-	}
-	q.WhoMet = func(child int, _ string, _, _ *kg.Date) int { return fan(child) }
-	q.Investments = func(child int, _, _ *string, _, _ *kg.Date) int { return fan(child) }
-	q.InvestmentTotals = func(child int, _, _ *string, _, _ *kg.Date) int { return fan(child) }
-	q.Timeline = func(child int, _ string, _, _ *kg.Date, _ []kg.Category) int { return fan(child) }
-	q.EventCounts = func(child int, _ string, _, _ *kg.Date) int { return fan(child) }
-	return c
-}
 
 // depthLimit refuses operations whose selections nest deeper than max.
 type depthLimit struct{ max int }
@@ -150,36 +87,6 @@ func max2(a, b int) int {
 	return b
 }
 
-// gate caps how many expensive queries (neighborhoods, paths) run at once.
-type gate struct {
-	slots chan struct{}
-	wait  time.Duration
-}
-
-func newGate(n int, wait time.Duration) *gate {
-	if n <= 0 {
-		return nil
-	}
-	return &gate{slots: make(chan struct{}, n), wait: wait}
-}
-
-// enter takes a slot, waiting up to g.wait, and returns the function that
-// frees it; it fails with TOO_MANY_REQUESTS when none frees in time.
-func (g *gate) enter(ctx context.Context) (func(), error) {
-	if g == nil {
-		return func() {}, nil
-	}
-	t := time.NewTimer(g.wait)
-	defer t.Stop()
-	select {
-	case g.slots <- struct{}{}:
-		return func() { <-g.slots }, nil
-	case <-t.C:
-	case <-ctx.Done():
-	}
-	return nil, kg.Errorf(CodeBusy, "too many expensive queries (neighborhood, paths) are running; try again shortly")
-}
-
 // complexityLimit refuses operations that cost more than max (see
 // complexity) with QUERY_TOO_COMPLEX, before anything runs.
 type complexityLimit struct {
@@ -205,7 +112,7 @@ func (c *complexityLimit) MutateOperationContext(ctx context.Context, rc *graphq
 	if op == nil {
 		return nil
 	}
-	if cost := gqlcomplexity.Calculate(ctx, c.es, op, rc.Variables); cost > c.max {
+	if cost := gqlcomplexity.Calculate(ctx, pricedSchema{c.es}, op, rc.Variables); cost > c.max {
 		return &gqlerror.Error{
 			Message: fmt.Sprintf("the query costs %d, over the limit of %d: ask for fewer items (first, limit) or fewer nested lists",
 				cost, c.max),

@@ -8,51 +8,30 @@ import (
 	"github.com/puente-kg/puente/graph/model"
 	"github.com/puente-kg/puente/kg"
 	"github.com/puente-kg/puente/loaders"
+	"github.com/puente-kg/puente/service"
 )
 
-// The mutations: each checks the caller's role, plans its change set with
-// the planners of package kg (which validate everything and read what they
-// need), applies it in one transaction through kg.Write, and reads the
-// result back afresh.
+// The mutations: each checks the caller's role, translates its input into
+// one service call (which validates, plans, applies in one transaction and
+// retries on conflicts), and reads the result back afresh.
 
+// stamp says who the caller is, for the records the write stamps.
 func stamp(ctx context.Context) kg.Stamp {
 	return kg.Stamp{By: auth.From(ctx).Name, At: time.Now()}
-}
-
-func str(p *string) string {
-	if p == nil {
-		return ""
-	}
-	return *p
-}
-
-func orEmpty[T ~string](p *T) T {
-	if p == nil {
-		return ""
-	}
-	return *p
 }
 
 // fresh forgets the request's cached lookups and reads the entity again.
 func (r *mutationResolver) fresh(ctx context.Context, id string) (model.Entity, error) {
 	loaders.For(ctx).Forget()
-	es, err := r.Store.Entities(ctx, []string{id})
-	if err != nil || len(es) == 0 {
-		return nil, err
-	}
-	return model.ToEntity(es[0]), nil
+	return loadEntity(ctx, id)
 }
 
 func (r *mutationResolver) upsertSource(ctx context.Context, in model.SourceInput) (*model.Source, error) {
 	if err := auth.Require(ctx, auth.Editor); err != nil {
 		return nil, err
 	}
-	src := &kg.Source{ID: in.ID, Title: in.Title, URL: in.URL, Publisher: str(in.Publisher), Excerpt: str(in.Excerpt)}
-	if in.PublishedAt != nil {
-		src.PublishedAt = *in.PublishedAt
-	}
-	err := kg.Write(ctx, r.Store, func(ctx context.Context) (*kg.ChangeSet, error) { return kg.PlanSource(src) })
-	if err != nil {
+	src := &kg.Source{ID: in.ID, Title: in.Title, URL: in.URL, Publisher: str(in.Publisher), Excerpt: str(in.Excerpt), PublishedAt: date(in.PublishedAt)}
+	if err := r.Service.UpsertSource(ctx, src); err != nil {
 		return nil, err
 	}
 	loaders.For(ctx).Forget()
@@ -63,7 +42,7 @@ func (r *mutationResolver) upsertEntity(ctx context.Context, in model.EntityInpu
 	if err := auth.Require(ctx, auth.Editor); err != nil {
 		return nil, err
 	}
-	input := kg.EntityInput{
+	input := service.EntityInput{
 		Entity: &kg.Entity{
 			ID: in.ID, Kind: in.Kind, Name: in.Name, Aliases: in.Aliases, Description: str(in.Description),
 			Notes: in.Notes, Sources: in.Sources, CountryCode: str(in.CountryCode),
@@ -77,11 +56,7 @@ func (r *mutationResolver) upsertEntity(ctx context.Context, in model.EntityInpu
 			StartDate: date(rel.StartDate), EndDate: date(rel.EndDate),
 		})
 	}
-	st := stamp(ctx)
-	err := kg.Write(ctx, r.Store, func(ctx context.Context) (*kg.ChangeSet, error) {
-		return kg.PlanEntity(ctx, r.Store, input, st)
-	})
-	if err != nil {
+	if err := r.Service.UpsertEntity(ctx, input, stamp(ctx)); err != nil {
 		return nil, err
 	}
 	return r.fresh(ctx, in.ID)
@@ -102,15 +77,11 @@ func (r *mutationResolver) upsertEvent(ctx context.Context, in model.EventInput)
 	if q := in.Quantity; q != nil {
 		ev.Quantity = &kg.Quantity{Amount: q.Amount, Unit: q.Unit, Qualifier: qualifier(q.Qualifier)}
 	}
-	input := kg.EventInput{Event: ev, Places: in.Places}
+	input := service.EventInput{Event: ev, Places: in.Places}
 	for _, p := range in.Participants {
 		input.Participants = append(input.Participants, &kg.Relation{From: p.Entity, Role: p.Role, Quote: str(p.Quote), Sources: p.Sources})
 	}
-	st := stamp(ctx)
-	err := kg.Write(ctx, r.Store, func(ctx context.Context) (*kg.ChangeSet, error) {
-		return kg.PlanEvent(ctx, r.Store, input, st)
-	})
-	if err != nil {
+	if err := r.Service.UpsertEvent(ctx, input, stamp(ctx)); err != nil {
 		return nil, err
 	}
 	e, err := r.fresh(ctx, in.ID)
@@ -129,34 +100,19 @@ func (r *mutationResolver) deleteEntity(ctx context.Context, id string) (*model.
 	if err := auth.Require(ctx, auth.Admin); err != nil {
 		return nil, err
 	}
-	var plan *kg.DeletePlan
-	err := kg.Write(ctx, r.Store, func(ctx context.Context) (*kg.ChangeSet, error) {
-		var err error
-		if plan, err = kg.PlanDelete(ctx, r.Store, id); err != nil {
-			return nil, err
-		}
-		return plan.Changes, nil
-	})
+	plan, err := r.Service.DeleteEntity(ctx, id)
 	if err != nil {
 		return nil, err
 	}
 	loaders.For(ctx).Forget()
-	orphaned, err := loadEvents(ctx, plan.Orphaned)
-	if err != nil {
-		return nil, err
-	}
-	return &model.DeleteResult{ID: id, DeletedRelations: len(plan.Changes.DeleteRelations), OrphanedEvents: orphaned}, nil
+	return &model.DeleteResult{ID: id, DeletedRelations: len(plan.Changes.DeleteRelations), Orphaned: plan.Orphaned}, nil
 }
 
 func (r *mutationResolver) mergeEntities(ctx context.Context, keepID string, mergeIDs []string) (model.Entity, error) {
 	if err := auth.Require(ctx, auth.Admin); err != nil {
 		return nil, err
 	}
-	st := stamp(ctx)
-	err := kg.Write(ctx, r.Store, func(ctx context.Context) (*kg.ChangeSet, error) {
-		return kg.PlanMerge(ctx, r.Store, keepID, mergeIDs, st)
-	})
-	if err != nil {
+	if err := r.Service.MergeEntities(ctx, keepID, mergeIDs, stamp(ctx)); err != nil {
 		return nil, err
 	}
 	return r.fresh(ctx, keepID)

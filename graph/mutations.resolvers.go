@@ -11,6 +11,11 @@ import (
 	"github.com/puente-kg/puente/graph/model"
 )
 
+// OrphanedEvents is the resolver for the orphanedEvents field.
+func (r *deleteResultResolver) OrphanedEvents(ctx context.Context, obj *model.DeleteResult, first *int) ([]*model.Event, error) {
+	return loadEvents(ctx, obj.Orphaned, first)
+}
+
 // UpsertSource is the resolver for the upsertSource field.
 func (r *mutationResolver) UpsertSource(ctx context.Context, input model.SourceInput) (*model.Source, error) {
 	return r.upsertSource(ctx, input)
@@ -36,7 +41,13 @@ func (r *mutationResolver) MergeEntities(ctx context.Context, keepID string, mer
 	return r.mergeEntities(ctx, keepID, mergeIds)
 }
 
+// DeleteResult returns DeleteResultResolver implementation.
+func (r *Resolver) DeleteResult() DeleteResultResolver { return &deleteResultResolver{r} }
+
 // Mutation returns MutationResolver implementation.
 func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
 
-type mutationResolver struct{ *Resolver }
+type (
+	deleteResultResolver struct{ *Resolver }
+	mutationResolver     struct{ *Resolver }
+)

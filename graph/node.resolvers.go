@@ -10,12 +10,13 @@ import (
 	"strings"
 
 	"github.com/puente-kg/puente/graph/model"
+	"github.com/puente-kg/puente/kg"
 	"github.com/puente-kg/puente/loaders"
 )
 
 // Node is the resolver for the node field.
 func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error) {
-	if err := checkID("id", id); err != nil {
+	if err := kg.CheckEntityID("id", id); err != nil {
 		return nil, err
 	}
 	if strings.HasPrefix(id, "source:") {
@@ -30,9 +31,6 @@ func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error)
 
 // Entity is the resolver for the entity field.
 func (r *queryResolver) Entity(ctx context.Context, id string) (model.Entity, error) {
-	if err := checkID("id", id); err != nil {
-		return nil, err
-	}
 	return r.entity(ctx, id)
 }
 

@@ -1,13 +1,12 @@
 // Package graph is the GraphQL layer: gqlgen's generated executor and the
-// thin resolvers that answer it through the loaders and the kg.Store.
+// thin resolvers that answer it through the service (root fields and
+// mutations) and the request's loaders (the fields under an entity).
 package graph
 
-import "github.com/puente-kg/puente/kg"
+import "github.com/puente-kg/puente/service"
 
-// Resolver is the root resolver. It holds the store for list and analysis
-// queries; per-entity lookups go through the request's loaders.
+// Resolver is the root resolver. Root fields and mutations call the
+// service; per-entity fields go through the request's loaders.
 type Resolver struct {
-	Store kg.Store
-	// expensive caps concurrent neighborhood and paths queries.
-	expensive *gate
+	Service *service.Service
 }

@@ -14,12 +14,12 @@ const nested = `query Nested($first: Int!) {
   entities(first: $first, filter: {kinds: [COUNTRY, ORGANIZATION, PERSON]}) {
     edges { node {
       name
-      sources { id }
-      participations {
+      sources(first: 5) { id }
+      participations(first: 10) {
         role
         event {
           name
-          participants { entity { name country { name } } }
+          participants(first: 10) { entity { name country { name } } }
         }
       }
     } }

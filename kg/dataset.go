@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"regexp"
 	"sort"
+	"strings"
 )
 
 // Dataset is a whole graph in one value: what Seed writes and what the
@@ -299,4 +301,33 @@ func (d *Dataset) Sort() {
 	sort.Slice(d.Sources, func(i, j int) bool { return d.Sources[i].ID < d.Sources[j].ID })
 	sort.Slice(d.Entities, func(i, j int) bool { return d.Entities[i].ID < d.Entities[j].ID })
 	sort.Slice(d.Relations, func(i, j int) bool { return d.Relations[i].ID < d.Relations[j].ID })
+}
+
+// ValidateSource checks a source on its own.
+func ValidateSource(s *Source) error {
+	switch {
+	case !ValidID(s.ID) || !strings.HasPrefix(s.ID, "source:"):
+		return Invalid("id", "%q is not a source ID of the form source:slug", s.ID)
+	case strings.TrimSpace(s.Title) == "":
+		return Invalid("title", "is required")
+	}
+	for _, err := range []error{
+		checkText("title", s.Title, MaxNameBytes),
+		checkText("publisher", s.Publisher, MaxNameBytes),
+		checkText("excerpt", s.Excerpt, MaxExcerptBytes),
+	} {
+		if err != nil {
+			return err
+		}
+	}
+	if s.URL != nil {
+		if err := checkText("url", *s.URL, MaxURLBytes); err != nil {
+			return err
+		}
+		u, err := url.Parse(*s.URL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return Invalid("url", "%q is not an absolute http or https URL", *s.URL)
+		}
+	}
+	return nil
 }

@@ -1,6 +1,9 @@
 package kg
 
-import "strings"
+import (
+	"strings"
+	"time"
+)
 
 // Entity is a node of the graph: a country, person, organization, place or
 // event. Fields that belong to one kind only are empty for the others.
@@ -150,6 +153,28 @@ func RelationID(t RelationType, from, to string, role Role) string {
 	return id
 }
 
+// ParseRelationID returns the parts of a relation ID made by RelationID;
+// ok is false when id is not of that form.
+func ParseRelationID(id string) (t RelationType, from, to string, role Role, ok bool) {
+	head, rest, found := strings.Cut(id, ">")
+	if !found {
+		return "", "", "", "", false
+	}
+	typ, from, found := strings.Cut(head, ":")
+	if !found {
+		return "", "", "", "", false
+	}
+	parts := strings.Split(rest, ":")
+	switch len(parts) {
+	case 3:
+		role = Role(parts[2])
+	case 2:
+	default:
+		return "", "", "", "", false
+	}
+	return RelationType(typ), from, parts[0] + ":" + parts[1], role, true
+}
+
 // Other returns the endpoint of r that is not id.
 func (r *Relation) Other(id string) string {
 	if r.From == id {
@@ -157,3 +182,12 @@ func (r *Relation) Other(id string) string {
 	}
 	return r.From
 }
+
+// Stamp says who writes and when.
+type Stamp struct {
+	By string
+	At time.Time
+}
+
+// Time returns the time of the stamp as RFC 3339 in UTC, as records keep it.
+func (s Stamp) Time() string { return s.At.UTC().Format(time.RFC3339) }

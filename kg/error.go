@@ -1,6 +1,7 @@
 package kg
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"reflect"
@@ -19,7 +20,25 @@ const (
 	EUNAUTHENTICATED = "UNAUTHENTICATED"
 	// EFORBIDDEN: the credentials do not allow the operation.
 	EFORBIDDEN = "FORBIDDEN"
+	// ETIMEOUT: the request's deadline passed before the answer was ready.
+	ETIMEOUT = "TIMEOUT"
 )
+
+// Live returns nil while ctx is live. Once it is done, it returns an
+// *Error with code ETIMEOUT (or EUNAVAILABLE when the request was
+// cancelled) with ctx's error in the chain. Every loop over stored data
+// calls it, so that a deadline stops the work and reaches the client as an
+// error with a code.
+func Live(ctx context.Context) error {
+	err := ctx.Err()
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, context.DeadlineExceeded):
+		return fmt.Errorf("%w: %w", Errorf(ETIMEOUT, "the request took longer than its deadline"), err)
+	}
+	return fmt.Errorf("%w: %w", Errorf(EUNAVAILABLE, "the request was cancelled"), err)
+}
 
 // Error is an error with a code that is safe to show to clients. Field,
 // when set, names the argument or input field at fault.

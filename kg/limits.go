@@ -78,11 +78,11 @@ func checkAmount(field string, v float64) error {
 	return nil
 }
 
-// addAmounts adds two amounts, saturating at the largest float64 rather
+// AddAmounts adds two amounts, saturating at the largest float64 rather
 // than becoming infinite (which JSON cannot carry). With amounts bounded by
 // MaxAmount it never saturates; it guards totals over data written before
 // the bound. The second result reports a saturated sum.
-func addAmounts(a, b float64) (float64, bool) {
+func AddAmounts(a, b float64) (float64, bool) {
 	s := a + b
 	if math.IsInf(s, 0) || s > math.MaxFloat64 {
 		return math.MaxFloat64, true

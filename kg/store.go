@@ -3,11 +3,16 @@ package kg
 import "context"
 
 // Store is the only way to the data. Every backend implements it with the
-// same semantics, which the conformance suite in package kgtest checks.
+// same semantics, which the conformance suite in package kgtest checks. It
+// is made of small interfaces, one per concern, so that a use case asks
+// for just what it needs and a wrapper (metrics, tracing, counting)
+// implements each method explicitly.
 //
-// Lookups by ID return what exists and silently skip unknown IDs. Methods
-// return an *Error with code EINVALID for bad arguments and EUNAVAILABLE when
-// the backing database cannot be reached; other errors are internal.
+// Lookups by ID return what exists and silently skip unknown IDs. Every
+// method that returns many things takes a bound, which the backend
+// enforces where it reads (LIMIT in Cypher). Methods return an *Error with
+// code EINVALID for bad arguments and EUNAVAILABLE when the backing
+// database cannot be reached; other errors are internal.
 type Store interface {
 	Reader
 	Writer
@@ -21,45 +26,175 @@ type Store interface {
 // Reader is the read side of a Store. Each method is one round trip to the
 // database.
 type Reader interface {
+	EntityReader
+	SourceReader
+	RelationReader
+	LinkReader
+	Lister
+	Analyst
+	Traverser
+	// Stats counts what the store holds.
+	Stats(ctx context.Context) (Stats, error)
+}
+
+// EntityReader looks entities up by ID.
+type EntityReader interface {
 	// Entities returns the entities with the given IDs, in no order.
 	Entities(ctx context.Context, ids []string) ([]*Entity, error)
-	// Sources returns the sources with the given IDs, in no order.
-	Sources(ctx context.Context, ids []string) ([]*Source, error)
-	// Relations returns every relation that starts or ends at one of the
-	// given entities, ordered by ID.
-	Relations(ctx context.Context, ids []string) ([]*Relation, error)
 	// Redirects returns the redirects of the given IDs that were merged
 	// away, in no order; IDs that were not merged are skipped.
 	Redirects(ctx context.Context, ids []string) ([]Redirect, error)
+}
+
+// SourceReader looks sources up.
+type SourceReader interface {
+	// Sources returns the sources with the given IDs, in no order.
+	Sources(ctx context.Context, ids []string) ([]*Source, error)
+	// ListSources returns a page of sources ordered by ID.
+	ListSources(ctx context.Context, p PageRequest) (*SourcePage, error)
+}
+
+// RelationReader reads the relations of entities whole, for the planners
+// of writes and for walks that need an entity's every relation up to a
+// bound.
+type RelationReader interface {
+	// Relations returns, for each of the given entities, its relations in
+	// ID order, at most max+1 of them (so that the caller can tell an
+	// entity with more than max); a relation between two of them comes
+	// once.
+	Relations(ctx context.Context, ids []string, max int) ([]*Relation, error)
+	// RelationsByID returns the relations with the given IDs (see
+	// RelationID), in no order, skipping unknown ones.
+	RelationsByID(ctx context.Context, ids []string) ([]*Relation, error)
+}
+
+// LinkReader pages through the relations of entities, the lists under an
+// entity (participations, relationships, related entities, positions,
+// members, participants).
+type LinkReader interface {
+	// Links returns, for each of ids in that order, one page of the
+	// entity's links that match q, in q.Order: at most p.First links after
+	// the cursor p.After. It computes the pages' totals only when p.Count
+	// is set.
+	Links(ctx context.Context, ids []string, q LinkQuery, p PageRequest) ([]LinkPage, error)
+}
+
+// Lister pages through entities and events.
+type Lister interface {
 	// ListEntities returns a page of the entities that match the filter,
 	// ordered by folded name and then ID.
 	ListEntities(ctx context.Context, f EntityFilter, p PageRequest) (*EntityPage, error)
 	// ListEvents returns a page of the events that match the filter, in
 	// date order (see Date.SortKey) and then by ID.
 	ListEvents(ctx context.Context, f EventFilter, p PageRequest) (*EntityPage, error)
-	// ListSources returns a page of sources ordered by ID.
-	ListSources(ctx context.Context, p PageRequest) (*SourcePage, error)
-	// WhoMet returns everyone who took part in a meeting (an event of one of
-	// MeetingCategories) with the entity, with the meetings as evidence.
-	WhoMet(ctx context.Context, q WhoMetQuery) ([]Contact, error)
-	// Investments returns the investments that match the query.
-	Investments(ctx context.Context, q InvestmentQuery) ([]Investment, error)
+}
+
+// Analyst answers the analysts' questions that the database answers best.
+type Analyst interface {
+	// WhoMet returns a page of everyone who took part in a meeting (an
+	// event of one of MeetingCategories) with the entity, by folded name
+	// and ID, each with at most MaxListSize meetings as evidence.
+	WhoMet(ctx context.Context, q WhoMetQuery, p PageRequest) (*ContactPage, error)
+	// Investments returns a page of the investments that match the query,
+	// in the date order of their events, then by event, investor and
+	// target.
+	Investments(ctx context.Context, q InvestmentQuery, p PageRequest) (*InvestmentPage, error)
 	// Search returns the entities whose name or an alias matches the text,
-	// best first (see Score).
+	// best first (see Score), at most q.First of them.
 	Search(ctx context.Context, q SearchQuery) ([]SearchHit, error)
-	// Stats counts what the store holds.
-	Stats(ctx context.Context) (Stats, error)
-	// Edges returns, for each entity, its relations in ID order, at most
-	// max+1 of them each. Neighborhood expands through it.
-	Edges(ctx context.Context, ids []string, max int) ([]*Relation, error)
+	// Timeline returns a page of the IDs of the events of the entity's
+	// timeline (see TimelineQuery) in date order (see Date.SortKey), then
+	// by ID.
+	Timeline(ctx context.Context, q TimelineQuery, p PageRequest) (*IDPage, error)
+}
+
+// Traverser walks the graph for neighborhoods and paths.
+type Traverser interface {
 	// Walks returns ways from q.From to q.To of at most q.MaxLength
 	// relations, in any order, for FinishPaths to make paths of. Among them
 	// must be every simple path whose inner nodes are of q.Kinds, with, at
-	// each hop, the relation of smallest ID between its two nodes.
+	// each hop, the relation of smallest ID between its two nodes. It
+	// returns ErrTooManyWalks past MaxPathCandidates.
 	Walks(ctx context.Context, q PathQuery) ([]Walk, error)
-	// Timeline returns the IDs of the events of the entity's timeline (see
-	// TimelineQuery) in date order (see Date.SortKey), then by ID.
-	Timeline(ctx context.Context, q TimelineQuery) ([]string, error)
+}
+
+// LinkOrder is the order of a page of links.
+type LinkOrder int
+
+// The orders of links.
+const (
+	// LinksByID orders links by relation ID.
+	LinksByID LinkOrder = iota
+	// LinksByDate orders links by the date of the entity at the other end
+	// (an event: see Date.SortKey), then by relation ID: participations.
+	LinksByDate
+	// LinksByName gives each entity at the other end once, by folded name
+	// and ID, with no relation: related entities.
+	LinksByName
+)
+
+// Direction says which way a link runs from the entity it is listed for.
+type Direction string
+
+// The directions of links.
+const (
+	// DirBoth takes relations in either direction.
+	DirBoth Direction = ""
+	// DirOut takes relations that start at the entity.
+	DirOut Direction = "OUT"
+	// DirIn takes relations that end at the entity.
+	DirIn Direction = "IN"
+)
+
+// LinkQuery selects an entity's links. Empty fields select everything.
+type LinkQuery struct {
+	Types     []RelationType
+	Direction Direction
+	// Role keeps participations with this role.
+	Role Role
+	// Category keeps links whose other end is an event of this category.
+	Category Category
+	Order    LinkOrder
+}
+
+// Link is one item of an entity's list: a relation and the entity at its
+// other end (for LinksByName, the entity only).
+type Link struct {
+	Relation *Relation
+	Other    string
+}
+
+// LinkPage is one page of an entity's links.
+type LinkPage struct {
+	Links   []Link
+	Cursors []string
+	HasNext bool
+	// TotalCount counts every matching link, when the request asked.
+	TotalCount int
+}
+
+// IDPage is one page of entity IDs.
+type IDPage struct {
+	IDs        []string
+	Cursors    []string
+	HasNext    bool
+	TotalCount int
+}
+
+// ContactPage is one page of WhoMet's answer.
+type ContactPage struct {
+	Contacts   []Contact
+	Cursors    []string
+	HasNext    bool
+	TotalCount int
+}
+
+// InvestmentPage is one page of Investments' answer.
+type InvestmentPage struct {
+	Investments []Investment
+	Cursors     []string
+	HasNext     bool
+	TotalCount  int
 }
 
 // MemberRelations are the relations that make an entity part of another
@@ -90,16 +225,26 @@ type Stats struct {
 	Relations int `json:"relations"`
 }
 
-// Page sizes.
+// Page sizes of the root lists (entities, events, sources).
 const (
 	DefaultPageSize = 20
 	MaxPageSize     = 100
 )
 
-// PageRequest asks for First items after the opaque cursor After.
+// Sizes of every other list: the lists under an entity, who met whom,
+// investments and timelines.
+const (
+	DefaultListSize = 100
+	MaxListSize     = 1000
+)
+
+// PageRequest asks for First items after the opaque cursor After, and for
+// the total count of the list when Count is set (a backend counts with a
+// statement of its own, so a page that does not ask does not pay).
 type PageRequest struct {
 	First int
 	After string
+	Count bool
 }
 
 // EntityPage is one page of entities.
@@ -204,4 +349,28 @@ func CheckEventFilter(f EventFilter) error {
 		return Invalid("filter.minAmount", "is more than maxAmount")
 	}
 	return nil
+}
+
+// InvestmentTotal sums the amounts of investments into one country in one
+// currency.
+type InvestmentTotal struct {
+	// CountryID is the country of the investments' targets.
+	CountryID string
+	Currency  string
+	// Total adds each event's amount once per country.
+	Total float64
+	// Count is the number of events summed.
+	Count int
+	// Approximate says that some amounts were qualified ("more than"), or
+	// that the total reached the largest number a float64 holds.
+	Approximate bool
+}
+
+// EventCount counts an entity's events of one category in one period.
+type EventCount struct {
+	// Period is the month ("2021-11") of the events, or the year ("2021")
+	// for events dated to the year only, or "" for undated events.
+	Period   string
+	Category Category
+	Count    int
 }

@@ -9,11 +9,13 @@ package loaders
 import (
 	"context"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/vikstrous/dataloadgen"
 
 	"github.com/puente-kg/puente/kg"
+	"github.com/puente-kg/puente/service"
 )
 
 // DefaultWait is how long a loader collects keys before it fetches them,
@@ -26,8 +28,47 @@ type Loaders struct {
 	Entity *dataloadgen.Loader[string, *kg.Entity]
 	// Source loads sources by ID; unknown IDs give nil.
 	Source *dataloadgen.Loader[string, *kg.Source]
-	// Relations loads every relation touching an entity, ordered by ID.
-	Relations *dataloadgen.Loader[string, []*kg.Relation]
+	// Relation loads relations by ID; unknown IDs give nil.
+	Relation *dataloadgen.Loader[string, *kg.Relation]
+	// Links loads one page of an entity's links; keys that ask for the
+	// same page of the same kind of list are fetched in one round trip.
+	Links *dataloadgen.Loader[LinkKey, kg.LinkPage]
+	// Country loads the ID of an entity's country ("" for none), one round
+	// trip per step towards it for every entity of a level at once.
+	Country *dataloadgen.Loader[string, string]
+}
+
+// LinkKey asks for one page of an entity's links: the entity, the query
+// (types joined by commas, as a key must be comparable) and the page.
+type LinkKey struct {
+	ID        string
+	Types     string
+	Direction kg.Direction
+	Role      kg.Role
+	Category  kg.Category
+	Order     kg.LinkOrder
+	Page      kg.PageRequest
+}
+
+// NewLinkKey returns the key of a page of the entity's links.
+func NewLinkKey(id string, q kg.LinkQuery, p kg.PageRequest) LinkKey {
+	types := make([]string, len(q.Types))
+	for i, t := range q.Types {
+		types[i] = string(t)
+	}
+	return LinkKey{ID: id, Types: strings.Join(types, ","), Direction: q.Direction, Role: q.Role,
+		Category: q.Category, Order: q.Order, Page: p}
+}
+
+// query returns the key's kg.LinkQuery.
+func (k LinkKey) query() kg.LinkQuery {
+	q := kg.LinkQuery{Direction: k.Direction, Role: k.Role, Category: k.Category, Order: k.Order}
+	if k.Types != "" {
+		for _, t := range strings.Split(k.Types, ",") {
+			q.Types = append(q.Types, kg.RelationType(t))
+		}
+	}
+	return q
 }
 
 // Config tunes the loaders.
@@ -40,11 +81,11 @@ type Config struct {
 }
 
 // observed reports each batch's size before fetching it.
-func observed[V any](name string, cfg Config, fetch func(context.Context, []string) ([]V, []error)) func(context.Context, []string) ([]V, []error) {
+func observed[K comparable, V any](name string, cfg Config, fetch func(context.Context, []K) ([]V, []error)) func(context.Context, []K) ([]V, []error) {
 	if cfg.OnBatch == nil {
 		return fetch
 	}
-	return func(ctx context.Context, keys []string) ([]V, []error) {
+	return func(ctx context.Context, keys []K) ([]V, []error) {
 		cfg.OnBatch(name, len(keys))
 		return fetch(ctx, keys)
 	}
@@ -54,9 +95,11 @@ func observed[V any](name string, cfg Config, fetch func(context.Context, []stri
 func New(store kg.Reader, cfg Config) *Loaders {
 	wait := dataloadgen.WithWait(cfg.Wait)
 	return &Loaders{
-		Entity:    dataloadgen.NewLoader(observed("entity", cfg, byID(store.Entities, func(e *kg.Entity) string { return e.ID })), wait),
-		Source:    dataloadgen.NewLoader(observed("source", cfg, byID(store.Sources, func(s *kg.Source) string { return s.ID })), wait),
-		Relations: dataloadgen.NewLoader(observed("relations", cfg, relationsFetch(store)), wait),
+		Entity:   dataloadgen.NewLoader(observed("entity", cfg, byID(store.Entities, func(e *kg.Entity) string { return e.ID })), wait),
+		Source:   dataloadgen.NewLoader(observed("source", cfg, byID(store.Sources, func(s *kg.Source) string { return s.ID })), wait),
+		Relation: dataloadgen.NewLoader(observed("relation", cfg, byID(store.RelationsByID, func(r *kg.Relation) string { return r.ID })), wait),
+		Links:    dataloadgen.NewLoader(observed("links", cfg, linksFetch(store)), wait),
+		Country:  dataloadgen.NewLoader(observed("country", cfg, countryFetch(store)), wait),
 	}
 }
 
@@ -80,22 +123,50 @@ func byID[V any](get func(context.Context, []string) ([]V, error), id func(V) st
 	}
 }
 
-func relationsFetch(store kg.Reader) func(context.Context, []string) ([][]*kg.Relation, []error) {
-	return func(ctx context.Context, keys []string) ([][]*kg.Relation, []error) {
-		rels, err := store.Relations(ctx, keys)
+// linksFetch groups the keys by query and page and asks the store once
+// per group, which is once per level of a query in the usual case.
+func linksFetch(store kg.LinkReader) func(context.Context, []LinkKey) ([]kg.LinkPage, []error) {
+	return func(ctx context.Context, keys []LinkKey) ([]kg.LinkPage, []error) {
+		type group struct {
+			ids []string
+			at  []int
+		}
+		groups := map[LinkKey]*group{}
+		var order []LinkKey
+		for i, k := range keys {
+			g := k
+			g.ID = ""
+			if groups[g] == nil {
+				groups[g] = &group{}
+				order = append(order, g)
+			}
+			groups[g].ids = append(groups[g].ids, k.ID)
+			groups[g].at = append(groups[g].at, i)
+		}
+		out := make([]kg.LinkPage, len(keys))
+		for _, g := range order {
+			pages, err := store.Links(ctx, groups[g].ids, g.query(), g.Page)
+			if err != nil {
+				return nil, []error{err}
+			}
+			for j, i := range groups[g].at {
+				out[i] = pages[j]
+			}
+		}
+		return out, nil
+	}
+}
+
+// countryFetch finds the country of every key at once.
+func countryFetch(store kg.LinkReader) func(context.Context, []string) ([]string, []error) {
+	return func(ctx context.Context, keys []string) ([]string, []error) {
+		countries, err := service.CountriesOf(ctx, store, keys)
 		if err != nil {
 			return nil, []error{err}
 		}
-		index := make(map[string][]*kg.Relation, len(keys))
-		for _, r := range rels {
-			index[r.From] = append(index[r.From], r)
-			if r.To != r.From {
-				index[r.To] = append(index[r.To], r)
-			}
-		}
-		out := make([][]*kg.Relation, len(keys))
+		out := make([]string, len(keys))
 		for i, k := range keys {
-			out[i] = index[k]
+			out[i] = countries[k]
 		}
 		return out, nil
 	}
@@ -169,5 +240,7 @@ func (l *Loaders) Prime(entities ...*kg.Entity) {
 func (l *Loaders) Forget() {
 	l.Entity.ClearAll()
 	l.Source.ClearAll()
-	l.Relations.ClearAll()
+	l.Relation.ClearAll()
+	l.Links.ClearAll()
+	l.Country.ClearAll()
 }

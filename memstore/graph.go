@@ -1,46 +1,17 @@
 package memstore
 
 import (
-	"cmp"
 	"context"
 	"slices"
 
 	"github.com/puente-kg/puente/kg"
 )
 
-// sortedRelations returns the entity's relations by ID.
-func (s *Store) sortedRelations(id string) []*kg.Relation {
-	rels := make([]*kg.Relation, 0, len(s.byEntity[id]))
-	for _, r := range s.byEntity[id] {
-		rels = append(rels, r)
-	}
-	slices.SortFunc(rels, func(a, b *kg.Relation) int { return cmp.Compare(a.ID, b.ID) })
-	return rels
-}
-
-// Edges returns each entity's first max+1 relations by ID.
-func (s *Store) Edges(ctx context.Context, ids []string, max int) ([]*kg.Relation, error) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	seen := map[string]bool{}
-	var out []*kg.Relation
-	for _, id := range ids {
-		rels := s.sortedRelations(id)
-		if len(rels) > max+1 {
-			rels = rels[:max+1]
-		}
-		for _, r := range rels {
-			if !seen[r.ID] {
-				seen[r.ID] = true
-				out = append(out, r)
-			}
-		}
-	}
-	return out, nil
-}
-
-// Walks enumerates the simple paths breadth of at most q.MaxLength hops by
-// depth-first search, with the smallest relation ID at each hop.
+// Walks enumerates, depth first, the simple paths of at most q.MaxLength
+// hops from q.From to q.To, taking at each hop the relation of smallest ID
+// to each neighbour. A breadth-first pass from the end first marks how far
+// each node is from it, so that the search never enters a node that cannot
+// reach the end in the hops left.
 func (s *Store) Walks(ctx context.Context, q kg.PathQuery) ([]kg.Walk, error) {
 	if err := kg.CheckPaths(q); err != nil {
 		return nil, err
@@ -59,6 +30,9 @@ func (s *Store) Walks(ctx context.Context, q kg.PathQuery) ([]kg.Walk, error) {
 	for d := 1; d < q.MaxLength && len(frontier) > 0; d++ {
 		var next []string
 		for _, x := range frontier {
+			if err := kg.Live(ctx); err != nil {
+				return nil, err
+			}
 			for _, r := range s.byEntity[x] {
 				o := r.Other(x)
 				if _, seen := distTo[o]; seen || o == q.From {
@@ -78,9 +52,15 @@ func (s *Store) Walks(ctx context.Context, q kg.PathQuery) ([]kg.Walk, error) {
 	var edges []string
 	onPath := map[string]bool{q.From: true}
 	var visit func(id string) error
+	visited := 0
 	visit = func(id string) error {
 		if len(edges) == q.MaxLength {
 			return nil
+		}
+		if visited++; visited%liveEvery == 0 {
+			if err := kg.Live(ctx); err != nil {
+				return err
+			}
 		}
 		// The smallest relation ID to each neighbour.
 		best := map[string]string{}
@@ -134,12 +114,15 @@ func (s *Store) Walks(ctx context.Context, q kg.PathQuery) ([]kg.Walk, error) {
 
 // members returns the entity and every entity at most kg.MemberDepth
 // member relations away from it (following them backwards).
-func (s *Store) members(id string) map[string]bool {
+func (s *Store) members(ctx context.Context, id string) (map[string]bool, error) {
 	in := map[string]bool{id: true}
 	frontier := []string{id}
 	for depth := 0; depth < kg.MemberDepth; depth++ {
 		var next []string
 		for _, x := range frontier {
+			if err := kg.Live(ctx); err != nil {
+				return nil, err
+			}
 			for _, r := range s.byEntity[x] {
 				if r.To == x && slices.Contains(kg.MemberRelations, r.Type) && !in[r.From] {
 					in[r.From] = true
@@ -149,14 +132,17 @@ func (s *Store) members(id string) map[string]bool {
 		}
 		frontier = next
 	}
-	return in
+	return in, nil
 }
 
 // timelineEvents returns the IDs of the events the members took part in or
 // that were held at one of them.
-func (s *Store) timelineEvents(members map[string]bool) map[string]bool {
+func (s *Store) timelineEvents(ctx context.Context, members map[string]bool) (map[string]bool, error) {
 	events := map[string]bool{}
 	for m := range members {
+		if err := kg.Live(ctx); err != nil {
+			return nil, err
+		}
 		for _, r := range s.byEntity[m] {
 			switch {
 			case r.Type == kg.RelParticipatedIn && r.From == m:
@@ -166,24 +152,34 @@ func (s *Store) timelineEvents(members map[string]bool) map[string]bool {
 			}
 		}
 	}
-	return events
+	return events, nil
 }
 
-// Timeline returns the events around the entity in date order.
-func (s *Store) Timeline(ctx context.Context, q kg.TimelineQuery) ([]string, error) {
+// Timeline returns a page of the events around the entity in date order.
+func (s *Store) Timeline(ctx context.Context, q kg.TimelineQuery, p kg.PageRequest) (*kg.IDPage, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	if s.entities[q.ID] == nil {
-		return nil, nil
-	}
-	var out []string
-	for id := range s.timelineEvents(s.members(q.ID)) {
-		ev := s.entities[id]
-		if ev == nil || !ev.InWindow(q.From, q.To) || len(q.Categories) > 0 && !slices.Contains(q.Categories, ev.Category) {
-			continue
+	var items []keyed[string]
+	if s.entities[q.ID] != nil {
+		members, err := s.members(ctx, q.ID)
+		if err != nil {
+			return nil, err
 		}
-		out = append(out, id)
+		events, err := s.timelineEvents(ctx, members)
+		if err != nil {
+			return nil, err
+		}
+		for id := range events {
+			ev := s.entities[id]
+			if ev == nil || !ev.InWindow(q.From, q.To) || len(q.Categories) > 0 && !slices.Contains(q.Categories, ev.Category) {
+				continue
+			}
+			items = append(items, keyed[string]{ev.Date.SortKey(), id, id})
+		}
 	}
-	s.sortEvents(out)
-	return out, nil
+	ids, cursors, hasNext, total, err := pageOf(ctx, items, p, kg.MaxListSize, false)
+	if err != nil {
+		return nil, err
+	}
+	return &kg.IDPage{IDs: ids, Cursors: cursors, HasNext: hasNext, TotalCount: total}, nil
 }

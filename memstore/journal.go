@@ -388,7 +388,7 @@ func restZero(r io.Reader) (bool, error) {
 		if !allZero(buf[:n]) {
 			return false, nil
 		}
-		if err == io.EOF {
+		if errors.Is(err, io.EOF) {
 			return true, nil
 		}
 		if err != nil {
@@ -440,7 +440,7 @@ func v1Length(f journalFile, path string, r io.ByteReader, off, end, n int64, su
 			}
 		}
 		b, err := r.ReadByte()
-		if err == io.EOF {
+		if errors.Is(err, io.EOF) {
 			return nil
 		}
 		if err != nil {

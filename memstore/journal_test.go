@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/puente-kg/puente/kg"
+	"github.com/puente-kg/puente/service"
 )
 
 // A step is one write of a workload, made through the Store API. Two stores
@@ -42,7 +43,7 @@ func testDataset(n int) *kg.Dataset {
 // replacing the entities that exist. (Tests write through Apply rather than
 // a seed, whose rules are not what they test.)
 func put(ctx context.Context, s *Store, d *kg.Dataset) error {
-	return kg.Write(ctx, s, func(ctx context.Context) (*kg.ChangeSet, error) {
+	return service.Write(ctx, s, func(ctx context.Context) (*kg.ChangeSet, error) {
 		c := &kg.ChangeSet{Expect: map[string]int{}, PutSources: d.Sources, PutEntities: d.Entities}
 		ids := make([]string, len(d.Entities))
 		for i, e := range d.Entities {
@@ -97,8 +98,8 @@ func workload(n int) []step {
 		switch i % 4 {
 		case 1:
 			st = func(ctx context.Context, s *Store) error {
-				return kg.Write(ctx, s, func(ctx context.Context) (*kg.ChangeSet, error) {
-					return kg.PlanSource(&kg.Source{
+				return service.Write(ctx, s, func(ctx context.Context) (*kg.ChangeSet, error) {
+					return service.PlanSource(&kg.Source{
 						ID:    fmt.Sprintf("source:w-%d", i),
 						Title: "Source " + strings.Repeat("w", 5*i),
 					})

@@ -88,20 +88,6 @@ func (s *Store) Close(ctx context.Context) error {
 	return err
 }
 
-// commit journals a validated write, fsyncs it, and only then applies it:
-// a write that returns nil survives a crash, and one that returns an error
-// changed nothing.
-func (s *Store) commit(rec record) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.journal != nil {
-		if err := s.journal.append(rec); err != nil {
-			return err
-		}
-	}
-	return s.applyLocked(rec)
-}
-
 // apply replays a journaled record.
 func (s *Store) apply(rec record) error {
 	s.mu.Lock()
@@ -128,7 +114,7 @@ func (s *Store) applyLocked(rec record) error {
 
 // seedLocked replays a "seed" record, which journals of earlier versions
 // hold: it merges the dataset into the store by ID. Seeds are now planned
-// change sets (see kg.Seed) and journaled as such.
+// change sets (see service.Seed) and journaled as such.
 func (s *Store) seedLocked(d *kg.Dataset) {
 	for _, src := range d.Sources {
 		c := *src

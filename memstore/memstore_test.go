@@ -18,6 +18,7 @@ import (
 	"github.com/puente-kg/puente/dataset"
 	"github.com/puente-kg/puente/kg"
 	"github.com/puente-kg/puente/memstore"
+	"github.com/puente-kg/puente/service"
 )
 
 // extra is a small dataset of one source and one organization, numbered so
@@ -60,11 +61,11 @@ func TestJournalReplay(t *testing.T) {
 	if rep.Records != 0 || !s.Durable() {
 		t.Fatalf("new journal: %+v, durable %v", rep, s.Durable())
 	}
-	if _, err := kg.Seed(ctx, s, dataset.MustDigest()); err != nil {
+	if _, err := service.Seed(ctx, s, dataset.MustDigest()); err != nil {
 		t.Fatal(err)
 	}
 	for i := range 3 {
-		if _, err := kg.Seed(ctx, s, extra(i)); err != nil {
+		if _, err := service.Seed(ctx, s, extra(i)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -94,7 +95,7 @@ func TestTornLastRecord(t *testing.T) {
 			dir := t.TempDir()
 			s, _ := mustOpen(t, dir)
 			for i := range 3 {
-				if _, err := kg.Seed(ctx, s, extra(i)); err != nil {
+				if _, err := service.Seed(ctx, s, extra(i)); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -112,7 +113,7 @@ func TestTornLastRecord(t *testing.T) {
 			if es, _ := again.Entities(ctx, []string{"org:test-company-0", "org:test-company-1", "org:test-company-2"}); len(es) != 2 {
 				t.Errorf("kept %d entities, want the 2 written before the torn record", len(es))
 			}
-			if _, err := kg.Seed(ctx, again, extra(9)); err != nil {
+			if _, err := service.Seed(ctx, again, extra(9)); err != nil {
 				t.Fatal(err)
 			}
 			again.Close(ctx)
@@ -134,7 +135,7 @@ func TestCorruptChecksums(t *testing.T) {
 		dir := t.TempDir()
 		s, _ := mustOpen(t, dir)
 		for i := range 2 {
-			if _, err := kg.Seed(ctx, s, extra(i)); err != nil {
+			if _, err := service.Seed(ctx, s, extra(i)); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -172,7 +173,7 @@ func TestRefusedWriteIsNotJournaled(t *testing.T) {
 	s, _ := mustOpen(t, dir)
 	bad := extra(1)
 	bad.Entities[0].Sources = nil
-	if _, err := kg.Seed(ctx, s, bad); kg.ErrorCode(err) != kg.EINVALID {
+	if _, err := service.Seed(ctx, s, bad); kg.ErrorCode(err) != kg.EINVALID {
 		t.Fatalf("Seed without a source: %v, want %s", err, kg.EINVALID)
 	}
 	s.Close(ctx)
@@ -187,7 +188,7 @@ func TestRefusedWriteIsNotJournaled(t *testing.T) {
 func TestConcurrentReadsAndWrites(t *testing.T) {
 	ctx := context.Background()
 	s, _ := mustOpen(t, t.TempDir())
-	if _, err := kg.Seed(ctx, s, dataset.MustDigest()); err != nil {
+	if _, err := service.Seed(ctx, s, dataset.MustDigest()); err != nil {
 		t.Fatal(err)
 	}
 	const writers, readers, rounds = 2, 6, 40
@@ -198,7 +199,7 @@ func TestConcurrentReadsAndWrites(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := range rounds {
-				if _, err := kg.Seed(ctx, s, extra(w*rounds+i)); err != nil {
+				if _, err := service.Seed(ctx, s, extra(w*rounds+i)); err != nil {
 					errs <- err
 				}
 			}
@@ -220,10 +221,10 @@ func TestConcurrentReadsAndWrites(t *testing.T) {
 				if _, err := s.Search(ctx, kg.SearchQuery{Text: "test comp", First: 5}); err != nil {
 					errs <- err
 				}
-				if _, err := s.WhoMet(ctx, kg.WhoMetQuery{ID: "person:li-zhanshu"}); err != nil {
+				if _, err := s.WhoMet(ctx, kg.WhoMetQuery{ID: "person:li-zhanshu"}, kg.PageRequest{First: 10}); err != nil {
 					errs <- err
 				}
-				if _, err := s.Relations(ctx, []string{"org:xiaomi"}); err != nil {
+				if _, err := s.Relations(ctx, []string{"org:xiaomi"}, 100); err != nil {
 					errs <- err
 				}
 			}

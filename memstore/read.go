@@ -34,30 +34,18 @@ func (s *Store) Sources(ctx context.Context, ids []string) ([]*kg.Source, error)
 	return out, nil
 }
 
-// Relations returns every relation touching one of the entities, by ID.
-func (s *Store) Relations(ctx context.Context, ids []string) ([]*kg.Relation, error) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	seen := map[string]bool{}
-	var out []*kg.Relation
-	for _, id := range ids {
-		for rid, r := range s.byEntity[id] {
-			if !seen[rid] {
-				seen[rid] = true
-				out = append(out, r)
-			}
-		}
-	}
-	slices.SortFunc(out, func(a, b *kg.Relation) int { return cmp.Compare(a.ID, b.ID) })
-	return out, nil
-}
-
 // ListEntities returns a page of matching entities by folded name and ID.
 func (s *Store) ListEntities(ctx context.Context, f kg.EntityFilter, p kg.PageRequest) (*kg.EntityPage, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	var all []*kg.Entity
+	n := 0
 	for _, e := range s.entities {
+		if n++; n%liveEvery == 0 {
+			if err := kg.Live(ctx); err != nil {
+				return nil, err
+			}
+		}
 		if len(f.Kinds) > 0 && !slices.Contains(f.Kinds, e.Kind) {
 			continue
 		}
@@ -66,7 +54,7 @@ func (s *Store) ListEntities(ctx context.Context, f kg.EntityFilter, p kg.PageRe
 		}
 		all = append(all, e)
 	}
-	return page(all, p, (*kg.Entity).SortName)
+	return page(ctx, all, p, (*kg.Entity).SortName)
 }
 
 // inCountry reports whether the entity is based in, located in or a citizen
@@ -87,10 +75,22 @@ func (s *Store) ListEvents(ctx context.Context, f kg.EventFilter, p kg.PageReque
 	defer s.mu.RUnlock()
 	var inCountry map[string]bool
 	if f.Country != "" {
-		inCountry = s.timelineEvents(s.members(f.Country))
+		members, err := s.members(ctx, f.Country)
+		if err != nil {
+			return nil, err
+		}
+		if inCountry, err = s.timelineEvents(ctx, members); err != nil {
+			return nil, err
+		}
 	}
 	var all []*kg.Entity
+	n := 0
 	for _, e := range s.entities {
+		if n++; n%liveEvery == 0 {
+			if err := kg.Live(ctx); err != nil {
+				return nil, err
+			}
+		}
 		if e.Kind != kg.KindEvent ||
 			len(f.Categories) > 0 && !slices.Contains(f.Categories, e.Category) ||
 			!e.InWindow(f.From, f.To) ||
@@ -101,7 +101,7 @@ func (s *Store) ListEvents(ctx context.Context, f kg.EventFilter, p kg.PageReque
 		}
 		all = append(all, e)
 	}
-	return pageOrdered(all, p, func(e *kg.Entity) string { return e.Date.SortKey() }, f.Descending)
+	return pageOrdered(ctx, all, p, func(e *kg.Entity) string { return e.Date.SortKey() }, f.Descending)
 }
 
 // inAmountRange applies the amount filters of f.
@@ -125,88 +125,41 @@ func (s *Store) participated(entity, event string, role kg.Role) bool {
 }
 
 // page sorts the entities by key and ID and cuts the requested page.
-func page(all []*kg.Entity, p kg.PageRequest, key func(*kg.Entity) string) (*kg.EntityPage, error) {
-	return pageOrdered(all, p, key, false)
+func page(ctx context.Context, all []*kg.Entity, p kg.PageRequest, key func(*kg.Entity) string) (*kg.EntityPage, error) {
+	return pageOrdered(ctx, all, p, key, false)
 }
 
 // pageOrdered is page in ascending or descending order.
-func pageOrdered(all []*kg.Entity, p kg.PageRequest, key func(*kg.Entity) string, desc bool) (*kg.EntityPage, error) {
-	if err := kg.CheckPage(p); err != nil {
+func pageOrdered(ctx context.Context, all []*kg.Entity, p kg.PageRequest, key func(*kg.Entity) string, desc bool) (*kg.EntityPage, error) {
+	items := make([]keyed[*kg.Entity], len(all))
+	for i, e := range all {
+		items[i] = keyed[*kg.Entity]{key(e), e.ID, e}
+	}
+	es, cursors, hasNext, total, err := pageOf(ctx, items, p, kg.MaxPageSize, desc)
+	if err != nil {
 		return nil, err
 	}
-	var afterKey, afterID string
-	if p.After != "" {
-		var err error
-		if afterKey, afterID, err = kg.DecodeCursor(p.After); err != nil {
-			return nil, err
-		}
-	}
-	type keyed struct {
-		key string
-		e   *kg.Entity
-	}
-	ks := make([]keyed, len(all))
-	for i, e := range all {
-		ks[i] = keyed{key(e), e}
-	}
-	dir := 1
-	if desc {
-		dir = -1
-	}
-	slices.SortFunc(ks, func(a, b keyed) int {
-		return dir * cmp.Or(cmp.Compare(a.key, b.key), cmp.Compare(a.e.ID, b.e.ID))
-	})
-	out := &kg.EntityPage{TotalCount: len(ks)}
-	for _, k := range ks {
-		if p.After != "" && dir*cmp.Or(cmp.Compare(k.key, afterKey), cmp.Compare(k.e.ID, afterID)) <= 0 {
-			continue
-		}
-		if len(out.Entities) == p.First {
-			out.HasNext = true
-			break
-		}
-		out.Entities = append(out.Entities, k.e)
-		out.Cursors = append(out.Cursors, kg.EncodeCursor(k.key, k.e.ID))
-	}
-	return out, nil
+	return &kg.EntityPage{Entities: es, Cursors: cursors, HasNext: hasNext, TotalCount: total}, nil
 }
 
 // ListSources returns a page of sources by ID.
 func (s *Store) ListSources(ctx context.Context, p kg.PageRequest) (*kg.SourcePage, error) {
-	if err := kg.CheckPage(p); err != nil {
-		return nil, err
-	}
-	var afterID string
-	if p.After != "" {
-		var err error
-		if _, afterID, err = kg.DecodeCursor(p.After); err != nil {
-			return nil, err
-		}
-	}
 	s.mu.RLock()
-	all := make([]*kg.Source, 0, len(s.sources))
+	items := make([]keyed[*kg.Source], 0, len(s.sources))
 	for _, src := range s.sources {
-		all = append(all, src)
+		items = append(items, keyed[*kg.Source]{src.ID, src.ID, src})
 	}
 	s.mu.RUnlock()
-	slices.SortFunc(all, func(a, b *kg.Source) int { return cmp.Compare(a.ID, b.ID) })
-	out := &kg.SourcePage{TotalCount: len(all)}
-	for _, src := range all {
-		if p.After != "" && src.ID <= afterID {
-			continue
-		}
-		if len(out.Sources) == p.First {
-			out.HasNext = true
-			break
-		}
-		out.Sources = append(out.Sources, src)
-		out.Cursors = append(out.Cursors, kg.EncodeCursor(src.ID, src.ID))
+	srcs, cursors, hasNext, total, err := pageOf(ctx, items, p, kg.MaxPageSize, false)
+	if err != nil {
+		return nil, err
 	}
-	return out, nil
+	return &kg.SourcePage{Sources: srcs, Cursors: cursors, HasNext: hasNext, TotalCount: total}, nil
 }
 
-// WhoMet returns who met the entity, with the meetings as evidence.
-func (s *Store) WhoMet(ctx context.Context, q kg.WhoMetQuery) ([]kg.Contact, error) {
+// WhoMet returns a page of who met the entity, with the meetings as
+// evidence.
+func (s *Store) WhoMet(ctx context.Context, q kg.WhoMetQuery, p kg.PageRequest) (*kg.ContactPage, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	meetings := map[string]map[string]bool{}
@@ -217,6 +170,9 @@ func (s *Store) WhoMet(ctx context.Context, q kg.WhoMetQuery) ([]kg.Contact, err
 		ev := s.entities[r.To]
 		if ev == nil || !slices.Contains(kg.MeetingCategories, ev.Category) || !ev.InWindow(q.From, q.To) {
 			continue
+		}
+		if err := kg.Live(ctx); err != nil {
+			return nil, err
 		}
 		for _, o := range s.byEntity[ev.ID] {
 			if o.Type != kg.RelParticipatedIn || o.To != ev.ID || o.From == q.ID ||
@@ -229,20 +185,25 @@ func (s *Store) WhoMet(ctx context.Context, q kg.WhoMetQuery) ([]kg.Contact, err
 			meetings[o.From][ev.ID] = true
 		}
 	}
-	out := make([]kg.Contact, 0, len(meetings))
-	for who, evs := range meetings {
-		c := kg.Contact{EntityID: who}
-		for id := range evs {
+	items := make([]keyed[kg.Contact], 0, len(meetings))
+	for who := range meetings {
+		items = append(items, keyed[kg.Contact]{s.entities[who].SortName(), who, kg.Contact{EntityID: who}})
+	}
+	contacts, cursors, hasNext, total, err := pageOf(ctx, items, p, kg.MaxListSize, false)
+	if err != nil {
+		return nil, err
+	}
+	for i := range contacts {
+		c := &contacts[i]
+		for id := range meetings[c.EntityID] {
 			c.Meetings = append(c.Meetings, id)
 		}
 		s.sortEvents(c.Meetings)
-		out = append(out, c)
+		if len(c.Meetings) > kg.MaxListSize {
+			c.Meetings = c.Meetings[:kg.MaxListSize]
+		}
 	}
-	slices.SortFunc(out, func(a, b kg.Contact) int {
-		return cmp.Or(cmp.Compare(s.entities[a.EntityID].SortName(), s.entities[b.EntityID].SortName()),
-			cmp.Compare(a.EntityID, b.EntityID))
-	})
-	return out, nil
+	return &kg.ContactPage{Contacts: contacts, Cursors: cursors, HasNext: hasNext, TotalCount: total}, nil
 }
 
 // sortEvents orders event IDs by date and ID.
@@ -252,13 +213,19 @@ func (s *Store) sortEvents(ids []string) {
 	})
 }
 
-// Investments returns the investments that match the query.
-func (s *Store) Investments(ctx context.Context, q kg.InvestmentQuery) ([]kg.Investment, error) {
+// Investments returns a page of the investments that match the query.
+func (s *Store) Investments(ctx context.Context, q kg.InvestmentQuery, p kg.PageRequest) (*kg.InvestmentPage, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	seen := map[kg.Investment]bool{}
-	var out []kg.Investment
+	var items []keyed[kg.Investment]
+	n := 0
 	for _, r := range s.relations {
+		if n++; n%liveEvery == 0 {
+			if err := kg.Live(ctx); err != nil {
+				return nil, err
+			}
+		}
 		if r.Type != kg.RelParticipatedIn || r.Role != kg.RoleInvestor || q.InvestorID != "" && r.From != q.InvestorID {
 			continue
 		}
@@ -272,16 +239,20 @@ func (s *Store) Investments(ctx context.Context, q kg.InvestmentQuery) ([]kg.Inv
 				continue
 			}
 			seen[inv] = true
-			out = append(out, inv)
+			items = append(items, keyed[kg.Investment]{ev.Date.SortKey(), investmentKey(inv), inv})
 		}
 	}
-	slices.SortFunc(out, func(a, b kg.Investment) int {
-		return cmp.Or(
-			cmp.Compare(s.entities[a.EventID].Date.SortKey(), s.entities[b.EventID].Date.SortKey()),
-			cmp.Compare(a.EventID, b.EventID), cmp.Compare(a.InvestorID, b.InvestorID),
-			cmp.Compare(a.TargetID, b.TargetID))
-	})
-	return out, nil
+	invs, cursors, hasNext, total, err := pageOf(ctx, items, p, kg.MaxListSize, false)
+	if err != nil {
+		return nil, err
+	}
+	return &kg.InvestmentPage{Investments: invs, Cursors: cursors, HasNext: hasNext, TotalCount: total}, nil
+}
+
+// investmentKey orders the investments of one date: by event, investor
+// and target.
+func investmentKey(inv kg.Investment) string {
+	return inv.EventID + "\x01" + inv.InvestorID + "\x01" + inv.TargetID
 }
 
 // targets returns the TARGET participants of the event or, when it has

@@ -109,6 +109,9 @@ func (s *Store) Search(ctx context.Context, q kg.SearchQuery) ([]kg.SearchHit, e
 	seen := map[string]bool{}
 	var candidates []*kg.Entity
 	for _, t := range best {
+		if err := kg.Live(ctx); err != nil {
+			return nil, err
+		}
 		for id := range s.search.postings[t] {
 			if !seen[id] && matchesAll(query, s.tokens[id]) {
 				seen[id] = true

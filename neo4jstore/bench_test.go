@@ -27,7 +27,7 @@ func BenchmarkRelations(b *testing.B) {
 	ctx := context.Background()
 	ids := []string{"person:li-zhanshu", "country:peru"}
 	for b.Loop() {
-		if _, err := s.Relations(ctx, ids); err != nil {
+		if _, err := s.Relations(ctx, ids, 1000); err != nil {
 			b.Fatal(err)
 		}
 	}

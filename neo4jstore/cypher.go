@@ -61,12 +61,12 @@ UNWIND $ids AS id
 MATCH (s:Source {id: id})
 RETURN s {.*} AS s`
 
-const cypherRelations = `
-UNWIND $ids AS id
-MATCH (:Entity {id: id})-[r]-()
-WITH DISTINCT r
-RETURN r {.*, type: type(r), from: startNode(r).id, to: endNode(r).id} AS r
-ORDER BY r.id`
+// countGuard starts the subquery that counts a list: when the request
+// does not ask for the count ($count false), no row enters it, so the
+// count's match never runs and the subquery returns 0.
+const countGuard = `
+  WITH $count AS counting WITH counting WHERE counting
+`
 
 // entityFilter is shared by the count and the page of ListEntities.
 const entityFilter = `
@@ -76,7 +76,7 @@ WHERE (size($kinds) = 0 OR e.kind IN $kinds)
         MATCH (e)-[:BASED_IN|LOCATED_IN|CITIZEN_OF]->(:Entity {id: $country}) })`
 
 const cypherListEntities = `
-CALL {` + entityFilter + `
+CALL {` + countGuard + entityFilter + `
   RETURN count(e) AS total
 }
 CALL {` + entityFilter + `
@@ -105,7 +105,7 @@ WHERE (size($categories) = 0 OR e.category IN $categories)
         AND ($currency = '' OR e.amountCurrency = $currency)))`
 
 const cypherListEvents = `
-CALL {` + eventFilter + `
+CALL {` + countGuard + eventFilter + `
   RETURN count(e) AS total
 }
 CALL {` + eventFilter + `
@@ -116,7 +116,7 @@ CALL {` + eventFilter + `
 RETURN total, page`
 
 const cypherListEventsDesc = `
-CALL {` + eventFilter + `
+CALL {` + countGuard + eventFilter + `
   RETURN count(e) AS total
 }
 CALL {` + eventFilter + `
@@ -127,7 +127,7 @@ CALL {` + eventFilter + `
 RETURN total, page`
 
 const cypherListSources = `
-CALL { MATCH (s:Source) RETURN count(s) AS total }
+CALL {` + countGuard + ` MATCH (s:Source) RETURN count(s) AS total }
 CALL {
   MATCH (s:Source) WHERE $after = false OR s.id > $afterId
   WITH s ORDER BY s.id LIMIT $limit
@@ -135,16 +135,26 @@ CALL {
 }
 RETURN total, page`
 
-const cypherWhoMet = `
+// whoMetMatch matches the meetings of $id and the others who took part.
+const whoMetMatch = `
 MATCH (me:Entity {id: $id})-[mine:PARTICIPATED_IN]->(ev:Event)<-[theirs:PARTICIPATED_IN]-(other:Entity)
 WHERE ev.category IN $categories AND other <> me
   AND NOT mine.role IN $passive AND NOT theirs.role IN $passive
-  AND ($dated = false OR (ev.dateFirst IS NOT NULL AND ev.dateFirst <= $hi AND ev.dateLast >= $lo))
+  AND ($dated = false OR (ev.dateFirst IS NOT NULL AND ev.dateFirst <= $hi AND ev.dateLast >= $lo))`
+
+// cypherWhoMet returns a page of the contacts by folded name and ID, each
+// with at most $maxMeetings meetings in date order.
+const cypherWhoMet = whoMetMatch + `
 WITH DISTINCT other, ev
-ORDER BY ev.sortKey, ev.id
-WITH other, collect(ev.id) AS meetings
-RETURN other.id AS id, meetings
-ORDER BY other.sortName, other.id`
+WHERE $after = false OR other.sortName > $afterKey OR (other.sortName = $afterKey AND other.id > $afterId)
+WITH other, ev ORDER BY ev.sortKey, ev.id
+WITH other, collect(ev.id)[..$maxMeetings] AS meetings
+RETURN other.id AS id, other.sortName AS key, meetings
+ORDER BY other.sortName, other.id
+LIMIT $limit`
+
+const cypherCountWhoMet = whoMetMatch + `
+RETURN count(DISTINCT other) AS total`
 
 // investmentsTail finds each event's targets (its TARGET participants or,
 // when it has none, the places it was held at) and keeps the investments
@@ -160,20 +170,31 @@ UNWIND targets AS t
 WITH inv, ev, t
 WHERE $target = '' OR t.id = $target
    OR EXISTS { MATCH (t)-[:LOCATED_IN*1..3]->(:Entity {id: $target}) }
-RETURN DISTINCT inv.id AS investor, t.id AS target, ev.id AS event, ev.sortKey AS sortKey
-ORDER BY sortKey, event, investor, target`
+WITH DISTINCT inv.id AS investor, t.id AS target, ev.id AS event, ev.sortKey AS sortKey`
+
+// investmentsPage cuts a page of the investments in date order, then by
+// event, investor and target (the key of kg.Investment cursors).
+const investmentsPage = `
+WITH investor, target, event, sortKey, event + '\u0001' + investor + '\u0001' + target AS k
+WHERE $after = false OR sortKey > $afterKey OR (sortKey = $afterKey AND k > $afterId)
+RETURN investor, target, event, sortKey, k
+ORDER BY sortKey, k
+LIMIT $limit`
+
+const investmentsCount = `
+RETURN count(*) AS total`
 
 const investmentsWhere = `
 WHERE ($investor = '' OR inv.id = $investor)
   AND ($dated = false OR (ev.dateFirst IS NOT NULL AND ev.dateFirst <= $hi AND ev.dateLast >= $lo))`
 
-// cypherInvestments starts from every investor's participations.
-const cypherInvestments = `
+// investmentsFrom starts from every investor's participations.
+const investmentsFrom = `
 MATCH (inv:Entity)-[:PARTICIPATED_IN {role: 'INVESTOR'}]->(ev:Event)` + investmentsWhere + investmentsTail
 
-// cypherInvestmentsInto starts from the target and the places within it,
-// so that asking about one country does not read every investment.
-const cypherInvestmentsInto = `
+// investmentsInto starts from the target and the places within it, so
+// that asking about one country does not read every investment.
+const investmentsInto = `
 MATCH (:Entity {id: $target})<-[:LOCATED_IN*0..3]-(t:Entity)
 CALL {
   WITH t MATCH (t)-[:PARTICIPATED_IN {role: 'TARGET'}]->(ev:Event) RETURN ev
@@ -182,6 +203,12 @@ CALL {
 }
 WITH DISTINCT ev
 MATCH (inv:Entity)-[:PARTICIPATED_IN {role: 'INVESTOR'}]->(ev)` + investmentsWhere + investmentsTail
+
+// cypherInvestments holds the page and count statements, [into][count].
+var cypherInvestments = [2][2]string{
+	{investmentsFrom + investmentsPage, investmentsFrom + investmentsCount},
+	{investmentsInto + investmentsPage, investmentsInto + investmentsCount},
+}
 
 const cypherSearch = `
 CALL db.index.fulltext.queryNodes('entity_search', $query, {limit: $limit})
@@ -267,7 +294,9 @@ ORDER BY r.id`
 
 const cypherDumpRedirects = `MATCH (r:Redirect) RETURN r.id AS from, r.to AS to ORDER BY from`
 
-const cypherEdges = `
+// cypherRelations returns each entity's first $max relations by ID; a
+// relation between two of them comes once.
+const cypherRelations = `
 UNWIND $ids AS id
 CALL {
   WITH id
@@ -276,7 +305,70 @@ CALL {
   RETURN r
 }
 WITH DISTINCT r
-RETURN r {.*, type: type(r), from: startNode(r).id, to: endNode(r).id} AS r`
+RETURN r {.*, type: type(r), from: startNode(r).id, to: endNode(r).id} AS r
+ORDER BY r.id`
+
+// cypherRelationsByID finds relations by ID from their ends, which the ID
+// names, so that the entity index finds them.
+const cypherRelationsByID = `
+UNWIND $rows AS x
+MATCH (:Entity {id: x.from})-[r {id: x.id}]->(:Entity {id: x.to})
+RETURN r {.*, type: type(r), from: x.from, to: x.to} AS r`
+
+// linkMatch matches, for the entity $ids[i], its relations r to other
+// entities o that pass the filters of a kg.LinkQuery.
+const linkMatch = `
+  MATCH (x:Entity {id: $ids[i]})-[r]-(o:Entity)
+  WHERE (size($types) = 0 OR type(r) IN $types)
+    AND ($dir = '' OR ($dir = 'OUT' AND startNode(r) = x) OR ($dir = 'IN' AND endNode(r) = x))
+    AND ($role = '' OR r.role = $role)
+    AND ($category = '' OR o.category = $category)`
+
+const linkRow = `{r: r {.*, type: type(r), from: startNode(r).id, to: endNode(r).id}, o: o.id, key: ''}`
+
+// cypherLinks holds one statement per kg.LinkOrder; each returns, for every
+// entity of $ids (by index i), one page of its links in that order.
+var cypherLinks = [...]string{
+	kg.LinksByID: `
+UNWIND range(0, size($ids) - 1) AS i
+CALL {
+  WITH i` + linkMatch + `
+  WITH DISTINCT r, o WHERE $after = false OR r.id > $afterId
+  WITH r, o ORDER BY r.id LIMIT $limit
+  RETURN collect(` + linkRow + `) AS links
+}
+RETURN i, links ORDER BY i`,
+	kg.LinksByDate: `
+UNWIND range(0, size($ids) - 1) AS i
+CALL {
+  WITH i` + linkMatch + `
+  WITH DISTINCT r, o
+  WHERE $after = false OR o.sortKey > $afterKey OR (o.sortKey = $afterKey AND r.id > $afterId)
+  WITH r, o ORDER BY o.sortKey, r.id LIMIT $limit
+  RETURN collect({r: r {.*, type: type(r), from: startNode(r).id, to: endNode(r).id}, o: o.id, key: o.sortKey}) AS links
+}
+RETURN i, links ORDER BY i`,
+	kg.LinksByName: `
+UNWIND range(0, size($ids) - 1) AS i
+CALL {
+  WITH i` + linkMatch + `
+  WITH DISTINCT o
+  WHERE $after = false OR o.sortName > $afterKey OR (o.sortName = $afterKey AND o.id > $afterId)
+  WITH o ORDER BY o.sortName, o.id LIMIT $limit
+  RETURN collect({r: null, o: o.id, key: o.sortName}) AS links
+}
+RETURN i, links ORDER BY i`,
+}
+
+// cypherCountLinks counts, for every entity of $ids, the links that
+// cypherLinks pages through (distinct entities for kg.LinksByName).
+const cypherCountLinks = `
+UNWIND range(0, size($ids) - 1) AS i
+CALL {
+  WITH i` + linkMatch + `
+  RETURN CASE WHEN $byName THEN count(DISTINCT o) ELSE count(DISTINCT r) END AS total
+}
+RETURN i, total ORDER BY i`
 
 // cypherWalksExactly holds one statement per path length (index 0 for 1),
 // since a quantifier's bounds cannot be parameters. Each finds every walk of
@@ -312,7 +404,8 @@ WHERE all(i IN range(0, size(ns) - 2) WHERE NOT ns[i] IN ns[i + 1..])
 RETURN [n IN ns | n.id] AS nodes, [r IN rs | r.id] AS edges
 LIMIT $cap`
 
-const cypherTimeline = `
+// timelineMatch matches the events of $id's timeline.
+const timelineMatch = `
 MATCH (m:Entity)` + memberPattern + `(:Entity {id: $id})
 WITH DISTINCT m
 CALL {
@@ -322,9 +415,16 @@ CALL {
 }
 WITH DISTINCT ev
 WHERE (size($categories) = 0 OR ev.category IN $categories)
-  AND ($dated = false OR (ev.dateFirst IS NOT NULL AND ev.dateFirst <= $hi AND ev.dateLast >= $lo))
-RETURN ev.id AS id
-ORDER BY ev.sortKey, ev.id`
+  AND ($dated = false OR (ev.dateFirst IS NOT NULL AND ev.dateFirst <= $hi AND ev.dateLast >= $lo))`
+
+const cypherTimeline = timelineMatch + `
+  AND ($after = false OR ev.sortKey > $afterKey OR (ev.sortKey = $afterKey AND ev.id > $afterId))
+RETURN ev.id AS id, ev.sortKey AS key
+ORDER BY ev.sortKey, ev.id
+LIMIT $limit`
+
+const cypherCountTimeline = timelineMatch + `
+RETURN count(ev) AS total`
 
 // The plain event lists serve the common filters (categories, dates) with
 // predicates the planner can answer from the category and date indexes;
@@ -354,7 +454,7 @@ func plainEvents(match string, desc bool) string {
 		after, order = `e.sortKey < $afterKey OR (e.sortKey = $afterKey AND e.id < $afterId)`, `e.sortKey DESC, e.id DESC`
 	}
 	return `
-CALL { ` + match + `
+CALL { ` + countGuard + match + `
   RETURN count(e) AS total
 }
 CALL { ` + match + `

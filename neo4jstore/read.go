@@ -36,9 +36,9 @@ func (s *Store) Sources(ctx context.Context, ids []string) ([]*kg.Source, error)
 	return out, nil
 }
 
-// Relations returns every relation touching one of the entities, by ID.
-func (s *Store) Relations(ctx context.Context, ids []string) ([]*kg.Relation, error) {
-	recs, err := s.read(ctx, cypherRelations, map[string]any{"ids": ids})
+// Relations returns each entity's first max+1 relations by ID.
+func (s *Store) Relations(ctx context.Context, ids []string, max int) ([]*kg.Relation, error) {
+	recs, err := s.read(ctx, cypherRelations, map[string]any{"ids": ids, "max": max + 1})
 	if err != nil {
 		return nil, fmt.Errorf("relations: %w", err)
 	}
@@ -49,10 +49,84 @@ func (s *Store) Relations(ctx context.Context, ids []string) ([]*kg.Relation, er
 	return out, nil
 }
 
-// cursorParams adds the page parameters shared by the list statements.
-func cursorParams(params map[string]any, p kg.PageRequest) error {
-	if err := kg.CheckPage(p); err != nil {
-		return err
+// RelationsByID returns the relations with the given IDs.
+func (s *Store) RelationsByID(ctx context.Context, ids []string) ([]*kg.Relation, error) {
+	rows := make([]map[string]any, 0, len(ids))
+	for _, id := range ids {
+		if _, from, to, _, ok := kg.ParseRelationID(id); ok {
+			rows = append(rows, map[string]any{"id": id, "from": from, "to": to})
+		}
+	}
+	recs, err := s.read(ctx, cypherRelationsByID, map[string]any{"rows": rows})
+	if err != nil {
+		return nil, fmt.Errorf("relations by ID: %w", err)
+	}
+	out := make([]*kg.Relation, 0, len(recs))
+	for _, r := range recs {
+		out = append(out, relationFrom(mapOf(r, "r")))
+	}
+	return out, nil
+}
+
+// Links returns a page of each entity's links that match q, and counts
+// them with a statement of its own when p.Count is set.
+func (s *Store) Links(ctx context.Context, ids []string, q kg.LinkQuery, p kg.PageRequest) ([]kg.LinkPage, error) {
+	types := make([]string, len(q.Types))
+	for i, t := range q.Types {
+		types[i] = string(t)
+	}
+	params := map[string]any{"ids": ids, "types": types, "dir": string(q.Direction), "role": string(q.Role), "category": string(q.Category)}
+	if err := pageParams(params, p, kg.MaxListSize); err != nil {
+		return nil, err
+	}
+	if q.Order < 0 || int(q.Order) >= len(cypherLinks) {
+		return nil, fmt.Errorf("links: unknown order %d", q.Order)
+	}
+	recs, err := s.read(ctx, cypherLinks[q.Order], params)
+	if err != nil {
+		return nil, fmt.Errorf("links: %w", err)
+	}
+	out := make([]kg.LinkPage, len(ids))
+	for _, r := range recs {
+		m := r.AsMap()
+		page := &out[m["i"].(int64)]
+		for _, v := range m["links"].([]any) {
+			l := v.(map[string]any)
+			if len(page.Links) == p.First {
+				page.HasNext = true
+				break
+			}
+			link := kg.Link{Other: l["o"].(string)}
+			key, _ := l["key"].(string)
+			id := link.Other
+			if rel, ok := l["r"].(map[string]any); ok {
+				link.Relation = relationFrom(rel)
+				id = link.Relation.ID
+			}
+			page.Links = append(page.Links, link)
+			page.Cursors = append(page.Cursors, kg.EncodeCursor(key, id))
+		}
+	}
+	if p.Count {
+		params["byName"] = q.Order == kg.LinksByName
+		recs, err := s.read(ctx, cypherCountLinks, params)
+		if err != nil {
+			return nil, fmt.Errorf("count links: %w", err)
+		}
+		for _, r := range recs {
+			m := r.AsMap()
+			out[m["i"].(int64)].TotalCount = int(m["total"].(int64))
+		}
+	}
+	return out, nil
+}
+
+// pageParams adds the page parameters shared by the list statements: the
+// cursor's key and ID, one more item than the page holds (to tell whether
+// there is a next page), and whether to count.
+func pageParams(params map[string]any, p kg.PageRequest, max int) error {
+	if p.First < 1 || p.First > max {
+		return kg.Invalid("first", "must be between 1 and %d, got %d", max, p.First)
 	}
 	params["after"] = p.After != ""
 	params["afterKey"], params["afterId"] = "", ""
@@ -64,6 +138,7 @@ func cursorParams(params map[string]any, p kg.PageRequest) error {
 		params["afterKey"], params["afterId"] = k, id
 	}
 	params["limit"] = p.First + 1
+	params["count"] = p.Count
 	return nil
 }
 
@@ -94,7 +169,7 @@ func (s *Store) entityPage(ctx context.Context, cypher string, params map[string
 // ListEntities returns a page of matching entities by folded name and ID.
 func (s *Store) ListEntities(ctx context.Context, f kg.EntityFilter, p kg.PageRequest) (*kg.EntityPage, error) {
 	params := map[string]any{"kinds": kindStrings(f.Kinds), "country": f.Country}
-	if err := cursorParams(params, p); err != nil {
+	if err := pageParams(params, p, kg.MaxPageSize); err != nil {
 		return nil, err
 	}
 	page, err := s.entityPage(ctx, cypherListEntities, params, p.First, (*kg.Entity).SortName)
@@ -116,7 +191,7 @@ func (s *Store) ListEvents(ctx context.Context, f kg.EventFilter, p kg.PageReque
 		"minAmount": f.MinAmount, "maxAmount": f.MaxAmount, "currency": f.Currency,
 	}
 	addWindow(params, f.From, f.To)
-	if err := cursorParams(params, p); err != nil {
+	if err := pageParams(params, p, kg.MaxPageSize); err != nil {
 		return nil, err
 	}
 	cypher := cypherListEvents
@@ -136,7 +211,7 @@ func (s *Store) ListEvents(ctx context.Context, f kg.EventFilter, p kg.PageReque
 // ListSources returns a page of sources by ID.
 func (s *Store) ListSources(ctx context.Context, p kg.PageRequest) (*kg.SourcePage, error) {
 	params := map[string]any{}
-	if err := cursorParams(params, p); err != nil {
+	if err := pageParams(params, p, kg.MaxPageSize); err != nil {
 		return nil, err
 	}
 	recs, err := s.read(ctx, cypherListSources, params)
@@ -164,8 +239,9 @@ func addWindow(params map[string]any, from, to kg.Date) {
 	params["lo"], params["hi"], params["dated"] = lo, hi, active
 }
 
-// WhoMet returns who met the entity, with the meetings as evidence.
-func (s *Store) WhoMet(ctx context.Context, q kg.WhoMetQuery) ([]kg.Contact, error) {
+// WhoMet returns a page of who met the entity, with the meetings as
+// evidence.
+func (s *Store) WhoMet(ctx context.Context, q kg.WhoMetQuery, p kg.PageRequest) (*kg.ContactPage, error) {
 	cats := make([]string, len(kg.MeetingCategories))
 	for i, c := range kg.MeetingCategories {
 		cats[i] = string(c)
@@ -174,45 +250,75 @@ func (s *Store) WhoMet(ctx context.Context, q kg.WhoMetQuery) ([]kg.Contact, err
 	for i, r := range kg.PassiveRoles {
 		passive[i] = string(r)
 	}
-	params := map[string]any{"id": q.ID, "categories": cats, "passive": passive}
+	params := map[string]any{"id": q.ID, "categories": cats, "passive": passive, "maxMeetings": kg.MaxListSize}
 	addWindow(params, q.From, q.To)
+	if err := pageParams(params, p, kg.MaxListSize); err != nil {
+		return nil, err
+	}
 	recs, err := s.read(ctx, cypherWhoMet, params)
 	if err != nil {
 		return nil, fmt.Errorf("who met: %w", err)
 	}
-	out := make([]kg.Contact, 0, len(recs))
+	out := &kg.ContactPage{}
 	for _, r := range recs {
-		id, _ := r.Get("id")
-		meetings, _ := r.Get("meetings")
-		c := kg.Contact{EntityID: id.(string)}
-		for _, m := range meetings.([]any) {
-			c.Meetings = append(c.Meetings, m.(string))
+		if len(out.Contacts) == p.First {
+			out.HasNext = true
+			break
 		}
-		out = append(out, c)
+		m := r.AsMap()
+		c := kg.Contact{EntityID: m["id"].(string), Meetings: anyStrings(m["meetings"])}
+		out.Contacts = append(out.Contacts, c)
+		out.Cursors = append(out.Cursors, kg.EncodeCursor(m["key"].(string), c.EntityID))
+	}
+	if p.Count {
+		if out.TotalCount, err = s.count(ctx, cypherCountWhoMet, params); err != nil {
+			return nil, fmt.Errorf("count who met: %w", err)
+		}
 	}
 	return out, nil
 }
 
-// Investments returns the investments that match the query.
-func (s *Store) Investments(ctx context.Context, q kg.InvestmentQuery) ([]kg.Investment, error) {
+// count runs a statement that returns one row with a total.
+func (s *Store) count(ctx context.Context, cypher string, params map[string]any) (int, error) {
+	recs, err := s.read(ctx, cypher, params)
+	if err != nil || len(recs) == 0 {
+		return 0, err
+	}
+	total, _ := recs[0].Get("total")
+	n, _ := total.(int64)
+	return int(n), nil
+}
+
+// Investments returns a page of the investments that match the query.
+func (s *Store) Investments(ctx context.Context, q kg.InvestmentQuery, p kg.PageRequest) (*kg.InvestmentPage, error) {
 	params := map[string]any{"investor": q.InvestorID, "target": q.TargetID}
 	addWindow(params, q.From, q.To)
-	cypher := cypherInvestments
-	if q.TargetID != "" {
-		cypher = cypherInvestmentsInto
+	if err := pageParams(params, p, kg.MaxListSize); err != nil {
+		return nil, err
 	}
-	recs, err := s.read(ctx, cypher, params)
+	cypher := cypherInvestments[b2i(q.TargetID != "")]
+	recs, err := s.read(ctx, cypher[0], params)
 	if err != nil {
 		return nil, fmt.Errorf("investments: %w", err)
 	}
-	out := make([]kg.Investment, 0, len(recs))
+	out := &kg.InvestmentPage{}
 	for _, r := range recs {
+		if len(out.Investments) == p.First {
+			out.HasNext = true
+			break
+		}
 		m := r.AsMap()
-		out = append(out, kg.Investment{
+		out.Investments = append(out.Investments, kg.Investment{
 			InvestorID: m["investor"].(string),
 			TargetID:   m["target"].(string),
 			EventID:    m["event"].(string),
 		})
+		out.Cursors = append(out.Cursors, kg.EncodeCursor(m["sortKey"].(string), m["k"].(string)))
+	}
+	if p.Count {
+		if out.TotalCount, err = s.count(ctx, cypher[1], params); err != nil {
+			return nil, fmt.Errorf("count investments: %w", err)
+		}
 	}
 	return out, nil
 }
@@ -283,19 +389,6 @@ func kindStrings(ks []kg.Kind) []string {
 	return out
 }
 
-// Edges returns each entity's first max+1 relations by ID.
-func (s *Store) Edges(ctx context.Context, ids []string, max int) ([]*kg.Relation, error) {
-	recs, err := s.read(ctx, cypherEdges, map[string]any{"ids": ids, "max": max + 1})
-	if err != nil {
-		return nil, fmt.Errorf("edges: %w", err)
-	}
-	out := make([]*kg.Relation, 0, len(recs))
-	for _, r := range recs {
-		out = append(out, relationFrom(mapOf(r, "r")))
-	}
-	return out, nil
-}
-
 // Walks finds the walks between two entities with Cypher's SHORTEST GROUPS.
 func (s *Store) Walks(ctx context.Context, q kg.PathQuery) ([]kg.Walk, error) {
 	if err := kg.CheckPaths(q); err != nil {
@@ -327,22 +420,35 @@ func (s *Store) Walks(ctx context.Context, q kg.PathQuery) ([]kg.Walk, error) {
 	return out, nil
 }
 
-// Timeline returns the events around the entity in date order.
-func (s *Store) Timeline(ctx context.Context, q kg.TimelineQuery) ([]string, error) {
+// Timeline returns a page of the events around the entity in date order.
+func (s *Store) Timeline(ctx context.Context, q kg.TimelineQuery, p kg.PageRequest) (*kg.IDPage, error) {
 	cats := make([]string, len(q.Categories))
 	for i, c := range q.Categories {
 		cats[i] = string(c)
 	}
 	params := map[string]any{"id": q.ID, "categories": cats}
 	addWindow(params, q.From, q.To)
+	if err := pageParams(params, p, kg.MaxListSize); err != nil {
+		return nil, err
+	}
 	recs, err := s.read(ctx, cypherTimeline, params)
 	if err != nil {
 		return nil, fmt.Errorf("timeline: %w", err)
 	}
-	out := make([]string, 0, len(recs))
+	out := &kg.IDPage{}
 	for _, r := range recs {
-		id, _ := r.Get("id")
-		out = append(out, id.(string))
+		if len(out.IDs) == p.First {
+			out.HasNext = true
+			break
+		}
+		m := r.AsMap()
+		out.IDs = append(out.IDs, m["id"].(string))
+		out.Cursors = append(out.Cursors, kg.EncodeCursor(m["key"].(string), m["id"].(string)))
+	}
+	if p.Count {
+		if out.TotalCount, err = s.count(ctx, cypherCountTimeline, params); err != nil {
+			return nil, fmt.Errorf("count timeline: %w", err)
+		}
 	}
 	return out, nil
 }

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/puente-kg/puente/kg"
+	"github.com/puente-kg/puente/service"
 	"github.com/puente-kg/puente/web/export"
 )
 
@@ -176,7 +177,7 @@ func (e *exporter) fail(w http.ResponseWriter, r *http.Request, err error) {
 // nodes and edges of the GraphQL neighborhood query for the same arguments.
 // An unknown entity is an ENOTFOUND error.
 func NeighborhoodGraph(ctx context.Context, store kg.Reader, q kg.NeighborhoodQuery) (*export.Graph, error) {
-	sub, err := kg.Neighborhood(ctx, store, q)
+	sub, err := service.Neighborhood(ctx, store, q)
 	if err != nil {
 		return nil, fmt.Errorf("neighborhood: %w", err)
 	}
@@ -279,6 +280,9 @@ func SelectionGraph(ctx context.Context, store kg.Reader, sel Selection) (*expor
 	return g, err
 }
 
+// maxRelationsPerNode is the most relations of one node an export reads.
+const maxRelationsPerNode = 100_000
+
 // relationsAmong returns the relations whose both ends are among ids (and
 // whose IDs are in keep, when keep is not nil), by ID.
 func relationsAmong(ctx context.Context, store kg.Reader, ids []string, keep map[string]bool) ([]*kg.Relation, error) {
@@ -288,7 +292,7 @@ func relationsAmong(ctx context.Context, store kg.Reader, ids []string, keep map
 	}
 	byID := map[string]*kg.Relation{}
 	for batch := range slices.Chunk(ids, relationBatch) {
-		rels, err := store.Relations(ctx, batch)
+		rels, err := store.Relations(ctx, batch, maxRelationsPerNode)
 		if err != nil {
 			return nil, fmt.Errorf("relations: %w", err)
 		}

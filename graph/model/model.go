@@ -11,22 +11,11 @@ import (
 // strings into GraphQL nulls.
 type base struct{ *kg.Entity }
 
-// Base returns the domain entity.
-func (b base) Base() *kg.Entity { return b.Entity }
-
 // IsNode marks the view as a Node.
 func (base) IsNode() {}
 
 // IsEntity marks the view as an Entity.
 func (base) IsEntity() {}
-
-// BaseOf returns the domain entity behind an entity view.
-func BaseOf(e Entity) *kg.Entity {
-	if b, ok := e.(interface{ Base() *kg.Entity }); ok {
-		return b.Base()
-	}
-	return nil
-}
 
 // Source is the view of a source.
 type Source struct{ *kg.Source }
@@ -169,3 +158,13 @@ func (e GraphEdge) Label() *string {
 
 // Relationship returns the relation's full view.
 func (e GraphEdge) Relationship() *Relationship { return &Relationship{Relation: e.Relation} }
+
+// DeleteResult says what a deletion did.
+type DeleteResult struct {
+	// ID is the deleted entity's ID.
+	ID string
+	// DeletedRelations counts the relations that went with it.
+	DeletedRelations int
+	// Orphaned are the IDs of the events left without participants.
+	Orphaned []string
+}

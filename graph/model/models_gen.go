@@ -21,23 +21,35 @@ type Entity interface {
 type Node interface {
 }
 
-// What a deletion did.
-type DeleteResult struct {
-	// The deleted entity's ID.
-	ID string `json:"id"`
-	// How many relations went with it.
-	DeletedRelations int `json:"deletedRelations"`
-	// Events the entity took part in that are left without any participant.
-	OrphanedEvents []*Event `json:"orphanedEvents"`
+// A page of contacts.
+type ContactConnection struct {
+	// How many contacts match, over all pages.
+	TotalCount int `json:"totalCount"`
+	// The contacts of this page, with their cursors.
+	Edges []*ContactEdge `json:"edges"`
+	// The contacts of this page.
+	Nodes []*kg.Contact `json:"nodes"`
+	// Where this page starts and ends.
+	PageInfo *PageInfo `json:"pageInfo"`
+}
+
+// A contact in a page.
+type ContactEdge struct {
+	// Where the contact sits in the list.
+	Cursor string `json:"cursor"`
+	// The contact.
+	Node *kg.Contact `json:"node"`
 }
 
 // A page of entities.
 type EntityConnection struct {
 	// How many entities match, over all pages.
 	TotalCount int `json:"totalCount"`
-	// The entities of this page.
+	// The entities of this page, with their cursors.
 	Edges []*EntityEdge `json:"edges"`
-	// Where this page ends.
+	// The entities of this page.
+	Nodes []Entity `json:"nodes"`
+	// Where this page starts and ends.
 	PageInfo *PageInfo `json:"pageInfo"`
 }
 
@@ -87,9 +99,11 @@ type EntityInput struct {
 type EventConnection struct {
 	// How many events match, over all pages.
 	TotalCount int `json:"totalCount"`
-	// The events of this page.
+	// The events of this page, with their cursors.
 	Edges []*EventEdge `json:"edges"`
-	// Where this page ends.
+	// The events of this page.
+	Nodes []*Event `json:"nodes"`
+	// Where this page starts and ends.
 	PageInfo *PageInfo `json:"pageInfo"`
 }
 
@@ -157,6 +171,26 @@ type EventInput struct {
 	Participants []*ParticipantInput `json:"participants,omitempty"`
 }
 
+// A page of investments.
+type InvestmentConnection struct {
+	// How many investments match, over all pages.
+	TotalCount int `json:"totalCount"`
+	// The investments of this page, with their cursors.
+	Edges []*InvestmentEdge `json:"edges"`
+	// The investments of this page.
+	Nodes []*kg.Investment `json:"nodes"`
+	// Where this page starts and ends.
+	PageInfo *PageInfo `json:"pageInfo"`
+}
+
+// An investment in a page.
+type InvestmentEdge struct {
+	// Where the investment sits in the list.
+	Cursor string `json:"cursor"`
+	// The investment.
+	Node *kg.Investment `json:"node"`
+}
+
 // An amount of money.
 type MoneyInput struct {
 	// Not negative.
@@ -178,10 +212,16 @@ type MoneyInput struct {
 type Mutation struct {
 }
 
-// Information about a page of a list.
+// Information about a page of a list (Relay's PageInfo). Lists page forwards
+// with `first` and `after`; a cursor belongs to its list, filter and order, and
+// passing it to another is refused with BAD_USER_INPUT.
 type PageInfo struct {
 	// Whether more items follow this page.
 	HasNextPage bool `json:"hasNextPage"`
+	// Whether items come before this page: true when it was asked for `after` a cursor.
+	HasPreviousPage bool `json:"hasPreviousPage"`
+	// The cursor of the first item of the page.
+	StartCursor *string `json:"startCursor,omitempty"`
 	// The cursor of the last item of the page; pass it as `after` for the next page.
 	EndCursor *string `json:"endCursor,omitempty"`
 }
@@ -196,6 +236,26 @@ type ParticipantInput struct {
 	Quote *string `json:"quote,omitempty"`
 	// The sources; the event's when omitted.
 	Sources []string `json:"sources,omitempty"`
+}
+
+// A page of participations.
+type ParticipationConnection struct {
+	// How many participations match, over all pages.
+	TotalCount int `json:"totalCount"`
+	// The participations of this page, with their cursors.
+	Edges []*ParticipationEdge `json:"edges"`
+	// The participations of this page.
+	Nodes []*Participation `json:"nodes"`
+	// Where this page starts and ends.
+	PageInfo *PageInfo `json:"pageInfo"`
+}
+
+// A participation in a page.
+type ParticipationEdge struct {
+	// Where the participation sits in the list.
+	Cursor string `json:"cursor"`
+	// The participation.
+	Node *Participation `json:"node"`
 }
 
 // A quantity with its unit.
@@ -229,13 +289,35 @@ type RelationInput struct {
 	Sources []string `json:"sources"`
 }
 
+// A page of relations.
+type RelationshipConnection struct {
+	// How many relations match, over all pages.
+	TotalCount int `json:"totalCount"`
+	// The relations of this page, with their cursors.
+	Edges []*RelationshipEdge `json:"edges"`
+	// The relations of this page.
+	Nodes []*Relationship `json:"nodes"`
+	// Where this page starts and ends.
+	PageInfo *PageInfo `json:"pageInfo"`
+}
+
+// A relation in a page.
+type RelationshipEdge struct {
+	// Where the relation sits in the list.
+	Cursor string `json:"cursor"`
+	// The relation.
+	Node *Relationship `json:"node"`
+}
+
 // A page of sources.
 type SourceConnection struct {
 	// How many sources there are, over all pages.
 	TotalCount int `json:"totalCount"`
-	// The sources of this page.
+	// The sources of this page, with their cursors.
 	Edges []*SourceEdge `json:"edges"`
-	// Where this page ends.
+	// The sources of this page.
+	Nodes []*Source `json:"nodes"`
+	// Where this page starts and ends.
 	PageInfo *PageInfo `json:"pageInfo"`
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/puente-kg/puente/kg"
 	"github.com/puente-kg/puente/memstore"
 	"github.com/puente-kg/puente/neo4jstore"
+	"github.com/puente-kg/puente/service"
 )
 
 // Backend names a way to open a seeded store, and an empty one.
@@ -47,7 +48,7 @@ func Backends() []Backend {
 func Memory(tb testing.TB) *memstore.Store {
 	tb.Helper()
 	s := memstore.New()
-	if _, err := kg.Seed(context.Background(), s, dataset.MustDigest()); err != nil {
+	if _, err := service.Seed(context.Background(), s, dataset.MustDigest()); err != nil {
 		tb.Fatalf("seed memory store: %v", err)
 	}
 	return s
@@ -62,7 +63,7 @@ func Journaled(tb testing.TB) *memstore.Store {
 	if err != nil {
 		tb.Fatalf("open journaled store: %v", err)
 	}
-	if _, err := kg.Seed(context.Background(), s, dataset.MustDigest()); err != nil {
+	if _, err := service.Seed(context.Background(), s, dataset.MustDigest()); err != nil {
 		tb.Fatalf("seed journaled store: %v", err)
 	}
 	s.Close(context.Background())
@@ -136,7 +137,7 @@ func Neo4j(tb testing.TB) *neo4jstore.Store {
 			tb.Fatalf("prepare Neo4j: %v", err)
 		}
 	}
-	if _, err := kg.Seed(ctx, s, dataset.MustDigest()); err != nil {
+	if _, err := service.Seed(ctx, s, dataset.MustDigest()); err != nil {
 		tb.Fatalf("seed Neo4j: %v", err)
 	}
 	return s

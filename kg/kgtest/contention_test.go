@@ -10,6 +10,7 @@ import (
 
 	"github.com/puente-kg/puente/internal/testenv"
 	"github.com/puente-kg/puente/kg"
+	"github.com/puente-kg/puente/service"
 )
 
 // BenchmarkContendedWrites runs 8 writers that update one entity for a
@@ -31,14 +32,14 @@ func BenchmarkContendedWrites(b *testing.B) {
 					go func() {
 						defer wg.Done()
 						for i := 0; time.Now().Before(deadline); i++ {
-							err := kg.Write(ctx, s, func(ctx context.Context) (*kg.ChangeSet, error) {
+							err := service.Write(ctx, s, func(ctx context.Context) (*kg.ChangeSet, error) {
 								cur, err := s.Entities(ctx, []string{"org:xiaomi"})
 								if err != nil {
 									return nil, err
 								}
 								e := *cur[0]
 								e.Description = fmt.Sprintf("writer %d, write %d", w, i)
-								return kg.PlanEntity(ctx, s, kg.EntityInput{Entity: &e}, stamp)
+								return service.PlanEntity(ctx, s, service.EntityInput{Entity: &e}, stamp)
 							})
 							switch {
 							case err == nil:

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/puente-kg/puente/kg"
+	"github.com/puente-kg/puente/service"
 )
 
 // RunEdits runs the editing suite: removing participants, places and
@@ -38,7 +39,7 @@ const testSource = "source:07-li-zhanshu-alva-meeting"
 // write plans and applies one write, failing the test on an error.
 func write(t *testing.T, s kg.Store, plan func(ctx context.Context) (*kg.ChangeSet, error)) {
 	t.Helper()
-	if err := kg.Write(context.Background(), s, plan); err != nil {
+	if err := service.Write(context.Background(), s, plan); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -49,7 +50,7 @@ func eventPlan(s kg.Store, id string, participants ...*kg.Relation) func(ctx con
 
 func eventPlanAt(s kg.Store, id string, places []string, participants ...*kg.Relation) func(ctx context.Context) (*kg.ChangeSet, error) {
 	return func(ctx context.Context) (*kg.ChangeSet, error) {
-		return kg.PlanEvent(ctx, s, kg.EventInput{
+		return service.PlanEvent(ctx, s, service.EventInput{
 			Event: &kg.Entity{ID: id, Kind: kg.KindEvent, Name: "Edit test " + id, Category: kg.CategoryMeeting,
 				Date: kg.MustParseDate("2021-11-21"), Sources: []string{testSource}},
 			Participants: participants,
@@ -66,14 +67,14 @@ func entityPlan(s kg.Store, e *kg.Entity, rels ...*kg.Relation) func(ctx context
 			c := *r
 			in = append(in, &c)
 		}
-		return kg.PlanEntity(ctx, s, kg.EntityInput{Entity: &cp, Relations: in, ReplaceRelations: rels != nil}, editStamp)
+		return service.PlanEntity(ctx, s, service.EntityInput{Entity: &cp, Relations: in, ReplaceRelations: rels != nil}, editStamp)
 	}
 }
 
 func relIDs(t *testing.T, s kg.Store, id string) []string {
 	t.Helper()
 	var out []string
-	for _, r := range must[[]*kg.Relation](t)(s.Relations(context.Background(), []string{id})) {
+	for _, r := range must[[]*kg.Relation](t)(s.Relations(context.Background(), []string{id}, 1000)) {
 		out = append(out, r.ID)
 	}
 	return out
@@ -113,7 +114,7 @@ func testRemoveRelations(t *testing.T, s kg.Store) {
 		t.Fatalf("relations: nil keeps them, got %v", got)
 	}
 	write(t, s, func(ctx context.Context) (*kg.ChangeSet, error) {
-		return kg.PlanEntity(ctx, s, kg.EntityInput{Entity: p, Relations: []*kg.Relation{}, ReplaceRelations: true}, editStamp)
+		return service.PlanEntity(ctx, s, service.EntityInput{Entity: p, Relations: []*kg.Relation{}, ReplaceRelations: true}, editStamp)
 	})
 	if got := relIDs(t, s, p.ID); len(got) != 0 {
 		t.Errorf("relations after replacing them with none: %v", got)
@@ -127,10 +128,10 @@ func testSelfRelation(t *testing.T, s kg.Store) {
 	if got := relIDs(t, s, o.ID); len(got) != 1 {
 		t.Fatalf("relations %v, want the self-relation", got)
 	}
-	var plan *kg.DeletePlan
+	var plan *service.DeletePlan
 	write(t, s, func(ctx context.Context) (*kg.ChangeSet, error) {
 		var err error
-		plan, err = kg.PlanDelete(ctx, s, o.ID)
+		plan, err = service.PlanDelete(ctx, s, o.ID)
 		if err != nil {
 			return nil, err
 		}
@@ -146,7 +147,7 @@ func testSelfRelation(t *testing.T, s kg.Store) {
 
 // testConcurrentCreates applies change sets that all create one new ID,
 // planned against the same state, at once: exactly one may succeed. Then
-// concurrent writers through kg.Write: every write counts.
+// concurrent writers through service.Write: every write counts.
 func testConcurrentCreates(t *testing.T, s kg.Store) {
 	ctx := context.Background()
 	const rounds, writers = 8, 4
@@ -154,7 +155,7 @@ func testConcurrentCreates(t *testing.T, s kg.Store) {
 		id := fmt.Sprintf("org:race-%d", round)
 		var plans []*kg.ChangeSet
 		for w := range writers {
-			c, err := kg.PlanEntity(ctx, s, kg.EntityInput{Entity: &kg.Entity{ID: id, Kind: kg.KindOrganization,
+			c, err := service.PlanEntity(ctx, s, service.EntityInput{Entity: &kg.Entity{ID: id, Kind: kg.KindOrganization,
 				Name: fmt.Sprintf("Racer %d", w), Sources: []string{testSource}}}, editStamp)
 			if err != nil {
 				t.Fatal(err)
@@ -203,7 +204,7 @@ func testConcurrentCreates(t *testing.T, s kg.Store) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errs <- kg.Write(ctx, s, entityPlan(s, &kg.Entity{ID: id, Kind: kg.KindOrganization,
+			errs <- service.Write(ctx, s, entityPlan(s, &kg.Entity{ID: id, Kind: kg.KindOrganization,
 				Name: fmt.Sprintf("Upserter %d", w), Sources: []string{testSource}}))
 		}()
 	}
@@ -234,11 +235,11 @@ func testContention(t *testing.T, s kg.Store) {
 		go func() {
 			defer wg.Done()
 			for i := range each {
-				err := kg.Write(ctx, s, func(ctx context.Context) (*kg.ChangeSet, error) {
+				err := service.Write(ctx, s, func(ctx context.Context) (*kg.ChangeSet, error) {
 					cur := must[[]*kg.Entity](t)(s.Entities(ctx, []string{id}))
 					e := *cur[0]
 					e.Description = fmt.Sprintf("written by writer %d, write %d", w, i)
-					return kg.PlanEntity(ctx, s, kg.EntityInput{Entity: &e}, editStamp)
+					return service.PlanEntity(ctx, s, service.EntityInput{Entity: &e}, editStamp)
 				})
 				if err != nil {
 					failed.Add(1)
@@ -274,9 +275,9 @@ func (c *countingReader) Sources(ctx context.Context, ids []string) ([]*kg.Sourc
 	return c.Reader.Sources(ctx, ids)
 }
 
-func (c *countingReader) Relations(ctx context.Context, ids []string) ([]*kg.Relation, error) {
+func (c *countingReader) Relations(ctx context.Context, ids []string, max int) ([]*kg.Relation, error) {
 	c.calls.Add(1)
-	return c.Reader.Relations(ctx, ids)
+	return c.Reader.Relations(ctx, ids, max)
 }
 
 func (c *countingReader) Redirects(ctx context.Context, ids []string) ([]kg.Redirect, error) {
@@ -299,13 +300,13 @@ func testPlanReads(t *testing.T, s kg.Store) {
 		d.Entities = append(d.Entities, &kg.Entity{ID: id, Kind: kg.KindPerson, Name: id, Sources: []string{"source:plan-reads"}})
 		parts = append(parts, &kg.Relation{From: id, Role: "GUEST", Sources: []string{"source:plan-reads", testSource}})
 	}
-	if _, err := kg.Seed(ctx, s, d); err != nil {
+	if _, err := service.Seed(ctx, s, d); err != nil {
 		t.Fatal(err)
 	}
 	const ev = "event:2021-11-21-plan-reads"
 	for round, n := range []int{20, 10} {
 		cr := &countingReader{Reader: s}
-		c, err := kg.PlanEvent(ctx, cr, kg.EventInput{
+		c, err := service.PlanEvent(ctx, cr, service.EventInput{
 			Event: &kg.Entity{ID: ev, Kind: kg.KindEvent, Name: "Plan reads", Category: kg.CategoryMeeting,
 				Sources: []string{testSource}},
 			Participants: parts[:n],
@@ -322,14 +323,14 @@ func testPlanReads(t *testing.T, s kg.Store) {
 		}
 	}
 	cr := &countingReader{Reader: s}
-	if _, err := kg.PlanDelete(ctx, cr, ev); err != nil {
+	if _, err := service.PlanDelete(ctx, cr, ev); err != nil {
 		t.Fatal(err)
 	}
 	if got := cr.calls.Load(); got > maxPlanReads {
 		t.Errorf("planning a deletion took %d round trips", got)
 	}
 	cr = &countingReader{Reader: s}
-	if _, err := kg.PlanMerge(ctx, cr, "person:plan-reads-00", []string{"person:plan-reads-01", "person:plan-reads-02"}, editStamp); err != nil {
+	if _, err := service.PlanMerge(ctx, cr, "person:plan-reads-00", []string{"person:plan-reads-01", "person:plan-reads-02"}, editStamp); err != nil {
 		t.Fatal(err)
 	}
 	if got := cr.calls.Load(); got > maxPlanReads {
@@ -346,15 +347,15 @@ func testMergedAway(t *testing.T, s kg.Store) {
 	write(t, s, entityPlan(s, ma))
 	write(t, s, entityPlan(s, mb, &kg.Relation{Type: kg.RelCitizenOf, To: "country:peru", Sources: []string{testSource}}))
 	write(t, s, func(ctx context.Context) (*kg.ChangeSet, error) {
-		return kg.PlanMerge(ctx, s, ma.ID, []string{mb.ID}, editStamp)
+		return service.PlanMerge(ctx, s, ma.ID, []string{mb.ID}, editStamp)
 	})
 	before := dump(t, ctx, s)
-	err := kg.Write(ctx, s, entityPlan(s, mb))
+	err := service.Write(ctx, s, entityPlan(s, mb))
 	var ke *kg.Error
 	if !errors.As(err, &ke) || ke.Code != kg.EINVALID || ke.Field != "id" || !strings.Contains(ke.Message, ma.ID) {
 		t.Errorf("re-creating a merged-away ID: %v, want %s on id naming %s", err, kg.EINVALID, ma.ID)
 	}
-	err = kg.Write(ctx, s, eventPlan(s, "event:2021-11-21-merge-test", &kg.Relation{From: mb.ID, Role: "HOST"}))
+	err = service.Write(ctx, s, eventPlan(s, "event:2021-11-21-merge-test", &kg.Relation{From: mb.ID, Role: "HOST"}))
 	if !errors.As(err, &ke) || ke.Code != kg.EINVALID || !strings.Contains(ke.Message, ma.ID) {
 		t.Errorf("naming a merged-away participant: %v, want %s naming %s", err, kg.EINVALID, ma.ID)
 	}
@@ -363,8 +364,8 @@ func testMergedAway(t *testing.T, s kg.Store) {
 	if kg.ErrorCode(err) != kg.EINVALID {
 		t.Errorf("applying a change set that re-creates a merged-away ID: %v, want %s", err, kg.EINVALID)
 	}
-	err = kg.Write(ctx, s, func(ctx context.Context) (*kg.ChangeSet, error) {
-		return kg.PlanMerge(ctx, s, mb.ID, []string{ma.ID}, editStamp)
+	err = service.Write(ctx, s, func(ctx context.Context) (*kg.ChangeSet, error) {
+		return service.PlanMerge(ctx, s, mb.ID, []string{ma.ID}, editStamp)
 	})
 	if kg.ErrorCode(err) != kg.ENOTFOUND {
 		t.Errorf("merging into a merged-away ID: %v, want %s", err, kg.ENOTFOUND)
@@ -387,11 +388,11 @@ func testSeedKeepsEdits(t *testing.T, s kg.Store) {
 	edited.Name = "Xiaomi Corporation (edited)"
 	write(t, s, entityPlan(s, &edited))
 	write(t, s, func(ctx context.Context) (*kg.ChangeSet, error) {
-		return kg.PlanMerge(ctx, s, "person:pablo-gonzalez", []string{"person:alberto-hensel"}, editStamp)
+		return service.PlanMerge(ctx, s, "person:pablo-gonzalez", []string{"person:alberto-hensel"}, editStamp)
 	})
 	// Drop one participant of a digest event.
 	evID := "event:2021-11-10-li-zhanshu-alva-video-call"
-	rels := must[[]*kg.Relation](t)(s.Relations(ctx, []string{evID}))
+	rels := must[[]*kg.Relation](t)(s.Relations(ctx, []string{evID}, 1000))
 	ev := must[[]*kg.Entity](t)(s.Entities(ctx, []string{evID}))[0]
 	var keep []*kg.Relation
 	var places []string
@@ -404,10 +405,10 @@ func testSeedKeepsEdits(t *testing.T, s kg.Store) {
 		}
 	}
 	write(t, s, func(ctx context.Context) (*kg.ChangeSet, error) {
-		return kg.PlanEvent(ctx, s, kg.EventInput{Event: ev, Participants: keep, Places: places}, editStamp)
+		return service.PlanEvent(ctx, s, service.EventInput{Event: ev, Participants: keep, Places: places}, editStamp)
 	})
 	before := dump(t, ctx, s)
-	rep, err := kg.Seed(ctx, s, mustDigestCopy(t, ctx, s))
+	rep, err := service.Seed(ctx, s, mustDigestCopy(t, ctx, s))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -420,13 +421,13 @@ func testSeedKeepsEdits(t *testing.T, s kg.Store) {
 	// What was deleted and is in the dataset comes back, with its own
 	// relations; merged-away IDs do not.
 	write(t, s, func(ctx context.Context) (*kg.ChangeSet, error) {
-		p, err := kg.PlanDelete(ctx, s, "person:maria-del-carmen-alva")
+		p, err := service.PlanDelete(ctx, s, "person:maria-del-carmen-alva")
 		if err != nil {
 			return nil, err
 		}
 		return p.Changes, nil
 	})
-	rep, err = kg.Seed(ctx, s, mustDigestCopy(t, ctx, s))
+	rep, err = service.Seed(ctx, s, mustDigestCopy(t, ctx, s))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -457,7 +458,7 @@ func testLimits(t *testing.T, s kg.Store) {
 		return func(ctx context.Context) (*kg.ChangeSet, error) {
 			e := &kg.Entity{ID: "event:limit-test", Kind: kg.KindEvent, Name: "Limit Test", Category: kg.CategoryInvestment, Sources: src}
 			mut(e)
-			return kg.PlanEvent(ctx, s, kg.EventInput{Event: e}, editStamp)
+			return service.PlanEvent(ctx, s, service.EventInput{Event: e}, editStamp)
 		}
 	}
 	tests := []struct {
@@ -474,7 +475,7 @@ func testLimits(t *testing.T, s kg.Store) {
 		{"long description", "description", org(func(e *kg.Entity) { e.Description = strings.Repeat("d", kg.MaxTextBytes+1) })},
 		{"long note", "notes", org(func(e *kg.Entity) { e.Notes = []string{strings.Repeat("n", kg.MaxTextBytes+1)} })},
 		{"long quote", "relations[0].quote", func(ctx context.Context) (*kg.ChangeSet, error) {
-			return kg.PlanEntity(ctx, s, kg.EntityInput{Entity: &kg.Entity{ID: "org:limit-test", Kind: kg.KindOrganization, Name: "L", Sources: src},
+			return service.PlanEntity(ctx, s, service.EntityInput{Entity: &kg.Entity{ID: "org:limit-test", Kind: kg.KindOrganization, Name: "L", Sources: src},
 				Relations:        []*kg.Relation{{Type: kg.RelBasedIn, To: "country:peru", Quote: strings.Repeat("q", kg.MaxQuoteBytes+1), Sources: src}},
 				ReplaceRelations: true}, editStamp)
 		}},
@@ -486,15 +487,15 @@ func testLimits(t *testing.T, s kg.Store) {
 		{"huge quantity", "quantity.amount", event(func(e *kg.Entity) { e.Quantity = &kg.Quantity{Amount: kg.MaxAmount * 10, Unit: "doses"} })},
 		{"long URL", "url", func(ctx context.Context) (*kg.ChangeSet, error) {
 			u := "https://example.org/" + strings.Repeat("u", kg.MaxURLBytes)
-			return kg.PlanSource(&kg.Source{ID: "source:limit-test", Title: "Limit", URL: &u})
+			return service.PlanSource(&kg.Source{ID: "source:limit-test", Title: "Limit", URL: &u})
 		}},
 		{"long title", "title", func(ctx context.Context) (*kg.ChangeSet, error) {
-			return kg.PlanSource(&kg.Source{ID: "source:limit-test", Title: long})
+			return service.PlanSource(&kg.Source{ID: "source:limit-test", Title: long})
 		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := kg.Write(ctx, s, tt.plan)
+			err := service.Write(ctx, s, tt.plan)
 			var ke *kg.Error
 			if !errors.As(err, &ke) || ke.Code != kg.EINVALID || ke.Field != tt.field {
 				t.Errorf("error %v, want %s on field %s", err, kg.EINVALID, tt.field)
@@ -510,14 +511,14 @@ func testLimits(t *testing.T, s kg.Store) {
 	write(t, s, org(func(e *kg.Entity) { e.Name = atLimit; e.Aliases = []string{"b" + atLimit[2:]} }))
 	for i := range 3 {
 		write(t, s, func(ctx context.Context) (*kg.ChangeSet, error) {
-			return kg.PlanEvent(ctx, s, kg.EventInput{
+			return service.PlanEvent(ctx, s, service.EventInput{
 				Event: &kg.Entity{ID: fmt.Sprintf("event:limit-test-%d", i), Kind: kg.KindEvent, Name: "Max", Category: kg.CategoryInvestment,
 					Sources: src, Amount: &kg.Money{Amount: kg.MaxAmount, Currency: "USD"}},
 				Participants: []*kg.Relation{{From: "org:xiaomi", Role: kg.RoleInvestor}, {From: "country:peru", Role: kg.RoleTarget}},
 			}, editStamp)
 		})
 	}
-	totals := must[[]kg.InvestmentTotal](t)(kg.InvestmentTotals(ctx, s, kg.InvestmentQuery{InvestorID: "org:xiaomi"}))
+	totals := must[[]kg.InvestmentTotal](t)(service.InvestmentTotals(ctx, s, kg.InvestmentQuery{InvestorID: "org:xiaomi"}))
 	var peru *kg.InvestmentTotal
 	for i := range totals {
 		if totals[i].CountryID == "country:peru" && totals[i].Currency == "USD" {

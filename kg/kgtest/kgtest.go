@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/puente-kg/puente/kg"
+	"github.com/puente-kg/puente/service"
 )
 
 // update rewrites the golden file instead of comparing with it.
@@ -83,7 +84,7 @@ func testGolden(t *testing.T, ctx context.Context, s kg.Store) {
 	li, err := s.Entities(ctx, []string{"person:li-zhanshu", "org:xiaomi", "event:2021-11-05-xiaomi-san-jose-store-opening"})
 	slices.SortFunc(li, func(a, b *kg.Entity) int { return cmpString(a.ID, b.ID) })
 	record("entities", li, err)
-	rels, err := s.Relations(ctx, []string{"person:li-zhanshu"})
+	rels, err := s.Relations(ctx, []string{"person:li-zhanshu"}, 1000)
 	record("relations li-zhanshu", rels, err)
 	page, err := s.ListEntities(ctx, kg.EntityFilter{Kinds: []kg.Kind{kg.KindPerson}}, kg.PageRequest{First: 100})
 	record("persons", ids(page.Entities), err)
@@ -93,11 +94,11 @@ func testGolden(t *testing.T, ctx context.Context, s kg.Store) {
 	record("events 10-12 Nov", ids(nov10.Entities), err)
 	peru, err := s.ListEntities(ctx, kg.EntityFilter{Country: "country:peru"}, kg.PageRequest{First: 100})
 	record("entities in Peru", ids(peru.Entities), err)
-	met, err := s.WhoMet(ctx, kg.WhoMetQuery{ID: "person:li-zhanshu"})
+	met, err := whoMetAll(ctx, s, kg.WhoMetQuery{ID: "person:li-zhanshu"})
 	record("whoMet li-zhanshu", met, err)
-	met2, err := s.WhoMet(ctx, kg.WhoMetQuery{ID: "org:catl"})
+	met2, err := whoMetAll(ctx, s, kg.WhoMetQuery{ID: "org:catl"})
 	record("whoMet catl", met2, err)
-	inv, err := s.Investments(ctx, kg.InvestmentQuery{})
+	inv, err := investmentsAll(ctx, s, kg.InvestmentQuery{})
 	record("investments", inv, err)
 	for _, q := range []string{"muhlbauer", "peru", "san jose", "PERÚ", "xia", "china", "npc", "小米", "li"} {
 		hits, err := s.Search(ctx, kg.SearchQuery{Text: q, First: 10})
@@ -166,7 +167,7 @@ func testEntities(t *testing.T, ctx context.Context, s kg.Store) {
 }
 
 func testRelations(t *testing.T, ctx context.Context, s kg.Store) {
-	rels := must[[]*kg.Relation](t)(s.Relations(ctx, []string{"person:li-zhanshu", "person:maria-del-carmen-alva"}))
+	rels := must[[]*kg.Relation](t)(s.Relations(ctx, []string{"person:li-zhanshu", "person:maria-del-carmen-alva"}, 1000))
 	seen := map[string]bool{}
 	for i, r := range rels {
 		if seen[r.ID] {
@@ -190,11 +191,11 @@ func testRelations(t *testing.T, ctx context.Context, s kg.Store) {
 }
 
 func testPagination(t *testing.T, ctx context.Context, s kg.Store) {
-	all := must[*kg.EntityPage](t)(s.ListEntities(ctx, kg.EntityFilter{}, kg.PageRequest{First: 100}))
+	all := must[*kg.EntityPage](t)(s.ListEntities(ctx, kg.EntityFilter{}, kg.PageRequest{First: 100, Count: true}))
 	var walked []string
 	after := ""
 	for pages := 0; ; pages++ {
-		p := must[*kg.EntityPage](t)(s.ListEntities(ctx, kg.EntityFilter{}, kg.PageRequest{First: 7, After: after}))
+		p := must[*kg.EntityPage](t)(s.ListEntities(ctx, kg.EntityFilter{}, kg.PageRequest{First: 7, After: after, Count: true}))
 		if p.TotalCount != all.TotalCount {
 			t.Fatalf("page %d: totalCount %d, want %d", pages, p.TotalCount, all.TotalCount)
 		}
@@ -216,7 +217,7 @@ func testPagination(t *testing.T, ctx context.Context, s kg.Store) {
 			t.Errorf("%s listed before %s", a.ID, b.ID)
 		}
 	}
-	srcs := must[*kg.SourcePage](t)(s.ListSources(ctx, kg.PageRequest{First: 5}))
+	srcs := must[*kg.SourcePage](t)(s.ListSources(ctx, kg.PageRequest{First: 5, Count: true}))
 	rest := must[*kg.SourcePage](t)(s.ListSources(ctx, kg.PageRequest{First: 100, After: srcs.Cursors[4]}))
 	if srcs.TotalCount != 12 || len(srcs.Sources) != 5 || !srcs.HasNext || len(rest.Sources) != 7 || rest.HasNext {
 		t.Errorf("sources pages: total %d, %d then %d", srcs.TotalCount, len(srcs.Sources), len(rest.Sources))
@@ -264,7 +265,7 @@ func testEventFilters(t *testing.T, ctx context.Context, s kg.Store) {
 }
 
 func testWhoMet(t *testing.T, ctx context.Context, s kg.Store) {
-	met := must[[]kg.Contact](t)(s.WhoMet(ctx, kg.WhoMetQuery{ID: "person:li-zhanshu"}))
+	met := must[[]kg.Contact](t)(whoMetAll(ctx, s, kg.WhoMetQuery{ID: "person:li-zhanshu"}))
 	var alva *kg.Contact
 	for i, c := range met {
 		if c.EntityID == "person:maria-del-carmen-alva" {
@@ -277,10 +278,10 @@ func testWhoMet(t *testing.T, ctx context.Context, s kg.Store) {
 	if alva == nil || !slices.Equal(alva.Meetings, []string{"event:2021-11-10-li-zhanshu-alva-video-call"}) {
 		t.Fatalf("whoMet(Li) = %+v, want Alva through the 10 November video call", met)
 	}
-	if got := must[[]kg.Contact](t)(s.WhoMet(ctx, kg.WhoMetQuery{ID: "person:li-zhanshu", From: kg.MustParseDate("2021-12")})); len(got) != 0 {
+	if got := must[[]kg.Contact](t)(whoMetAll(ctx, s, kg.WhoMetQuery{ID: "person:li-zhanshu", From: kg.MustParseDate("2021-12")})); len(got) != 0 {
 		t.Errorf("whoMet(Li) from December = %v, want none", got)
 	}
-	if got := must[[]kg.Contact](t)(s.WhoMet(ctx, kg.WhoMetQuery{ID: "person:nobody"})); len(got) != 0 {
+	if got := must[[]kg.Contact](t)(whoMetAll(ctx, s, kg.WhoMetQuery{ID: "person:nobody"})); len(got) != 0 {
 		t.Errorf("whoMet(unknown) = %v, want none", got)
 	}
 }
@@ -299,7 +300,7 @@ func testInvestments(t *testing.T, ctx context.Context, s kg.Store) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := must[[]kg.Investment](t)(s.Investments(ctx, tt.q))
+			got := must[[]kg.Investment](t)(investmentsAll(ctx, s, tt.q))
 			if len(got) != tt.want {
 				t.Fatalf("got %+v, want %d", got, tt.want)
 			}
@@ -365,7 +366,7 @@ func testBadInput(t *testing.T, ctx context.Context, s kg.Store) {
 func testSeedTwice(t *testing.T, ctx context.Context, s kg.Store) {
 	before := must[kg.Stats](t)(s.Stats(ctx))
 	d := mustDigestCopy(t, ctx, s)
-	if _, err := kg.Seed(ctx, s, d); err != nil {
+	if _, err := service.Seed(ctx, s, d); err != nil {
 		t.Fatal(err)
 	}
 	after := must[kg.Stats](t)(s.Stats(ctx))
@@ -373,7 +374,7 @@ func testSeedTwice(t *testing.T, ctx context.Context, s kg.Store) {
 		t.Errorf("seeding again changed the counts from %+v to %+v", before, after)
 	}
 	bad := &kg.Dataset{Entities: []*kg.Entity{{ID: "org:x", Kind: kg.KindOrganization, Name: "X"}}}
-	if _, err := kg.Seed(ctx, s, bad); !errors.As(err, new(*kg.Error)) {
+	if _, err := service.Seed(ctx, s, bad); !errors.As(err, new(*kg.Error)) {
 		t.Errorf("seeding an entity without a source: %v, want a validation error", err)
 	}
 	if got := must[kg.Stats](t)(s.Stats(ctx)); got != after {
@@ -403,7 +404,7 @@ func testDescendingPages(t *testing.T, ctx context.Context, s kg.Store) {
 func testPaths(t *testing.T, ctx context.Context, s kg.Store) {
 	q := kg.PathQuery{From: "person:li-zhanshu", To: "person:maria-del-carmen-alva", MaxLength: 3, Limit: 50}
 	walks := must[[]kg.Walk](t)(s.Walks(ctx, q))
-	paths, err := kg.FinishPaths(q, walks)
+	paths, err := service.FinishPaths(q, walks)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -441,17 +442,17 @@ func testHubs(t *testing.T, ctx context.Context, s kg.Store) {
 		d.Entities = append(d.Entities, m)
 		d.Relations = append(d.Relations, &kg.Relation{Type: kg.RelMemberOf, From: m.ID, To: hub.ID, Sources: []string{src.ID}})
 	}
-	if _, err := kg.Seed(ctx, s, d); err != nil {
+	if _, err := service.Seed(ctx, s, d); err != nil {
 		t.Fatal(err)
 	}
-	sub, err := kg.Neighborhood(ctx, s, kg.NeighborhoodQuery{ID: "org:hub-test-member-00", Depth: 2, Limit: 200})
+	sub, err := service.Neighborhood(ctx, s, kg.NeighborhoodQuery{ID: "org:hub-test-member-00", Depth: 2, Limit: 200})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !slices.Equal(sub.Nodes, []string{"org:hub-test-member-00", hub.ID}) || !slices.Equal(sub.Hubs, []string{hub.ID}) || sub.Truncated {
 		t.Errorf("neighborhood through a hub: nodes %v, hubs %v, truncated %v; want the hub shown, not expanded", sub.Nodes, sub.Hubs, sub.Truncated)
 	}
-	center, err := kg.Neighborhood(ctx, s, kg.NeighborhoodQuery{ID: hub.ID, Depth: 1, Limit: 10})
+	center, err := service.Neighborhood(ctx, s, kg.NeighborhoodQuery{ID: hub.ID, Depth: 1, Limit: 10})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -460,5 +461,39 @@ func testHubs(t *testing.T, ctx context.Context, s kg.Store) {
 	}
 	if len(center.Edges) != 9 {
 		t.Errorf("%d edges among 10 nodes of a star, want 9", len(center.Edges))
+	}
+}
+
+// whoMetAll pages through everyone who met the entity.
+func whoMetAll(ctx context.Context, s kg.Store, q kg.WhoMetQuery) ([]kg.Contact, error) {
+	var out []kg.Contact
+	p := kg.PageRequest{First: kg.MaxListSize}
+	for {
+		page, err := s.WhoMet(ctx, q, p)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, page.Contacts...)
+		if !page.HasNext {
+			return out, nil
+		}
+		p.After = page.Cursors[len(page.Cursors)-1]
+	}
+}
+
+// investmentsAll pages through the investments that match q.
+func investmentsAll(ctx context.Context, s kg.Store, q kg.InvestmentQuery) ([]kg.Investment, error) {
+	var out []kg.Investment
+	p := kg.PageRequest{First: kg.MaxListSize}
+	for {
+		page, err := s.Investments(ctx, q, p)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, page.Investments...)
+		if !page.HasNext {
+			return out, nil
+		}
+		p.After = page.Cursors[len(page.Cursors)-1]
 	}
 }

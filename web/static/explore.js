@@ -23,8 +23,8 @@
 
   var NEIGHBORHOOD = 'query Neighborhood($id: ID!, $depth: Int!) { neighborhood(id: $id, depth: $depth) { ' +
     'truncated hubs nodes { id label kind entity { description ' +
-    'sources { id title publisher publishedAt } ... on Event { category date endDate } } } ' +
-    'edges { id source target type label relationship { startDate endDate quote sources { title } } } } }';
+    'sources(first: 5) { id title publisher publishedAt } ... on Event { category date endDate } } } ' +
+    'edges { id source target type label relationship { startDate endDate quote sources(first: 5) { title } } } } }';
 
   var CATEGORIES = '{ __type(name: "EventCategory") { enumValues { name description } } }';
 

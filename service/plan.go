@@ -1,35 +1,60 @@
-package kg
+package service
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 	"slices"
 	"strings"
-	"time"
+
+	"github.com/puente-kg/puente/kg"
 )
-
-// Stamp says who writes and when.
-type Stamp struct {
-	By string
-	At time.Time
-}
-
-func (s Stamp) at() string { return s.At.UTC().Format(time.RFC3339) }
 
 // structural reports whether a relation type belongs to the entity it
 // starts from (as opposed to an event's participations and places).
-func structural(t RelationType) bool { return t != RelParticipatedIn && t != RelHeldAt }
+func structural(t kg.RelationType) bool { return t != kg.RelParticipatedIn && t != kg.RelHeldAt }
 
 // state is what a planner read of the store: entities by ID (nil for
 // absent ones), the relations of the entities it was asked about, the
 // sources that exist, and where merged-away IDs lead.
 type state struct {
-	entities  map[string]*Entity
-	relations map[string][]*Relation
+	entities  map[string]*kg.Entity
+	relations map[string][]*kg.Relation
 	sources   map[string]bool
 	redirects map[string]string
+}
+
+// planReader is what the planners read of a store.
+type planReader interface {
+	kg.EntityReader
+	kg.SourceReader
+	kg.RelationReader
+}
+
+// MaxEditRelations is the most relations an entity that a write replaces,
+// deletes or merges may have: the plan lists each of them.
+const MaxEditRelations = 100_000
+
+// relationsToEdit returns every relation of the entities, or EINVALID when
+// one has more than MaxEditRelations.
+func relationsToEdit(ctx context.Context, r kg.RelationReader, ids []string) ([]*kg.Relation, error) {
+	rels, err := r.Relations(ctx, ids, MaxEditRelations)
+	if err != nil {
+		return nil, err
+	}
+	count := map[string]int{}
+	for _, rel := range rels {
+		count[rel.From]++
+		if rel.To != rel.From {
+			count[rel.To]++
+		}
+	}
+	for _, id := range ids {
+		if count[id] > MaxEditRelations {
+			return nil, kg.Invalid("id", "%s has more than %d relations: too many to edit in one write", id, MaxEditRelations)
+		}
+	}
+	return rels, nil
 }
 
 func (st *state) version(id string) int {
@@ -54,8 +79,8 @@ type readQuery struct {
 // entities, relations and sources the write names: the owners' relations
 // first, then the entities (those asked for and every end of those
 // relations), the sources and the redirects.
-func read(ctx context.Context, r Reader, q readQuery) (*state, error) {
-	st := &state{entities: map[string]*Entity{}, relations: map[string][]*Relation{},
+func read(ctx context.Context, r planReader, q readQuery) (*state, error) {
+	st := &state{entities: map[string]*kg.Entity{}, relations: map[string][]*kg.Relation{},
 		sources: map[string]bool{}, redirects: map[string]string{}}
 	var ids []string
 	seen := map[string]bool{}
@@ -72,7 +97,7 @@ func read(ctx context.Context, r Reader, q readQuery) (*state, error) {
 		add(id)
 	}
 	if len(q.owners) > 0 {
-		all, err := r.Relations(ctx, q.owners)
+		all, err := relationsToEdit(ctx, r, q.owners)
 		if err != nil {
 			return nil, err
 		}
@@ -128,11 +153,11 @@ func read(ctx context.Context, r Reader, q readQuery) (*state, error) {
 // the plan's read found.
 func (st *state) checkSources(field string, ids []string) error {
 	if len(ids) == 0 {
-		return Invalid(field, "at least one source is required: every fact cites one")
+		return kg.Invalid(field, "at least one source is required: every fact cites one")
 	}
 	for _, id := range ids {
 		if !st.sources[id] {
-			return Invalid(field, "unknown source %q (add it with upsertSource first)", id)
+			return kg.Invalid(field, "unknown source %q (add it with upsertSource first)", id)
 		}
 	}
 	return nil
@@ -142,9 +167,9 @@ func (st *state) checkSources(field string, ids []string) error {
 // exist, naming the entity it was merged into when it was.
 func (st *state) unknown(field, id string) error {
 	if to := st.redirects[id]; to != "" {
-		return Invalid(field, "unknown entity %q: it was merged into %q", id, to)
+		return kg.Invalid(field, "unknown entity %q: it was merged into %q", id, to)
 	}
-	return Invalid(field, "unknown entity %q", id)
+	return kg.Invalid(field, "unknown entity %q", id)
 }
 
 // checkNotMerged refuses to write an entity under an ID that was merged
@@ -152,14 +177,14 @@ func (st *state) unknown(field, id string) error {
 // ID, and lookups of the ID would lead elsewhere.
 func (st *state) checkNotMerged(field, id string) error {
 	if to := st.redirects[id]; to != "" {
-		return Invalid(field, "%q was merged into %q; edit that entity instead", id, to)
+		return kg.Invalid(field, "%q was merged into %q; edit that entity instead", id, to)
 	}
 	return nil
 }
 
 // citedSources lists the sources that an entity and its relations cite,
 // each once.
-func citedSources(e *Entity, rels []*Relation) []string {
+func citedSources(e *kg.Entity, rels []*kg.Relation) []string {
 	out := slices.Clone(e.Sources)
 	for _, rel := range rels {
 		for _, s := range rel.Sources {
@@ -171,61 +196,32 @@ func citedSources(e *Entity, rels []*Relation) []string {
 	return out
 }
 
-// ValidateSource checks a source on its own.
-func ValidateSource(s *Source) error {
-	switch {
-	case !ValidID(s.ID) || !strings.HasPrefix(s.ID, "source:"):
-		return Invalid("id", "%q is not a source ID of the form source:slug", s.ID)
-	case strings.TrimSpace(s.Title) == "":
-		return Invalid("title", "is required")
-	}
-	for _, err := range []error{
-		checkText("title", s.Title, MaxNameBytes),
-		checkText("publisher", s.Publisher, MaxNameBytes),
-		checkText("excerpt", s.Excerpt, MaxExcerptBytes),
-	} {
-		if err != nil {
-			return err
-		}
-	}
-	if s.URL != nil {
-		if err := checkText("url", *s.URL, MaxURLBytes); err != nil {
-			return err
-		}
-		u, err := url.Parse(*s.URL)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return Invalid("url", "%q is not an absolute http or https URL", *s.URL)
-		}
-	}
-	return nil
-}
-
 // PlanSource plans the upsert of a source.
-func PlanSource(s *Source) (*ChangeSet, error) {
-	if err := ValidateSource(s); err != nil {
+func PlanSource(s *kg.Source) (*kg.ChangeSet, error) {
+	if err := kg.ValidateSource(s); err != nil {
 		return nil, err
 	}
 	c := *s
-	return &ChangeSet{Expect: map[string]int{}, PutSources: []*Source{&c}}, nil
+	return &kg.ChangeSet{Expect: map[string]int{}, PutSources: []*kg.Source{&c}}, nil
 }
 
 // EntityInput is an entity to create or replace, other than an event.
 type EntityInput struct {
-	Entity *Entity
+	Entity *kg.Entity
 	// Relations, when ReplaceRelations is set, replace every relation the
 	// entity starts (BASED_IN, HOLDS_POSITION...); their From is the entity.
-	Relations        []*Relation
+	Relations        []*kg.Relation
 	ReplaceRelations bool
 }
 
 // PlanEntity plans the upsert of an entity that is not an event.
-func PlanEntity(ctx context.Context, r Reader, in EntityInput, stamp Stamp) (*ChangeSet, error) {
+func PlanEntity(ctx context.Context, r planReader, in EntityInput, stamp kg.Stamp) (*kg.ChangeSet, error) {
 	e := in.Entity
 	if err := e.Validate(); err != nil {
 		return nil, err
 	}
-	if e.Kind == KindEvent {
-		return nil, Invalid("kind", "use upsertEvent for events")
+	if e.Kind == kg.KindEvent {
+		return nil, kg.Invalid("kind", "use upsertEvent for events")
 	}
 	ids := []string{e.ID}
 	for i, rel := range in.Relations {
@@ -235,11 +231,15 @@ func PlanEntity(ctx context.Context, r Reader, in EntityInput, stamp Stamp) (*Ch
 			return nil, err
 		}
 		if !structural(rel.Type) {
-			return nil, Invalid(field+".type", "%s is written with upsertEvent", rel.Type)
+			return nil, kg.Invalid(field+".type", "%s is written with upsertEvent", rel.Type)
 		}
 		ids = append(ids, rel.To)
 	}
-	st, err := read(ctx, r, readQuery{owners: []string{e.ID}, ids: ids, sources: citedSources(e, in.Relations)})
+	q := readQuery{ids: ids, sources: citedSources(e, in.Relations)}
+	if in.ReplaceRelations {
+		q.owners = []string{e.ID} // only a write that replaces relations needs the old ones
+	}
+	st, err := read(ctx, r, q)
 	if err != nil {
 		return nil, err
 	}
@@ -257,24 +257,24 @@ func PlanEntity(ctx context.Context, r Reader, in EntityInput, stamp Stamp) (*Ch
 		if st.entities[rel.To] == nil && rel.To != e.ID {
 			return nil, st.unknown(field+".to", rel.To)
 		}
-		if err := rel.checkKinds(e.Kind, KindOfID(rel.To)); err != nil {
-			return nil, Invalid(field+".type", "%v", err)
+		if err := rel.CheckKinds(e.Kind, kg.KindOfID(rel.To)); err != nil {
+			return nil, kg.Invalid(field+".type", "%v", err)
 		}
 	}
 	old := st.entities[e.ID]
 	if old != nil && old.Kind != e.Kind {
-		return nil, Invalid("kind", "%s is a %s; the kind of an entity cannot change", e.ID, old.Kind)
+		return nil, kg.Invalid("kind", "%s is a %s; the kind of an entity cannot change", e.ID, old.Kind)
 	}
-	c := &ChangeSet{Expect: map[string]int{e.ID: st.version(e.ID)}}
-	c.PutEntities = []*Entity{stamped(e, old, stamp)}
+	c := &kg.ChangeSet{Expect: map[string]int{e.ID: st.version(e.ID)}}
+	c.PutEntities = []*kg.Entity{stamped(e, old, stamp)}
 	if in.ReplaceRelations {
-		var keep []*Relation
+		var keep []*kg.Relation
 		for _, rel := range st.relations[e.ID] {
 			if rel.From == e.ID && structural(rel.Type) {
 				keep = append(keep, rel)
 			}
 		}
-		c.replaceRelations(keep, in.Relations, stamp, st)
+		replaceRelations(c, keep, in.Relations, stamp, st)
 	}
 	return c, nil
 }
@@ -282,40 +282,40 @@ func PlanEntity(ctx context.Context, r Reader, in EntityInput, stamp Stamp) (*Ch
 // EventInput is an event to create or replace, with its participants and
 // places, which replace the ones it had.
 type EventInput struct {
-	Event *Entity
+	Event *kg.Entity
 	// Participants have From set to the participating entity; their To is
 	// the event. Participants without sources cite the event's.
-	Participants []*Relation
+	Participants []*kg.Relation
 	// Places are where the event was held (HELD_AT).
 	Places []string
 }
 
 // PlanEvent plans the upsert of an event with its participants and places.
-func PlanEvent(ctx context.Context, r Reader, in EventInput, stamp Stamp) (*ChangeSet, error) {
+func PlanEvent(ctx context.Context, r planReader, in EventInput, stamp kg.Stamp) (*kg.ChangeSet, error) {
 	ev := in.Event
 	if err := ev.Validate(); err != nil {
 		return nil, err
 	}
-	if ev.Kind != KindEvent {
-		return nil, Invalid("kind", "upsertEvent writes events only")
+	if ev.Kind != kg.KindEvent {
+		return nil, kg.Invalid("kind", "upsertEvent writes events only")
 	}
 	ids := []string{ev.ID}
-	var rels []*Relation
+	var rels []*kg.Relation
 	seen := map[string]bool{}
 	for i, p := range in.Participants {
 		field := fmt.Sprintf("participants[%d]", i)
-		rel := &Relation{Type: RelParticipatedIn, From: p.From, To: ev.ID, Role: p.Role, Quote: p.Quote, Sources: p.Sources}
+		rel := &kg.Relation{Type: kg.RelParticipatedIn, From: p.From, To: ev.ID, Role: p.Role, Quote: p.Quote, Sources: p.Sources}
 		if len(rel.Sources) == 0 {
 			rel.Sources = ev.Sources
 		}
-		if err := CheckEntityID(field+".entity", rel.From); err != nil {
+		if err := kg.CheckEntityID(field+".entity", rel.From); err != nil {
 			return nil, err
 		}
 		if err := validateRelation(field, rel); err != nil {
 			return nil, err
 		}
-		if id := RelationID(rel.Type, rel.From, rel.To, rel.Role); seen[id] {
-			return nil, Invalid(field, "%s takes part twice as %s", rel.From, rel.Role)
+		if id := kg.RelationID(rel.Type, rel.From, rel.To, rel.Role); seen[id] {
+			return nil, kg.Invalid(field, "%s takes part twice as %s", rel.From, rel.Role)
 		} else {
 			seen[id] = true
 		}
@@ -323,10 +323,10 @@ func PlanEvent(ctx context.Context, r Reader, in EventInput, stamp Stamp) (*Chan
 		ids = append(ids, rel.From)
 	}
 	for i, place := range in.Places {
-		if err := CheckEntityID(fmt.Sprintf("places[%d]", i), place); err != nil {
+		if err := kg.CheckEntityID(fmt.Sprintf("places[%d]", i), place); err != nil {
 			return nil, err
 		}
-		rels = append(rels, &Relation{Type: RelHeldAt, From: ev.ID, To: place, Sources: ev.Sources})
+		rels = append(rels, &kg.Relation{Type: kg.RelHeldAt, From: ev.ID, To: place, Sources: ev.Sources})
 		ids = append(ids, place)
 	}
 	st, err := read(ctx, r, readQuery{owners: []string{ev.ID}, ids: ids, sources: citedSources(ev, rels)})
@@ -341,7 +341,7 @@ func PlanEvent(ctx context.Context, r Reader, in EventInput, stamp Stamp) (*Chan
 	}
 	for i, rel := range rels {
 		other, field := rel.From, fmt.Sprintf("participants[%d].entity", i)
-		if rel.Type == RelHeldAt {
+		if rel.Type == kg.RelHeldAt {
 			other, field = rel.To, fmt.Sprintf("places[%d]", i-len(in.Participants))
 		} else if err := st.checkSources(fmt.Sprintf("participants[%d].sources", i), rel.Sources); err != nil {
 			return nil, err
@@ -350,68 +350,68 @@ func PlanEvent(ctx context.Context, r Reader, in EventInput, stamp Stamp) (*Chan
 		if e == nil {
 			return nil, st.unknown(field, other)
 		}
-		from, to := e.Kind, KindEvent
-		if rel.Type == RelHeldAt {
-			from, to = KindEvent, e.Kind
+		from, to := e.Kind, kg.KindEvent
+		if rel.Type == kg.RelHeldAt {
+			from, to = kg.KindEvent, e.Kind
 		}
-		if err := rel.checkKinds(from, to); err != nil {
-			return nil, Invalid(field, "%v", err)
+		if err := rel.CheckKinds(from, to); err != nil {
+			return nil, kg.Invalid(field, "%v", err)
 		}
 	}
 	old := st.entities[ev.ID]
-	if old != nil && old.Kind != KindEvent {
-		return nil, Invalid("id", "%s is a %s, not an event", ev.ID, old.Kind)
+	if old != nil && old.Kind != kg.KindEvent {
+		return nil, kg.Invalid("id", "%s is a %s, not an event", ev.ID, old.Kind)
 	}
-	c := &ChangeSet{Expect: map[string]int{ev.ID: st.version(ev.ID)}}
-	c.PutEntities = []*Entity{stamped(ev, old, stamp)}
-	var keep []*Relation
+	c := &kg.ChangeSet{Expect: map[string]int{ev.ID: st.version(ev.ID)}}
+	c.PutEntities = []*kg.Entity{stamped(ev, old, stamp)}
+	var keep []*kg.Relation
 	for _, rel := range st.relations[ev.ID] {
-		if rel.Type == RelParticipatedIn && rel.To == ev.ID || rel.Type == RelHeldAt && rel.From == ev.ID {
+		if rel.Type == kg.RelParticipatedIn && rel.To == ev.ID || rel.Type == kg.RelHeldAt && rel.From == ev.ID {
 			keep = append(keep, rel)
 		}
 	}
-	c.replaceRelations(keep, rels, stamp, st)
+	replaceRelations(c, keep, rels, stamp, st)
 	return c, nil
 }
 
 // validateRelation checks a relation on its own: its fields and the form
 // of the ID it points to. Its sources are checked against the store with
 // the rest of the plan's reads.
-func validateRelation(field string, rel *Relation) error {
+func validateRelation(field string, rel *kg.Relation) error {
 	if err := rel.Validate(); err != nil {
-		var ke *Error
+		var ke *kg.Error
 		if errors.As(err, &ke) {
 			ke.Field = field + "." + ke.Field
 		}
 		return err
 	}
-	return CheckEntityID(field+".to", rel.To)
+	return kg.CheckEntityID(field+".to", rel.To)
 }
 
 // replaceRelations deletes the old relations that are not among the new
 // ones, writes the new ones stamped, and expects the versions of every
 // entity at their ends.
-func (c *ChangeSet) replaceRelations(old, new []*Relation, stamp Stamp, st *state) {
+func replaceRelations(c *kg.ChangeSet, old, new []*kg.Relation, stamp kg.Stamp, st *state) {
 	newIDs := map[string]bool{}
 	for _, rel := range new {
-		rel.ID = RelationID(rel.Type, rel.From, rel.To, rel.Role)
+		rel.ID = kg.RelationID(rel.Type, rel.From, rel.To, rel.Role)
 		newIDs[rel.ID] = true
 	}
 	for _, rel := range old {
 		if !newIDs[rel.ID] {
 			c.DeleteRelations = append(c.DeleteRelations, rel)
-			c.expect(st, rel.From, rel.To)
+			expect(c, st, rel.From, rel.To)
 		}
 	}
 	for _, rel := range new {
 		cp := *rel
-		cp.UpdatedAt, cp.UpdatedBy = stamp.at(), stamp.By
+		cp.UpdatedAt, cp.UpdatedBy = stamp.Time(), stamp.By
 		c.PutRelations = append(c.PutRelations, &cp)
-		c.expect(st, rel.From, rel.To)
+		expect(c, st, rel.From, rel.To)
 	}
 }
 
-func (c *ChangeSet) expect(st *state, ids ...string) {
+func expect(c *kg.ChangeSet, st *state, ids ...string) {
 	for _, id := range ids {
 		if _, ok := c.Expect[id]; !ok {
 			v := -1
@@ -425,19 +425,19 @@ func (c *ChangeSet) expect(st *state, ids ...string) {
 
 // stamped returns a copy of e with its provenance set: created as before
 // (or now), updated now.
-func stamped(e, old *Entity, stamp Stamp) *Entity {
+func stamped(e, old *kg.Entity, stamp kg.Stamp) *kg.Entity {
 	cp := *e
-	cp.CreatedAt, cp.CreatedBy = stamp.at(), stamp.By
+	cp.CreatedAt, cp.CreatedBy = stamp.Time(), stamp.By
 	if old != nil && old.CreatedAt != "" {
 		cp.CreatedAt, cp.CreatedBy = old.CreatedAt, old.CreatedBy
 	}
-	cp.UpdatedAt, cp.UpdatedBy = stamp.at(), stamp.By
+	cp.UpdatedAt, cp.UpdatedBy = stamp.Time(), stamp.By
 	return &cp
 }
 
 // DeletePlan is a planned deletion and what it leaves behind.
 type DeletePlan struct {
-	Changes *ChangeSet
+	Changes *kg.ChangeSet
 	// Orphaned are the events the entity took part in that are left with
 	// no participant.
 	Orphaned []string
@@ -445,8 +445,8 @@ type DeletePlan struct {
 
 // PlanDelete plans the deletion of an entity with all its relations
 // (participations included). It fails with ENOTFOUND for an unknown ID.
-func PlanDelete(ctx context.Context, r Reader, id string) (*DeletePlan, error) {
-	if err := CheckEntityID("id", id); err != nil {
+func PlanDelete(ctx context.Context, r planReader, id string) (*DeletePlan, error) {
+	if err := kg.CheckEntityID("id", id); err != nil {
 		return nil, err
 	}
 	st, err := read(ctx, r, readQuery{owners: []string{id}})
@@ -454,29 +454,29 @@ func PlanDelete(ctx context.Context, r Reader, id string) (*DeletePlan, error) {
 		return nil, err
 	}
 	if st.entities[id] == nil {
-		return nil, &Error{Code: ENOTFOUND, Field: "id", Message: fmt.Sprintf("no entity %q", Clip(id))}
+		return nil, &kg.Error{Code: kg.ENOTFOUND, Field: "id", Message: fmt.Sprintf("no entity %q", kg.Clip(id))}
 	}
-	c := &ChangeSet{Expect: map[string]int{}, DeleteEntities: []string{id}}
+	c := &kg.ChangeSet{Expect: map[string]int{}, DeleteEntities: []string{id}}
 	var events []string
 	for _, rel := range st.relations[id] {
 		c.DeleteRelations = append(c.DeleteRelations, rel)
-		c.expect(st, rel.From, rel.To)
-		if rel.Type == RelParticipatedIn && rel.From == id && !slices.Contains(events, rel.To) {
+		expect(c, st, rel.From, rel.To)
+		if rel.Type == kg.RelParticipatedIn && rel.From == id && !slices.Contains(events, rel.To) {
 			events = append(events, rel.To)
 		}
 	}
-	c.expect(st, id)
+	expect(c, st, id)
 	plan := &DeletePlan{Changes: c}
 	if len(events) == 0 {
 		return plan, nil
 	}
 	left := map[string]bool{}
-	rels, err := r.Relations(ctx, events)
+	rels, err := relationsToEdit(ctx, r, events)
 	if err != nil {
 		return nil, err
 	}
 	for _, rel := range rels {
-		if rel.Type == RelParticipatedIn && rel.From != id && slices.Contains(events, rel.To) {
+		if rel.Type == kg.RelParticipatedIn && rel.From != id && slices.Contains(events, rel.To) {
 			left[rel.To] = true
 		}
 	}
@@ -494,20 +494,20 @@ func PlanDelete(ctx context.Context, r Reader, id string) (*DeletePlan, error) {
 // their sources united; relations between them vanish), their names and
 // aliases become aliases of the kept one, their sources and notes join its
 // own, and each merged ID redirects to the kept one.
-func PlanMerge(ctx context.Context, r Reader, keepID string, mergeIDs []string, stamp Stamp) (*ChangeSet, error) {
-	if err := CheckEntityID("keepId", keepID); err != nil {
+func PlanMerge(ctx context.Context, r planReader, keepID string, mergeIDs []string, stamp kg.Stamp) (*kg.ChangeSet, error) {
+	if err := kg.CheckEntityID("keepId", keepID); err != nil {
 		return nil, err
 	}
 	if len(mergeIDs) == 0 {
-		return nil, Invalid("mergeIds", "name at least one entity to merge")
+		return nil, kg.Invalid("mergeIds", "name at least one entity to merge")
 	}
 	for i, id := range mergeIDs {
 		field := fmt.Sprintf("mergeIds[%d]", i)
-		if err := CheckEntityID(field, id); err != nil {
+		if err := kg.CheckEntityID(field, id); err != nil {
 			return nil, err
 		}
 		if id == keepID || slices.Contains(mergeIDs[:i], id) {
-			return nil, Invalid(field, "%q is named twice", id)
+			return nil, kg.Invalid(field, "%q is named twice", id)
 		}
 	}
 	all := append([]string{keepID}, mergeIDs...)
@@ -518,9 +518,9 @@ func PlanMerge(ctx context.Context, r Reader, keepID string, mergeIDs []string, 
 	keep := st.entities[keepID]
 	if keep == nil {
 		if to := st.redirects[keepID]; to != "" {
-			return nil, &Error{Code: ENOTFOUND, Field: "keepId", Message: fmt.Sprintf("no entity %q: it was merged into %q", Clip(keepID), Clip(to))}
+			return nil, &kg.Error{Code: kg.ENOTFOUND, Field: "keepId", Message: fmt.Sprintf("no entity %q: it was merged into %q", kg.Clip(keepID), kg.Clip(to))}
 		}
-		return nil, &Error{Code: ENOTFOUND, Field: "keepId", Message: fmt.Sprintf("no entity %q", Clip(keepID))}
+		return nil, &kg.Error{Code: kg.ENOTFOUND, Field: "keepId", Message: fmt.Sprintf("no entity %q", kg.Clip(keepID))}
 	}
 	merged := *keep
 	merged.Aliases = slices.Clone(keep.Aliases)
@@ -533,14 +533,14 @@ func PlanMerge(ctx context.Context, r Reader, keepID string, mergeIDs []string, 
 			}
 		}
 	}
-	c := &ChangeSet{Expect: map[string]int{}}
+	c := &kg.ChangeSet{Expect: map[string]int{}}
 	for i, id := range mergeIDs {
 		m := st.entities[id]
 		if m == nil {
-			return nil, &Error{Code: ENOTFOUND, Field: fmt.Sprintf("mergeIds[%d]", i), Message: fmt.Sprintf("no entity %q", Clip(id))}
+			return nil, &kg.Error{Code: kg.ENOTFOUND, Field: fmt.Sprintf("mergeIds[%d]", i), Message: fmt.Sprintf("no entity %q", kg.Clip(id))}
 		}
 		if m.Kind != keep.Kind {
-			return nil, Invalid(fmt.Sprintf("mergeIds[%d]", i), "%s is a %s and %s a %s: only entities of one kind merge", id, m.Kind, keepID, keep.Kind)
+			return nil, kg.Invalid(fmt.Sprintf("mergeIds[%d]", i), "%s is a %s and %s a %s: only entities of one kind merge", id, m.Kind, keepID, keep.Kind)
 		}
 		addAll(&merged.Aliases, m.Name)
 		addAll(&merged.Aliases, m.Aliases...)
@@ -550,7 +550,7 @@ func PlanMerge(ctx context.Context, r Reader, keepID string, mergeIDs []string, 
 			merged.Description = m.Description
 		}
 		c.DeleteEntities = append(c.DeleteEntities, id)
-		c.PutRedirects = append(c.PutRedirects, Redirect{From: id, To: keepID})
+		c.PutRedirects = append(c.PutRedirects, kg.Redirect{From: id, To: keepID})
 	}
 	moveEnd := func(id string) string {
 		if slices.Contains(mergeIDs, id) {
@@ -560,7 +560,7 @@ func PlanMerge(ctx context.Context, r Reader, keepID string, mergeIDs []string, 
 	}
 	// Relations keyed by their ID after the move, starting with the kept
 	// entity's own.
-	moved := map[string]*Relation{}
+	moved := map[string]*kg.Relation{}
 	for _, rel := range st.relations[keepID] {
 		cp := *rel
 		cp.Sources = slices.Clone(rel.Sources)
@@ -579,7 +579,7 @@ func PlanMerge(ctx context.Context, r Reader, keepID string, mergeIDs []string, 
 			if from == to {
 				continue // a relation between merged entities vanishes
 			}
-			nid := RelationID(rel.Type, from, to, rel.Role)
+			nid := kg.RelationID(rel.Type, from, to, rel.Role)
 			if cur := moved[nid]; cur != nil {
 				for _, s := range rel.Sources {
 					if !slices.Contains(cur.Sources, s) {
@@ -600,15 +600,15 @@ func PlanMerge(ctx context.Context, r Reader, keepID string, mergeIDs []string, 
 	}
 	for nid := range changed {
 		rel := moved[nid]
-		rel.UpdatedAt, rel.UpdatedBy = stamp.at(), stamp.By
+		rel.UpdatedAt, rel.UpdatedBy = stamp.Time(), stamp.By
 		c.PutRelations = append(c.PutRelations, rel)
-		c.expect(st, rel.From, rel.To)
+		expect(c, st, rel.From, rel.To)
 	}
 	for _, rel := range c.DeleteRelations {
-		c.expect(st, rel.From, rel.To)
+		expect(c, st, rel.From, rel.To)
 	}
-	slices.SortFunc(c.PutRelations, func(a, b *Relation) int { return strings.Compare(a.ID, b.ID) })
-	c.expect(st, all...)
-	c.PutEntities = []*Entity{stamped(&merged, keep, stamp)}
+	slices.SortFunc(c.PutRelations, func(a, b *kg.Relation) int { return strings.Compare(a.ID, b.ID) })
+	expect(c, st, all...)
+	c.PutEntities = []*kg.Entity{stamped(&merged, keep, stamp)}
 	return c, nil
 }

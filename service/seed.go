@@ -1,19 +1,21 @@
-package kg
+package service
 
 import (
 	"context"
 	"slices"
+
+	"github.com/puente-kg/puente/kg"
 )
 
 // SeedReport says what a seed wrote and what it left as it was.
 type SeedReport struct {
 	// Added counts the sources, entities, relations and redirects written.
-	Added Stats
+	Added kg.Stats
 	// Redirects counts the redirects written.
 	Redirects int
 	// Kept counts the dataset's sources and entities already in the store
 	// (or merged away), which the seed left untouched.
-	Kept Stats
+	Kept kg.Stats
 }
 
 // Seed writes what the dataset has and the store lacks, in one
@@ -32,12 +34,12 @@ type SeedReport struct {
 //
 // Seeding twice therefore changes nothing the second time. The dataset is
 // validated first; an invalid one changes nothing.
-func Seed(ctx context.Context, s Store, d *Dataset) (SeedReport, error) {
+func Seed(ctx context.Context, s kg.Store, d *kg.Dataset) (SeedReport, error) {
 	var rep SeedReport
 	if err := d.Validate(); err != nil {
 		return rep, err
 	}
-	err := Write(ctx, s, func(ctx context.Context) (*ChangeSet, error) {
+	err := Write(ctx, s, func(ctx context.Context) (*kg.ChangeSet, error) {
 		c, r, err := planSeed(ctx, s, d)
 		rep = r
 		return c, err
@@ -46,7 +48,7 @@ func Seed(ctx context.Context, s Store, d *Dataset) (SeedReport, error) {
 }
 
 // planSeed plans a Seed against the store's current state.
-func planSeed(ctx context.Context, r Reader, d *Dataset) (*ChangeSet, SeedReport, error) {
+func planSeed(ctx context.Context, r kg.Reader, d *kg.Dataset) (*kg.ChangeSet, SeedReport, error) {
 	var rep SeedReport
 	ids := make([]string, 0, len(d.Entities)+2*len(d.Relations))
 	for _, e := range d.Entities {
@@ -66,7 +68,7 @@ func planSeed(ctx context.Context, r Reader, d *Dataset) (*ChangeSet, SeedReport
 	if err != nil {
 		return nil, rep, err
 	}
-	c := &ChangeSet{Expect: map[string]int{}}
+	c := &kg.ChangeSet{Expect: map[string]int{}}
 	for _, src := range d.Sources {
 		if st.sources[src.ID] {
 			rep.Kept.Sources++
@@ -99,7 +101,7 @@ func planSeed(ctx context.Context, r Reader, d *Dataset) (*ChangeSet, SeedReport
 	}
 	for _, rel := range d.Relations {
 		owner := rel.From
-		if !structural(rel.Type) && rel.Type != RelHeldAt {
+		if !structural(rel.Type) && rel.Type != kg.RelHeldAt {
 			owner = rel.To
 		}
 		if !created[owner] {
@@ -112,17 +114,17 @@ func planSeed(ctx context.Context, r Reader, d *Dataset) (*ChangeSet, SeedReport
 		cp := *rel
 		cp.Sources = slices.Clone(rel.Sources)
 		cp.From, cp.To = from, to
-		cp.ID = RelationID(cp.Type, from, to, cp.Role)
+		cp.ID = kg.RelationID(cp.Type, from, to, cp.Role)
 		c.PutRelations = append(c.PutRelations, &cp)
-		c.expect(st, from, to)
+		expect(c, st, from, to)
 	}
 	for _, rd := range d.Redirects {
 		if created[rd.From] || st.entities[rd.From] != nil || st.redirects[rd.From] != "" || resolve(rd.To) == "" {
 			continue
 		}
-		c.PutRedirects = append(c.PutRedirects, Redirect{From: rd.From, To: resolve(rd.To)})
+		c.PutRedirects = append(c.PutRedirects, kg.Redirect{From: rd.From, To: resolve(rd.To)})
 	}
-	rep.Added = Stats{Sources: len(c.PutSources), Entities: len(c.PutEntities), Relations: len(c.PutRelations)}
+	rep.Added = kg.Stats{Sources: len(c.PutSources), Entities: len(c.PutEntities), Relations: len(c.PutRelations)}
 	rep.Redirects = len(c.PutRedirects)
 	return c, rep, nil
 }

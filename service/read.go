@@ -1,0 +1,241 @@
+package service
+
+import (
+	"context"
+
+	"github.com/puente-kg/puente/kg"
+)
+
+// The read use cases of the root fields: each validates its arguments,
+// applies the defaults, turns the client's cursor into the store's (and
+// back, naming the list and its filter), and asks the store.
+
+// Entity returns the entity with the given ID, or the one it was merged
+// into; nil when there is neither.
+func (s *Service) Entity(ctx context.Context, id string) (*kg.Entity, error) {
+	if err := kg.CheckEntityID("id", id); err != nil {
+		return nil, err
+	}
+	es, err := s.store.Entities(ctx, []string{id})
+	if err != nil || len(es) > 0 {
+		return first(es), err
+	}
+	rs, err := s.store.Redirects(ctx, []string{id})
+	if err != nil || len(rs) == 0 {
+		return nil, err
+	}
+	es, err = s.store.Entities(ctx, []string{rs[0].To})
+	return first(es), err
+}
+
+func first[T any](s []*T) *T {
+	if len(s) == 0 {
+		return nil
+	}
+	return s[0]
+}
+
+// page unwraps the client's cursor of the list into the store's.
+func page(list, filter string, p kg.PageRequest) (kg.PageRequest, error) {
+	inner, err := kg.ListAfter(list, filter, p.After)
+	p.After = inner
+	return p, err
+}
+
+// Entities returns a page of the entities that match the filter.
+func (s *Service) Entities(ctx context.Context, f kg.EntityFilter, p kg.PageRequest) (*kg.EntityPage, error) {
+	if f.Country != "" {
+		if err := kg.CheckEntityID("filter.country", f.Country); err != nil {
+			return nil, err
+		}
+	}
+	filter := kg.Filter(f.Kinds, f.Country)
+	inner, err := page("entities", filter, p)
+	if err != nil {
+		return nil, err
+	}
+	res, err := s.store.ListEntities(ctx, f, inner)
+	if err != nil {
+		return nil, err
+	}
+	res.Cursors = kg.ListCursors("entities", filter, res.Cursors)
+	return res, nil
+}
+
+// Events returns a page of the events that match the filter.
+func (s *Service) Events(ctx context.Context, f kg.EventFilter, p kg.PageRequest) (*kg.EntityPage, error) {
+	for _, id := range []struct{ field, id string }{{"filter.participant", f.Participant}, {"filter.country", f.Country}} {
+		if id.id != "" {
+			if err := kg.CheckEntityID(id.field, id.id); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if err := kg.CheckEventFilter(f); err != nil {
+		return nil, err
+	}
+	filter := kg.Filter(f.Categories, f.From, f.To, f.Participant, f.Role, f.Country,
+		deref(f.MinAmount), deref(f.MaxAmount), f.Currency, f.Descending)
+	inner, err := page("events", filter, p)
+	if err != nil {
+		return nil, err
+	}
+	res, err := s.store.ListEvents(ctx, f, inner)
+	if err != nil {
+		return nil, err
+	}
+	res.Cursors = kg.ListCursors("events", filter, res.Cursors)
+	return res, nil
+}
+
+func deref(p *float64) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
+
+// Sources returns a page of the sources, by ID.
+func (s *Service) Sources(ctx context.Context, p kg.PageRequest) (*kg.SourcePage, error) {
+	inner, err := page("sources", "", p)
+	if err != nil {
+		return nil, err
+	}
+	res, err := s.store.ListSources(ctx, inner)
+	if err != nil {
+		return nil, err
+	}
+	res.Cursors = kg.ListCursors("sources", "", res.Cursors)
+	return res, nil
+}
+
+// WhoMet returns a page of who met the entity.
+func (s *Service) WhoMet(ctx context.Context, q kg.WhoMetQuery, p kg.PageRequest) (*kg.ContactPage, error) {
+	if err := kg.CheckEntityID("id", q.ID); err != nil {
+		return nil, err
+	}
+	filter := kg.Filter(q.ID, q.From, q.To)
+	inner, err := page("whoMet", filter, p)
+	if err != nil {
+		return nil, err
+	}
+	res, err := s.store.WhoMet(ctx, q, inner)
+	if err != nil {
+		return nil, err
+	}
+	res.Cursors = kg.ListCursors("whoMet", filter, res.Cursors)
+	return res, nil
+}
+
+// Investments returns a page of the investments that match the query.
+func (s *Service) Investments(ctx context.Context, q kg.InvestmentQuery, p kg.PageRequest) (*kg.InvestmentPage, error) {
+	if err := checkInvestments(q); err != nil {
+		return nil, err
+	}
+	filter := kg.Filter(q.InvestorID, q.TargetID, q.From, q.To)
+	inner, err := page("investments", filter, p)
+	if err != nil {
+		return nil, err
+	}
+	res, err := s.store.Investments(ctx, q, inner)
+	if err != nil {
+		return nil, err
+	}
+	res.Cursors = kg.ListCursors("investments", filter, res.Cursors)
+	return res, nil
+}
+
+func checkInvestments(q kg.InvestmentQuery) error {
+	if q.InvestorID != "" {
+		if err := kg.CheckEntityID("investorId", q.InvestorID); err != nil {
+			return err
+		}
+	}
+	if q.TargetID != "" {
+		return kg.CheckEntityID("targetId", q.TargetID)
+	}
+	return nil
+}
+
+// Timeline returns a page of the events of the entity's timeline.
+func (s *Service) Timeline(ctx context.Context, q kg.TimelineQuery, p kg.PageRequest) (*kg.IDPage, error) {
+	if err := kg.CheckEntityID("id", q.ID); err != nil {
+		return nil, err
+	}
+	filter := kg.Filter(q.ID, q.From, q.To, q.Categories)
+	inner, err := page("timeline", filter, p)
+	if err != nil {
+		return nil, err
+	}
+	res, err := s.store.Timeline(ctx, q, inner)
+	if err != nil {
+		return nil, err
+	}
+	res.Cursors = kg.ListCursors("timeline", filter, res.Cursors)
+	return res, nil
+}
+
+// Search returns the best matches of the query.
+func (s *Service) Search(ctx context.Context, q kg.SearchQuery) ([]kg.SearchHit, error) {
+	return s.store.Search(ctx, q)
+}
+
+// Neighborhood returns the subgraph around an entity (see the package
+// function Neighborhood); an unknown center gives an empty subgraph. It
+// takes a slot of the expensive requests.
+func (s *Service) Neighborhood(ctx context.Context, q kg.NeighborhoodQuery) (*kg.Subgraph, error) {
+	if err := kg.CheckNeighborhood(q); err != nil {
+		return nil, err
+	}
+	leave, err := s.Expensive(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer leave()
+	sub, err := Neighborhood(ctx, s.store, q)
+	if err != nil {
+		return nil, err
+	}
+	if len(sub.Nodes) == 1 && len(sub.Edges) == 0 {
+		// A center without relations: keep it only if it exists.
+		if es, err := s.store.Entities(ctx, []string{q.ID}); err != nil || len(es) == 0 {
+			sub.Nodes = nil
+			return sub, err
+		}
+	}
+	return sub, nil
+}
+
+// Paths returns the paths between two entities (see the package function
+// Paths). It takes a slot of the expensive requests.
+func (s *Service) Paths(ctx context.Context, q kg.PathQuery) ([]kg.Path, error) {
+	if err := kg.CheckPaths(q); err != nil {
+		return nil, err
+	}
+	leave, err := s.Expensive(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer leave()
+	return Paths(ctx, s.store, q)
+}
+
+// InvestmentTotals sums the investments matching q (see the package
+// function InvestmentTotals), at most first totals.
+func (s *Service) InvestmentTotals(ctx context.Context, q kg.InvestmentQuery, first int) ([]kg.InvestmentTotal, error) {
+	if err := checkInvestments(q); err != nil {
+		return nil, err
+	}
+	totals, err := InvestmentTotals(ctx, s.store, q)
+	return totals[:min(first, len(totals))], err
+}
+
+// EventCounts counts the events of an entity's timeline (see the package
+// function EventCounts), at most first counts.
+func (s *Service) EventCounts(ctx context.Context, q kg.TimelineQuery, first int) ([]kg.EventCount, error) {
+	if err := kg.CheckEntityID("id", q.ID); err != nil {
+		return nil, err
+	}
+	counts, err := EventCounts(ctx, s.store, q)
+	return counts[:min(first, len(counts))], err
+}
