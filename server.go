@@ -105,6 +105,7 @@ func parseConfig(args []string) (config, []string, error) {
 		{&c.limits.MaxComplexity, "max-query-complexity", "MAX_QUERY_COMPLEXITY", graph.DefaultMaxComplexity, "highest cost of a query"},
 		{&c.limits.MaxTokens, "max-query-tokens", "MAX_QUERY_TOKENS", graph.DefaultMaxTokens, "most parser tokens in a query"},
 		{&c.limits.MaxExpensive, "max-expensive-queries", "MAX_EXPENSIVE_QUERIES", graph.DefaultMaxExpensive, "neighborhood and paths queries running at once"},
+		{&c.limits.MaxFields, "max-query-fields", "MAX_QUERY_FIELDS", graph.DefaultMaxFields, "most fields a query selects, fragments counted at each spread"},
 	}
 	for _, i := range ints {
 		v, err := strconv.Atoi(env(i.env, strconv.Itoa(i.def)))

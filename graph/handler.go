@@ -35,6 +35,9 @@ type Options struct {
 	MaxComplexity int
 	// MaxTokens is the most tokens the parser reads of a query.
 	MaxTokens int
+	// MaxFields is the most fields an operation may select, a fragment's
+	// fields counted at each spread (see checkFields).
+	MaxFields int
 	// MaxExpensive is how many neighborhood and paths queries may run at
 	// once; more wait up to a second, then fail with TOO_MANY_REQUESTS.
 	MaxExpensive int
@@ -60,6 +63,7 @@ const (
 	DefaultMaxComplexity = 50000
 	DefaultMaxTokens     = 20000
 	DefaultMaxExpensive  = 8
+	DefaultMaxFields     = 5000
 )
 
 func (o *Options) defaults() {
@@ -74,6 +78,9 @@ func (o *Options) defaults() {
 	}
 	if o.MaxExpensive == 0 {
 		o.MaxExpensive = DefaultMaxExpensive
+	}
+	if o.MaxFields == 0 {
+		o.MaxFields = DefaultMaxFields
 	}
 }
 
@@ -140,7 +147,7 @@ func NewHandler(store kg.Store, logger *slog.Logger, opts Options) http.Handler 
 	if opts.Observer != nil {
 		cfg.OnBatch = opts.Observer.Batch
 	}
-	return selectionBudget(opts.MaxTokens, loaders.Middleware(store, cfg, srv))
+	return selectionBudget(opts.MaxTokens, opts.MaxFields, loaders.Middleware(store, cfg, srv))
 }
 
 // ErrorPresenter returns gqlgen's error presenter for Puente: an error
