@@ -111,6 +111,7 @@ func NewHandler(store kg.Store, logger *slog.Logger, opts Options) http.Handler 
 	}
 	srv.Use(depthLimit{max: opts.MaxDepth})
 	srv.Use(&complexityLimit{max: opts.MaxComplexity})
+	srv.Use(&introspectionPrice{max: opts.MaxComplexity})
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		rc := graphql.GetOperationContext(ctx)
 		name := rc.OperationName
