@@ -112,6 +112,7 @@ func NewHandler(store kg.Store, logger *slog.Logger, opts Options) http.Handler 
 	srv.Use(depthLimit{max: opts.MaxDepth})
 	srv.Use(&complexityLimit{max: opts.MaxComplexity})
 	srv.Use(&introspectionPrice{max: opts.MaxComplexity})
+	present := ErrorPresenter(logger, opts.Observer)
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		rc := graphql.GetOperationContext(ctx)
 		name := rc.OperationName
@@ -138,7 +139,8 @@ func NewHandler(store kg.Store, logger *slog.Logger, opts Options) http.Handler 
 			})
 		}
 	})
-	srv.SetErrorPresenter(ErrorPresenter(logger, opts.Observer))
+	srv.Use(deadline{present: present})
+	srv.SetErrorPresenter(present)
 	srv.SetRecoverFunc(func(ctx context.Context, v any) error {
 		logger.ErrorContext(ctx, "panic in resolver", "request_id", middleware.RequestID(ctx), "panic", fmt.Sprint(v),
 			"path", graphql.GetPath(ctx).String(), "stack", string(debug.Stack()))
@@ -148,7 +150,7 @@ func NewHandler(store kg.Store, logger *slog.Logger, opts Options) http.Handler 
 	if opts.Observer != nil {
 		cfg.OnBatch = opts.Observer.Batch
 	}
-	return selectionBudget(opts.MaxTokens, opts.MaxFields, loaders.Middleware(store, cfg, srv))
+	return selectionBudget(opts.MaxTokens, opts.MaxFields, answers(loaders.Middleware(store, cfg, srv)))
 }
 
 // ErrorPresenter returns gqlgen's error presenter for Puente: an error
@@ -186,6 +188,13 @@ func present(ctx context.Context, logger *slog.Logger, err error) *gqlerror.Erro
 	}
 	var ke *kg.Error
 	switch {
+	case timedOut(ctx, err):
+		// The deadline passed: the cause (a driver's text, say) stays in
+		// the log.
+		logger.WarnContext(ctx, "deadline passed", "request_id", middleware.RequestID(ctx),
+			"err", err.Error(), "path", gqlErr.Path.String())
+		gqlErr.Message = errTimeout.Message
+		gqlErr.Extensions = map[string]any{"code": kg.ETIMEOUT}
 	case errors.As(err, &ke):
 		gqlErr.Message = ke.Error()
 		gqlErr.Extensions["code"] = ke.Code

@@ -19,6 +19,9 @@ const (
 	EUNAUTHENTICATED = "UNAUTHENTICATED"
 	// EFORBIDDEN: the credentials do not allow the operation.
 	EFORBIDDEN = "FORBIDDEN"
+	// ETIMEOUT: the request's deadline (QUERY_TIMEOUT) passed before the
+	// answer was complete.
+	ETIMEOUT = "TIMEOUT"
 )
 
 // Error is an error with a code that is safe to show to clients. Field,
