@@ -22,6 +22,8 @@ func TestLimitFlags(t *testing.T) {
 		noData bool
 	}{
 		{name: "deadline passed", flags: []string{"-query-timeout", "1ns"}, body: entity, code: kg.ETIMEOUT, noData: true},
+		{name: "response over the cap", flags: []string{"-max-response-bytes", "1000"}, body: gql(`{ __schema { types { name } } }`), code: "RESPONSE_TOO_LARGE"},
+		{name: "response under the cap", flags: []string{"-max-response-bytes", "1000"}, body: entity},
 		{name: "fields over the budget", flags: []string{"-max-query-fields", "2"}, body: entity, code: "QUERY_TOO_COMPLEX"},
 		{name: "fields within the budget", flags: []string{"-max-query-fields", "4"}, body: entity},
 	}

@@ -106,6 +106,7 @@ func parseConfig(args []string) (config, []string, error) {
 		{&c.limits.MaxTokens, "max-query-tokens", "MAX_QUERY_TOKENS", graph.DefaultMaxTokens, "most parser tokens in a query"},
 		{&c.limits.MaxExpensive, "max-expensive-queries", "MAX_EXPENSIVE_QUERIES", graph.DefaultMaxExpensive, "neighborhood and paths queries running at once"},
 		{&c.limits.MaxFields, "max-query-fields", "MAX_QUERY_FIELDS", graph.DefaultMaxFields, "most fields a query selects, fragments counted at each spread"},
+		{&c.limits.MaxResponseBytes, "max-response-bytes", "MAX_RESPONSE_BYTES", graph.DefaultMaxResponseBytes, "largest answer to a query"},
 	}
 	for _, i := range ints {
 		v, err := strconv.Atoi(env(i.env, strconv.Itoa(i.def)))

@@ -38,6 +38,9 @@ type Options struct {
 	// MaxFields is the most fields an operation may select, a fragment's
 	// fields counted at each spread (see checkFields).
 	MaxFields int
+	// MaxResponseBytes is the largest answer; a larger one is replaced by
+	// a RESPONSE_TOO_LARGE error.
+	MaxResponseBytes int
 	// MaxExpensive is how many neighborhood and paths queries may run at
 	// once; more wait up to a second, then fail with TOO_MANY_REQUESTS.
 	MaxExpensive int
@@ -64,6 +67,8 @@ const (
 	DefaultMaxTokens     = 20000
 	DefaultMaxExpensive  = 8
 	DefaultMaxFields     = 5000
+	// DefaultMaxResponseBytes is 16 MiB.
+	DefaultMaxResponseBytes = 16 << 20
 )
 
 func (o *Options) defaults() {
@@ -81,6 +86,9 @@ func (o *Options) defaults() {
 	}
 	if o.MaxFields == 0 {
 		o.MaxFields = DefaultMaxFields
+	}
+	if o.MaxResponseBytes == 0 {
+		o.MaxResponseBytes = DefaultMaxResponseBytes
 	}
 }
 
@@ -140,6 +148,7 @@ func NewHandler(store kg.Store, logger *slog.Logger, opts Options) http.Handler 
 		}
 	})
 	srv.Use(deadline{present: present})
+	srv.Use(responseCap{max: opts.MaxResponseBytes, present: present})
 	srv.SetErrorPresenter(present)
 	srv.SetRecoverFunc(func(ctx context.Context, v any) error {
 		logger.ErrorContext(ctx, "panic in resolver", "request_id", middleware.RequestID(ctx), "panic", fmt.Sprint(v),
@@ -150,7 +159,8 @@ func NewHandler(store kg.Store, logger *slog.Logger, opts Options) http.Handler 
 	if opts.Observer != nil {
 		cfg.OnBatch = opts.Observer.Batch
 	}
-	return selectionBudget(opts.MaxTokens, opts.MaxFields, answers(loaders.Middleware(store, cfg, srv)))
+	return middleware.ResponseCap(opts.MaxResponseBytes)(
+		selectionBudget(opts.MaxTokens, opts.MaxFields, answers(loaders.Middleware(store, cfg, srv))))
 }
 
 // ErrorPresenter returns gqlgen's error presenter for Puente: an error
