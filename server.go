@@ -61,6 +61,8 @@ type config struct {
 	grace         time.Duration
 	corsOrigins   []string
 	introspection bool
+	// http holds the HTTP server's timeouts (see httpServer).
+	http httpTimeouts
 	// pprofAddr, when set, serves net/http/pprof there (keep it on
 	// loopback).
 	pprofAddr string
@@ -137,6 +139,7 @@ func parseConfig(args []string) (config, []string, error) {
 		}
 	}
 	c.limits.DisableIntrospection = !c.introspection
+	c.http = defaultHTTPTimeouts
 	if c.tokens, err = auth.LoadTokens(*tokens, *tokensFile); err != nil {
 		return c, nil, err
 	}
@@ -289,13 +292,8 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger) error {
 	if cfg.pprofAddr != "" {
 		go servePprof(cfg.pprofAddr, logger)
 	}
-	srv := &http.Server{
-		Handler:           handler,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
-	}
+	srv := httpServer(cfg, handler)
+	srv.BaseContext = func(net.Listener) context.Context { return context.WithoutCancel(ctx) }
 	ln, err := net.Listen("tcp", fmt.Sprintf(":%d", cfg.port))
 	if err != nil {
 		return err
