@@ -62,6 +62,11 @@ type config struct {
 	grace         time.Duration
 	corsOrigins   []string
 	introspection bool
+	// metricsOperations are operation names metrics may carry besides the
+	// shipped examples' (see operationLabels).
+	metricsOperations []string
+	// http holds the HTTP server's timeouts (see httpServer).
+	http httpTimeouts
 	// pprofAddr, when set, serves net/http/pprof there (keep it on
 	// loopback).
 	pprofAddr string
@@ -106,6 +111,8 @@ func parseConfig(args []string) (config, []string, error) {
 		{&c.limits.MaxComplexity, "max-query-complexity", "MAX_QUERY_COMPLEXITY", graph.DefaultMaxComplexity, "highest cost of a query"},
 		{&c.limits.MaxTokens, "max-query-tokens", "MAX_QUERY_TOKENS", graph.DefaultMaxTokens, "most parser tokens in a query"},
 		{&c.limits.MaxExpensive, "max-expensive-queries", "MAX_EXPENSIVE_QUERIES", graph.DefaultMaxExpensive, "neighborhood and paths queries running at once"},
+		{&c.limits.MaxFields, "max-query-fields", "MAX_QUERY_FIELDS", graph.DefaultMaxFields, "most fields a query selects, fragments counted at each spread"},
+		{&c.limits.MaxResponseBytes, "max-response-bytes", "MAX_RESPONSE_BYTES", graph.DefaultMaxResponseBytes, "largest answer to a query"},
 	}
 	for _, i := range ints {
 		v, err := strconv.Atoi(env(i.env, strconv.Itoa(i.def)))
@@ -127,19 +134,30 @@ func parseConfig(args []string) (config, []string, error) {
 	cors := fs.String("cors-allowed-origins", env("CORS_ALLOWED_ORIGINS", ""), "comma-separated origins allowed to call the API from a browser (env CORS_ALLOWED_ORIGINS); none by default")
 	fs.StringVar(&c.pprofAddr, "pprof-addr", env("PPROF_ADDR", ""), "serve Go profiles at this address, such as 127.0.0.1:6060 (env PPROF_ADDR); off by default")
 	fs.BoolVar(&c.introspection, "introspection", env("INTROSPECTION", "true") != "false", "allow schema introspection (env INTROSPECTION=false turns it off)")
+	metricsOps := fs.String("metrics-operations", env("METRICS_OPERATIONS", ""),
+		"comma-separated operation names that metrics label by name, besides the examples' (env METRICS_OPERATIONS); others count as other")
 	if err := fs.Parse(args); err != nil {
 		return c, nil, err
 	}
-	for _, o := range strings.Split(*cors, ",") {
-		if o = strings.TrimSpace(o); o != "" {
-			c.corsOrigins = append(c.corsOrigins, o)
-		}
-	}
+	c.corsOrigins = splitList(*cors)
 	c.limits.DisableIntrospection = !c.introspection
+	c.metricsOperations = splitList(*metricsOps)
+	c.http = defaultHTTPTimeouts
 	if c.tokens, err = auth.LoadTokens(*tokens, *tokensFile); err != nil {
 		return c, nil, err
 	}
 	return c, fs.Args(), nil
+}
+
+// splitList returns the non-empty items of a comma-separated list.
+func splitList(list string) []string {
+	var out []string
+	for _, item := range strings.Split(list, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			out = append(out, item)
+		}
+	}
+	return out
 }
 
 func env(key, fallback string) string {
@@ -291,13 +309,8 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger) error {
 	if cfg.pprofAddr != "" {
 		go servePprof(cfg.pprofAddr, logger)
 	}
-	srv := &http.Server{
-		Handler:           handler,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
-	}
+	srv := httpServer(cfg, handler)
+	srv.BaseContext = func(net.Listener) context.Context { return context.WithoutCancel(ctx) }
 	ln, err := net.Listen("tcp", fmt.Sprintf(":%d", cfg.port))
 	if err != nil {
 		return err
@@ -328,6 +341,7 @@ func routes(cfg config, store kg.Store, logger *slog.Logger, obs *observe.Observ
 	opts := cfg.limits
 	opts.BatchWait = graph.OptionsFor(store).BatchWait
 	opts.Observer = obs
+	obs.AllowOperations(operationLabels(cfg.metricsOperations)...)
 	observed := obs.Store(store)
 	// One service for every endpoint, so that they share its limits.
 	opts.Service = service.New(observed, service.Options{MaxExpensive: opts.MaxExpensive})

@@ -119,7 +119,8 @@ func TestLimits(t *testing.T) {
 // TestHealthMetricsAndSecurity checks the operational endpoints and the
 // security switches.
 func TestHealthMetricsAndSecurity(t *testing.T) {
-	srv := testServer(t, testenv.Memory(t), "-introspection=false", "-cors-allowed-origins", "https://analysts.example.org")
+	srv := testServer(t, testenv.Memory(t), "-introspection=false", "-cors-allowed-origins", "https://analysts.example.org",
+		"-metrics-operations", "WhoMetLi")
 	if r := send(t, srv, "GET", "/healthz", "", nil); r.status != 200 {
 		t.Errorf("/healthz: %d", r.status)
 	}

@@ -36,6 +36,12 @@ type Options struct {
 	MaxComplexity int
 	// MaxTokens is the most tokens the parser reads of a query.
 	MaxTokens int
+	// MaxFields is the most fields an operation may select, a fragment's
+	// fields counted at each spread (see checkFields).
+	MaxFields int
+	// MaxResponseBytes is the largest answer; a larger one is replaced by
+	// a RESPONSE_TOO_LARGE error.
+	MaxResponseBytes int
 	// MaxExpensive is how many neighborhood and paths queries may run at
 	// once; more wait up to a second, then fail with TOO_MANY_REQUESTS.
 	MaxExpensive int
@@ -65,6 +71,9 @@ const (
 	DefaultMaxComplexity = 50000
 	DefaultMaxTokens     = 20000
 	DefaultMaxExpensive  = 8
+	DefaultMaxFields     = 5000
+	// DefaultMaxResponseBytes is 16 MiB.
+	DefaultMaxResponseBytes = 16 << 20
 )
 
 func (o *Options) defaults() {
@@ -79,6 +88,12 @@ func (o *Options) defaults() {
 	}
 	if o.MaxExpensive == 0 {
 		o.MaxExpensive = DefaultMaxExpensive
+	}
+	if o.MaxFields == 0 {
+		o.MaxFields = DefaultMaxFields
+	}
+	if o.MaxResponseBytes == 0 {
+		o.MaxResponseBytes = DefaultMaxResponseBytes
 	}
 }
 
@@ -112,6 +127,8 @@ func NewHandler(store kg.Store, logger *slog.Logger, opts Options) http.Handler 
 	}
 	srv.Use(depthLimit{max: opts.MaxDepth})
 	srv.Use(&complexityLimit{max: opts.MaxComplexity})
+	srv.Use(&introspectionPrice{max: opts.MaxComplexity})
+	present := ErrorPresenter(logger, opts.Observer)
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		rc := graphql.GetOperationContext(ctx)
 		name := rc.OperationName
@@ -138,7 +155,9 @@ func NewHandler(store kg.Store, logger *slog.Logger, opts Options) http.Handler 
 			})
 		}
 	})
-	srv.SetErrorPresenter(ErrorPresenter(logger, opts.Observer))
+	srv.Use(deadline{present: present})
+	srv.Use(responseCap{max: opts.MaxResponseBytes, present: present})
+	srv.SetErrorPresenter(present)
 	srv.SetRecoverFunc(func(ctx context.Context, v any) error {
 		logger.ErrorContext(ctx, "panic in resolver", "request_id", middleware.RequestID(ctx), "panic", fmt.Sprint(v),
 			"path", graphql.GetPath(ctx).String(), "stack", string(debug.Stack()))
@@ -148,7 +167,8 @@ func NewHandler(store kg.Store, logger *slog.Logger, opts Options) http.Handler 
 	if opts.Observer != nil {
 		cfg.OnBatch = opts.Observer.Batch
 	}
-	return selectionBudget(opts.MaxTokens, loaders.Middleware(store, cfg, srv))
+	return middleware.ResponseCap(opts.MaxResponseBytes)(
+		selectionBudget(opts.MaxTokens, opts.MaxFields, answers(loaders.Middleware(store, cfg, srv))))
 }
 
 // ErrorPresenter returns gqlgen's error presenter for Puente: an error
@@ -186,6 +206,13 @@ func present(ctx context.Context, logger *slog.Logger, err error) *gqlerror.Erro
 	}
 	var ke *kg.Error
 	switch {
+	case timedOut(ctx, err):
+		// The deadline passed: the cause (a driver's text, say) stays in
+		// the log.
+		logger.WarnContext(ctx, "deadline passed", "request_id", middleware.RequestID(ctx),
+			"err", err.Error(), "path", gqlErr.Path.String())
+		gqlErr.Message = errTimeout.Message
+		gqlErr.Extensions = map[string]any{"code": kg.ETIMEOUT}
 	case errors.As(err, &ke):
 		gqlErr.Message = ke.Error()
 		gqlErr.Extensions["code"] = ke.Code

@@ -15,6 +15,8 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/parser"
+
+	"github.com/puente-kg/puente/middleware"
 )
 
 // Error codes of the limits.
@@ -122,17 +124,19 @@ func (c *complexityLimit) MutateOperationContext(ctx context.Context, rc *graphq
 	return nil
 }
 
-// MaxSelections is the most fields one selection set may hold. The GraphQL
-// validator's check that fields merge costs the square of that number, so
-// a query repeating one field ten thousand times would take seconds to
-// validate; this budget refuses it before validation.
+// MaxSelections is the most fields one selection set may hold, with its
+// fragments spread in. The GraphQL validator's check that fields merge
+// costs the square of that number, so a query repeating one field ten
+// thousand times would take seconds to validate; this budget refuses it
+// before validation.
 const MaxSelections = 500
 
 // selectionBudget parses the query of a request (cheaply, once) and
-// refuses it with QUERY_TOO_COMPLEX when a selection set holds more than
-// MaxSelections fields. Other requests, unparsable ones included, go on to
-// the executor, which reports their errors itself.
-func selectionBudget(maxTokens int, next http.Handler) http.Handler {
+// refuses it with QUERY_TOO_COMPLEX when it selects more than maxFields
+// fields or a selection set holds more than MaxSelections, fragments
+// counted at each spread (see checkFields). Other requests, unparsable
+// ones included, go on to the executor, which reports their errors itself.
+func selectionBudget(maxTokens, maxFields int, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var query string
 		switch r.Method {
@@ -154,43 +158,21 @@ func selectionBudget(maxTokens int, next http.Handler) http.Handler {
 		}
 		if query != "" {
 			doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: query}, maxTokens)
-			if err == nil && widestSelection(doc) > MaxSelections {
-				w.Header().Set("Content-Type", "application/json")
-				w.WriteHeader(http.StatusUnprocessableEntity)
-				json.NewEncoder(w).Encode(map[string]any{"errors": []any{map[string]any{
-					"message":    fmt.Sprintf("a selection holds more than %d fields", MaxSelections),
-					"extensions": map[string]any{"code": CodeTooComplex},
-				}}})
-				return
+			if err == nil {
+				if msg := checkFields(doc, maxFields, MaxSelections); msg != "" {
+					middleware.InfoFrom(r.Context()).AddCode(CodeTooComplex)
+					w.Header().Set("Content-Type", "application/json")
+					w.WriteHeader(http.StatusUnprocessableEntity)
+					json.NewEncoder(w).Encode(map[string]any{"errors": []any{map[string]any{
+						"message":    msg,
+						"extensions": map[string]any{"code": CodeTooComplex},
+					}}})
+					return
+				}
 			}
 		}
 		next.ServeHTTP(w, r)
 	})
-}
-
-// widestSelection returns the most fields any selection set of the
-// document holds.
-func widestSelection(doc *ast.QueryDocument) int {
-	widest := 0
-	var walk func(ast.SelectionSet)
-	walk = func(set ast.SelectionSet) {
-		widest = max(widest, len(set))
-		for _, sel := range set {
-			switch s := sel.(type) {
-			case *ast.Field:
-				walk(s.SelectionSet)
-			case *ast.InlineFragment:
-				walk(s.SelectionSet)
-			}
-		}
-	}
-	for _, op := range doc.Operations {
-		walk(op.SelectionSet)
-	}
-	for _, f := range doc.Fragments {
-		walk(f.SelectionSet)
-	}
-	return widest
 }
 
 // boundedCache caches parsed queries, but not long ones: the cache holds a

@@ -20,7 +20,8 @@ const (
 	EUNAUTHENTICATED = "UNAUTHENTICATED"
 	// EFORBIDDEN: the credentials do not allow the operation.
 	EFORBIDDEN = "FORBIDDEN"
-	// ETIMEOUT: the request's deadline passed before the answer was ready.
+	// ETIMEOUT: the request's deadline (QUERY_TIMEOUT) passed before the
+	// answer was complete.
 	ETIMEOUT = "TIMEOUT"
 )
 

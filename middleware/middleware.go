@@ -30,13 +30,14 @@ type Info struct {
 	codes     []string
 }
 
-// SetOperation records the GraphQL operation's name.
+// SetOperation records the GraphQL operation's name, cut to
+// MaxLoggedName characters.
 func (i *Info) SetOperation(name string) {
 	if i == nil {
 		return
 	}
 	i.mu.Lock()
-	i.operation = name
+	i.operation = Cut(name, MaxLoggedName)
 	i.mu.Unlock()
 }
 
@@ -130,7 +131,7 @@ func Logging(logger *slog.Logger) func(http.Handler) http.Handler {
 				level = slog.LevelError
 			}
 			logger.LogAttrs(r.Context(), level, "request",
-				slog.String("request_id", id), slog.String("method", r.Method), slog.String("path", r.URL.Path),
+				slog.String("request_id", id), slog.String("method", r.Method), slog.String("path", Cut(r.URL.Path, MaxLoggedName)),
 				slog.Int("status", sw.status), slog.Int("bytes", sw.bytes),
 				slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
 				slog.String("operation", op), slog.Any("error_codes", codes))

@@ -8,6 +8,7 @@ package observe
 import (
 	"context"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -30,6 +31,9 @@ type Observer struct {
 	storeCalls *prometheus.HistogramVec
 	batches    *prometheus.HistogramVec
 	inFlight   prometheus.Gauge
+	// operations is the allow-list of operation names (see
+	// AllowOperations).
+	operations atomic.Pointer[map[string]bool]
 }
 
 // New returns an observer with a fresh registry (Go runtime and process
@@ -78,15 +82,18 @@ func (o *Observer) HTTP(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		o.inFlight.Inc()
 		defer o.inFlight.Dec()
-		ctx, span := o.tracer.Start(r.Context(), r.Method+" "+r.URL.Path, trace.WithSpanKind(trace.SpanKindServer))
+		ctx, span := o.tracer.Start(r.Context(), r.Method+" "+tracedName(r.URL.Path), trace.WithSpanKind(trace.SpanKindServer))
 		defer span.End()
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
 
-// Operation times one GraphQL operation and wraps it in a span.
+// Operation times one GraphQL operation and wraps it in a span. Its
+// metrics are labelled by the operation's name when AllowOperations allowed
+// it, else by "other" (or "anonymous").
 func (o *Observer) Operation(ctx context.Context, name string, next func(context.Context) *graphql.Response) *graphql.Response {
-	ctx, span := o.tracer.Start(ctx, "graphql "+name, trace.WithAttributes(attribute.String("graphql.operation.name", name)))
+	traced := tracedName(name)
+	ctx, span := o.tracer.Start(ctx, "graphql "+traced, trace.WithAttributes(attribute.String("graphql.operation.name", traced)))
 	defer span.End()
 	start := time.Now()
 	resp := next(ctx)
@@ -95,8 +102,9 @@ func (o *Observer) Operation(ctx context.Context, name string, next func(context
 		outcome = "error"
 		span.SetStatus(codes.Error, "errors")
 	}
-	o.requests.WithLabelValues(name, outcome).Inc()
-	o.latency.WithLabelValues(name).Observe(time.Since(start).Seconds())
+	label := o.operationLabel(name)
+	o.requests.WithLabelValues(label, outcome).Inc()
+	o.latency.WithLabelValues(label).Observe(time.Since(start).Seconds())
 	return resp
 }
 
