@@ -34,6 +34,9 @@ type pricedSchema struct{ graphql.ExecutableSchema }
 
 // Complexity returns the cost of one field given what it selects.
 func (p pricedSchema) Complexity(ctx context.Context, typeName, field string, child int, args map[string]any) (int, bool) {
+	if strings.HasPrefix(typeName, "__") || strings.HasPrefix(field, "__") {
+		return 1 + child, true // introspection has a price of its own (see introspectionPrice)
+	}
 	def := p.Schema().Types[typeName]
 	if def == nil {
 		return 1 + child, true
