@@ -193,6 +193,9 @@ func (g *gen) relation(from string, targets []string, sources []string) *kg.Rela
 	}
 	if g.chance(0.1) {
 		r.StartDate = kg.MustParseDate("2020")
+		if g.chance(0.5) {
+			r.EndDate = kg.MustParseDate("2021-06")
+		}
 	}
 	return r
 }
@@ -213,6 +216,7 @@ func (g *gen) sourceOp() *op {
 	if g.chance(0.3) {
 		u := "https://example.org/" + s.ID[len("source:"):]
 		s.URL = &u
+		s.Publisher, s.PublishedAt, s.Excerpt = "Example", kg.MustParseDate("2021-11"), "An excerpt."
 	}
 	return &op{Kind: opSource, Source: s}
 }

@@ -90,12 +90,7 @@ func TestModelKnownBugs(t *testing.T) {
 			h := newHarness(t, b)
 			h.t = t
 			for _, c := range knownBugCases {
-				res := h.run(c.ops, true)
-				msg := res.failure
-				if msg == "" {
-					msg = h.roundTrip(res.export)
-				}
-				if msg != "" {
+				if msg := h.check(c.ops, true).failure; msg != "" {
 					t.Errorf("%s (fails on %s):\n%s", c.name, c.fails, msg)
 				} else {
 					t.Logf("%s: passes", c.name)

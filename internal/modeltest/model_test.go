@@ -359,6 +359,9 @@ func (m *model) merge(keep string, merged []string) string {
 	out := normalized(k)
 	join := func(list *[]string, vals ...string) {
 		for _, v := range vals {
+			if v == out.Name && list == &out.Notes {
+				m.hits["merge dropped a note equal to the kept name"]++
+			}
 			if v != "" && v != out.Name && !slices.Contains(*list, v) {
 				*list = append(*list, v)
 			}

@@ -146,13 +146,10 @@ func TestModel(t *testing.T) {
 						t.Logf("operation %d: %s", i, o)
 					}
 				}
-				res := h.run(seq, h.perOp)
+				res := h.check(seq, h.perOp)
 				if res.failure != "" {
 					h.fail(seed, seq, res.failure)
 					return
-				}
-				if msg := h.roundTrip(res.export); msg != "" {
-					t.Fatalf("seed %d: %s\n%s", seed, msg, h.reproduce(seed, seq))
 				}
 				exports[b.Name][seed] = res.export
 				ops += len(seq)
@@ -253,6 +250,15 @@ type result struct {
 	// outcomes counts the operations by kind and code ("ok" for none).
 	outcomes map[string]int
 	hits     map[string]int // see model.hits
+}
+
+// check runs a sequence, then the round trip of its export.
+func (h *harness) check(seq []*op, perOp bool) result {
+	res := h.run(seq, perOp)
+	if res.failure == "" {
+		res.failure = h.roundTrip(res.export)
+	}
+	return res
 }
 
 // run runs a sequence on an empty store and the model side by side.
@@ -359,8 +365,8 @@ func (h *harness) roundTrip(file []byte) string {
 // fail reports a failing sequence, shrunk to the fewest operations that
 // still fail.
 func (h *harness) fail(seed uint64, seq []*op, failure string) {
-	small := shrink(seq, func(ops []*op) bool { return h.run(ops, true).failure != "" })
-	if f := h.run(small, true).failure; f != "" {
+	small := shrink(seq, func(ops []*op) bool { return h.check(ops, true).failure != "" })
+	if f := h.check(small, true).failure; f != "" {
 		failure = f
 	}
 	var lines []string
@@ -368,10 +374,10 @@ func (h *harness) fail(seed uint64, seq []*op, failure string) {
 		lines = append(lines, o.String())
 	}
 	h.t.Fatalf("seed %d on %s: %s\n\nshrunk from %d to %d operations:\n%s\n\n%s", seed, h.name, failure,
-		len(seq), len(small), strings.Join(lines, "\n"), h.reproduce(seed, seq))
+		len(seq), len(small), strings.Join(lines, "\n"), h.reproduce(seed))
 }
 
-func (h *harness) reproduce(seed uint64, seq []*op) string {
+func (h *harness) reproduce(seed uint64) string {
 	known := ""
 	if *flagKnownBugs {
 		known = " -model.known-bugs"
