@@ -382,7 +382,7 @@ func (h *harness) reproduce(seed uint64) string {
 	if *flagKnownBugs {
 		known = " -model.known-bugs"
 	}
-	return fmt.Sprintf("reproduce with: go test ./internal/modeltest -run 'TestModel/%s' -model.seed=%d%s -v", h.name, seed, known)
+	return fmt.Sprintf("reproduce with: go test ./internal/modeltest -run 'TestModel$/%s' -model.seed=%d%s -v", h.name, seed, known)
 }
 
 // shrink removes operations one at a time, last first, as long as the
