@@ -139,6 +139,9 @@ func Check(ctx context.Context, p *Parsed, store kg.Reader) ([]LineError, error)
 		if _, isEntity := kinds[r.From]; isEntity {
 			bad("redirect "+r.From, "%q is an entity; only merged-away IDs redirect", r.From)
 		}
+		if kg.KindOfID(r.From) != kg.KindOfID(r.To) {
+			bad("redirect "+r.From, "%q and %q are of different kinds; a merged ID redirects to an entity of its kind", r.From, r.To)
+		}
 	}
 	sortErrors(errs)
 	return errs, nil

@@ -51,7 +51,7 @@ var ErrInjected = errors.New("injected failure")
 
 // Fail returns ErrInjected when the context asks for a failure at name.
 func Fail(ctx context.Context, name string) error {
-	if v, _ := ctx.Value(failpointKey{}).(string); v == name {
+	if v, _ := ctx.Value(failpointKey{}).(string); name != "" && v == name {
 		return ErrInjected
 	}
 	return nil

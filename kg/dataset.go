@@ -142,6 +142,9 @@ func (d *Dataset) Validate() error {
 		if _, ok := ids[r.To]; !ok {
 			bad(where+".to", "unknown entity %q", r.To)
 		}
+		if KindOfID(r.From) != KindOfID(r.To) {
+			bad(where+".to", "%q and %q are of different kinds; a merged ID redirects to an entity of its kind", r.From, r.To)
+		}
 	}
 	return errors.Join(errs...)
 }

@@ -60,7 +60,13 @@ func (s *Store) stage(ctx context.Context, c *kg.ChangeSet, replay bool) (*stage
 		return nil, err
 	}
 	for _, r := range c.DeleteRelations {
-		st.delRels = append(st.delRels, r.ID)
+		// A journaled change set holds relations without their IDs (the
+		// ID is derived, not stored): derive it again.
+		id := r.ID
+		if id == "" {
+			id = kg.RelationID(r.Type, r.From, r.To, r.Role)
+		}
+		st.delRels = append(st.delRels, id)
 	}
 	if err := kg.Fail(ctx, "after-delete-relations"); err != nil {
 		return nil, err

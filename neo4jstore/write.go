@@ -67,6 +67,10 @@ func (s *Store) Apply(ctx context.Context, c *kg.ChangeSet) error {
 		}{
 			{"after-check", "", nil, true},
 			{"after-delete-relations", cypherDeleteRelations, map[string]any{"rels": delRels}, len(delRels) == 0},
+			// Redirects are written before the merged entities are deleted:
+			// writing them moves the redirects that led to a merged entity
+			// onto the kept one, which deleting it would otherwise drop.
+			{"", cypherPutRedirects, map[string]any{"rows": redirects}, len(redirects) == 0},
 			{"after-delete-entities", cypherDeleteEntities, map[string]any{"ids": c.DeleteEntities}, len(c.DeleteEntities) == 0},
 			{"after-put-sources", cypherSeedSources, map[string]any{"rows": sources}, len(sources) == 0},
 			{"after-put-entities", cypherSeedEntities, map[string]any{"rows": entities}, len(entities) == 0},
@@ -88,9 +92,6 @@ func (s *Store) Apply(ctx context.Context, c *kg.ChangeSet) error {
 		}
 		if err := kg.Fail(ctx, "after-put-relations"); err != nil {
 			return err
-		}
-		if len(redirects) > 0 {
-			return s.run(ctx, tx, cypherPutRedirects, map[string]any{"rows": redirects})
 		}
 		return nil
 	})

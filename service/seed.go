@@ -68,6 +68,23 @@ func planSeed(ctx context.Context, r kg.Reader, d *kg.Dataset) (*kg.ChangeSet, S
 	if err != nil {
 		return nil, rep, err
 	}
+	// The entities that merged-away IDs of the dataset lead to, which the
+	// dataset need not name.
+	var targets []string
+	for _, to := range st.redirects {
+		if _, read := st.entities[to]; !read && !slices.Contains(targets, to) {
+			targets = append(targets, to)
+		}
+	}
+	if len(targets) > 0 {
+		es, err := r.Entities(ctx, targets)
+		if err != nil {
+			return nil, rep, err
+		}
+		for _, e := range es {
+			st.entities[e.ID] = e
+		}
+	}
 	c := &kg.ChangeSet{Expect: map[string]int{}}
 	for _, src := range d.Sources {
 		if st.sources[src.ID] {

@@ -547,7 +547,7 @@ func (m *model) importFile(f *importFile) string {
 	return ""
 }
 
-// seed predicts kg.Seed: a dataset that does not validate changes nothing
+// seed predicts service.Seed: a dataset that does not validate changes nothing
 // (EINVALID); otherwise sources and entities are written only when their
 // ID is free (an entity's not merged away either), the relations of the
 // entities written come along with their ends resolved through redirects

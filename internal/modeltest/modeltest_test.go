@@ -30,21 +30,22 @@ var (
 	flagSequences = flag.Int("model.sequences", 200, "sequences to run on the embedded backends (memory, journaled)")
 	flagNeo4j     = flag.Int("model.neo4j-sequences", 20, "sequences to run on Neo4j: the first ones of the embedded run")
 	flagSeed      = flag.Uint64("model.seed", 0, "run only the sequence of this seed, on every backend")
-	flagKnownBugs = flag.Bool("model.known-bugs", false, "also generate the operations of the known bugs (see knownBugs), predicting the documented behaviour")
+	flagKnownBugs = flag.Bool("model.known-bugs", true, "generate the operations of the bugs this test found (see knownBug), predicting the documented behaviour; false avoids them, to run the test on versions before their fixes")
 	flagEach      = flag.Bool("model.each", false, "compare Neo4j with the model after every operation, not only after each sequence")
 )
 
-// knownBug returns the name of a known bug that o would trigger in the
-// state m holds, or "". By default sequences avoid these operations so that
-// the test passes until the bugs are fixed; -model.known-bugs generates
-// them, and the model then predicts what the documentation promises.
+// knownBug returns the name of a bug this test found that o would have
+// triggered in the state m holds, or "". All of them are fixed, and by
+// default the sequences include these operations and the model predicts
+// what the documentation promises; -model.known-bugs=false avoids them, to
+// run the test on a version from before the fixes. The bugs were:
 //
 //   - neo4j-merge-drops-redirects: merging an entity that IDs merged
 //     earlier redirect to deletes those redirects on Neo4j instead of
 //     moving them to the kept entity (cypherDeleteEntities deletes the
 //     redirects to the merged entities before cypherPutRedirects looks for
 //     them to move them). The embedded store moves them.
-//   - seed-resolves-unread-target: kg.Seed drops a relation of a new entity
+//   - seed-resolves-unread-target: service.Seed drops a relation of a new entity
 //     whose other end was merged away (and a redirect to such an ID)
 //     unless the entity it was merged into is named in the dataset too:
 //     planSeed reads only the IDs the dataset names, and resolve requires
@@ -70,7 +71,7 @@ var (
 //     (only from one of the file, or one it happened to look up as the end
 //     of a relation): the import leaves an entity that is also redirected,
 //     which no longer imports. Nor does it refuse a redirect between two
-//     kinds (which no merge makes), through which kg.Seed then resolves
+//     kinds (which no merge makes), through which service.Seed then resolves
 //     a relation into one its type does not allow (BASED_IN from a person
 //     to an event), which no longer imports either. The generator writes
 //     such redirects only with -model.known-bugs.

@@ -11,19 +11,20 @@ import (
 
 	"github.com/puente-kg/puente/bulk"
 	"github.com/puente-kg/puente/kg"
+	"github.com/puente-kg/puente/service"
 )
 
 type opKind string
 
 // The operations of a sequence.
 const (
-	opSource opKind = "source" // kg.PlanSource
-	opEntity opKind = "entity" // kg.PlanEntity
-	opEvent  opKind = "event"  // kg.PlanEvent
-	opDelete opKind = "delete" // kg.PlanDelete
-	opMerge  opKind = "merge"  // kg.PlanMerge
+	opSource opKind = "source" // service.PlanSource
+	opEntity opKind = "entity" // service.PlanEntity
+	opEvent  opKind = "event"  // service.PlanEvent
+	opDelete opKind = "delete" // service.PlanDelete
+	opMerge  opKind = "merge"  // service.PlanMerge
 	opImport opKind = "import" // bulk.Read, bulk.Check, bulk.Import
-	opSeed   opKind = "seed"   // kg.Seed
+	opSeed   opKind = "seed"   // service.Seed
 )
 
 // op is one write, self-contained so that a sequence replays (and shrinks)
@@ -34,10 +35,10 @@ type op struct {
 	Source *kg.Source `json:"source,omitempty"`
 	// Entity of opEntity and the event of opEvent.
 	Entity *kg.Entity `json:"entity,omitempty"`
-	// Relations and Replace of opEntity (kg.EntityInput).
+	// Relations and Replace of opEntity (service.EntityInput).
 	Relations []*kg.Relation `json:"relations,omitempty"`
 	Replace   bool           `json:"replace,omitempty"`
-	// Participants and Places of opEvent (kg.EventInput).
+	// Participants and Places of opEvent (service.EventInput).
 	Participants []*kg.Relation `json:"participants,omitempty"`
 	Places       []string       `json:"places,omitempty"`
 	// ID of opDelete.
@@ -156,23 +157,23 @@ func codeOf(err error) string {
 // run applies o to the store the way the API and the CLI do.
 func (o *op) run(ctx context.Context, s kg.Store) error {
 	o = o.fresh()
-	write := func(plan func(ctx context.Context) (*kg.ChangeSet, error)) error { return kg.Write(ctx, s, plan) }
+	write := func(plan func(ctx context.Context) (*kg.ChangeSet, error)) error { return service.Write(ctx, s, plan) }
 	switch o.Kind {
 	case opSource:
-		return write(func(ctx context.Context) (*kg.ChangeSet, error) { return kg.PlanSource(o.Source) })
+		return write(func(ctx context.Context) (*kg.ChangeSet, error) { return service.PlanSource(o.Source) })
 	case opEntity:
 		return write(func(ctx context.Context) (*kg.ChangeSet, error) {
 			o := o.fresh()
-			return kg.PlanEntity(ctx, s, kg.EntityInput{Entity: o.Entity, Relations: o.Relations, ReplaceRelations: o.Replace}, stamp)
+			return service.PlanEntity(ctx, s, service.EntityInput{Entity: o.Entity, Relations: o.Relations, ReplaceRelations: o.Replace}, stamp)
 		})
 	case opEvent:
 		return write(func(ctx context.Context) (*kg.ChangeSet, error) {
 			o := o.fresh()
-			return kg.PlanEvent(ctx, s, kg.EventInput{Event: o.Entity, Participants: o.Participants, Places: o.Places}, stamp)
+			return service.PlanEvent(ctx, s, service.EventInput{Event: o.Entity, Participants: o.Participants, Places: o.Places}, stamp)
 		})
 	case opDelete:
 		return write(func(ctx context.Context) (*kg.ChangeSet, error) {
-			p, err := kg.PlanDelete(ctx, s, o.ID)
+			p, err := service.PlanDelete(ctx, s, o.ID)
 			if err != nil {
 				return nil, err
 			}
@@ -180,12 +181,12 @@ func (o *op) run(ctx context.Context, s kg.Store) error {
 		})
 	case opMerge:
 		return write(func(ctx context.Context) (*kg.ChangeSet, error) {
-			return kg.PlanMerge(ctx, s, o.Keep, slices.Clone(o.Merge), stamp)
+			return service.PlanMerge(ctx, s, o.Keep, slices.Clone(o.Merge), stamp)
 		})
 	case opImport:
 		return importBytes(ctx, s, o.Import.jsonl(), o.Import.Batch)
 	case opSeed:
-		_, err := kg.Seed(ctx, s, o.Dataset)
+		_, err := service.Seed(ctx, s, o.Dataset)
 		return err
 	}
 	return fmt.Errorf("unknown operation %q", o.Kind)
