@@ -158,13 +158,5 @@ func (s *Store) linkMatches(id string, r *kg.Relation, q kg.LinkQuery) (string, 
 
 // RelationsByID returns the relations with the given IDs.
 func (s *Store) RelationsByID(ctx context.Context, ids []string) ([]*kg.Relation, error) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	out := make([]*kg.Relation, 0, len(ids))
-	for _, id := range ids {
-		if r := s.relations[id]; r != nil {
-			out = append(out, r)
-		}
-	}
-	return out, nil
+	return lookup(s, ids, s.relations), nil
 }

@@ -10,28 +10,25 @@ import (
 
 // Entities returns the entities with the given IDs.
 func (s *Store) Entities(ctx context.Context, ids []string) ([]*kg.Entity, error) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	out := make([]*kg.Entity, 0, len(ids))
-	for _, id := range ids {
-		if e, ok := s.entities[id]; ok {
-			out = append(out, e)
-		}
-	}
-	return out, nil
+	return lookup(s, ids, s.entities), nil
 }
 
 // Sources returns the sources with the given IDs.
 func (s *Store) Sources(ctx context.Context, ids []string) ([]*kg.Source, error) {
+	return lookup(s, ids, s.sources), nil
+}
+
+// lookup returns the values of the IDs found in m, under the read lock.
+func lookup[T any](s *Store, ids []string, m map[string]T) []T {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	out := make([]*kg.Source, 0, len(ids))
+	out := make([]T, 0, len(ids))
 	for _, id := range ids {
-		if src, ok := s.sources[id]; ok {
-			out = append(out, src)
+		if v, ok := m[id]; ok {
+			out = append(out, v)
 		}
 	}
-	return out, nil
+	return out
 }
 
 // ListEntities returns a page of matching entities by folded name and ID.

@@ -75,16 +75,7 @@ WHERE (size($kinds) = 0 OR e.kind IN $kinds)
   AND ($country = '' OR EXISTS {
         MATCH (e)-[:BASED_IN|LOCATED_IN|CITIZEN_OF]->(:Entity {id: $country}) })`
 
-const cypherListEntities = `
-CALL {` + countGuard + entityFilter + `
-  RETURN count(e) AS total
-}
-CALL {` + entityFilter + `
-    AND ($after = false OR e.sortName > $afterKey OR (e.sortName = $afterKey AND e.id > $afterId))
-  WITH e ORDER BY e.sortName, e.id LIMIT $limit
-  RETURN collect(e {.*}) AS page
-}
-RETURN total, page`
+var cypherListEntities = listStatement(entityFilter, "sortName", false)
 
 // memberPattern matches the members of an entity: kg.MemberRelations, at
 // most kg.MemberDepth of them, followed backwards.
@@ -104,36 +95,12 @@ WHERE (size($categories) = 0 OR e.category IN $categories)
         AND ($maxAmount IS NULL OR e.amount <= $maxAmount)
         AND ($currency = '' OR e.amountCurrency = $currency)))`
 
-const cypherListEvents = `
-CALL {` + countGuard + eventFilter + `
-  RETURN count(e) AS total
-}
-CALL {` + eventFilter + `
-    AND ($after = false OR e.sortKey > $afterKey OR (e.sortKey = $afterKey AND e.id > $afterId))
-  WITH e ORDER BY e.sortKey, e.id LIMIT $limit
-  RETURN collect(e {.*}) AS page
-}
-RETURN total, page`
+var (
+	cypherListEvents     = listStatement(eventFilter, "sortKey", false)
+	cypherListEventsDesc = listStatement(eventFilter, "sortKey", true)
+)
 
-const cypherListEventsDesc = `
-CALL {` + countGuard + eventFilter + `
-  RETURN count(e) AS total
-}
-CALL {` + eventFilter + `
-    AND ($after = false OR e.sortKey < $afterKey OR (e.sortKey = $afterKey AND e.id < $afterId))
-  WITH e ORDER BY e.sortKey DESC, e.id DESC LIMIT $limit
-  RETURN collect(e {.*}) AS page
-}
-RETURN total, page`
-
-const cypherListSources = `
-CALL {` + countGuard + ` MATCH (s:Source) RETURN count(s) AS total }
-CALL {
-  MATCH (s:Source) WHERE $after = false OR s.id > $afterId
-  WITH s ORDER BY s.id LIMIT $limit
-  RETURN collect(s {.*}) AS page
-}
-RETURN total, page`
+var cypherListSources = listStatement(`MATCH (e:Source)`, "id", false)
 
 // whoMetMatch matches the meetings of $id and the others who took part.
 const whoMetMatch = `
@@ -432,12 +399,12 @@ RETURN count(ev) AS total`
 // keep it from using them. Index: [categories?][dated?][descending?].
 var cypherListEventsPlain = [2][2][2]string{
 	{
-		{plainEvents(`MATCH (e:Event)`, false), plainEvents(`MATCH (e:Event)`, true)},
-		{plainEvents(plainDated, false), plainEvents(plainDated, true)},
+		{listStatement(`MATCH (e:Event)`, "sortKey", false), listStatement(`MATCH (e:Event)`, "sortKey", true)},
+		{listStatement(plainDated, "sortKey", false), listStatement(plainDated, "sortKey", true)},
 	},
 	{
-		{plainEvents(plainCats, false), plainEvents(plainCats, true)},
-		{plainEvents(plainBoth, false), plainEvents(plainBoth, true)},
+		{listStatement(plainCats, "sortKey", false), listStatement(plainCats, "sortKey", true)},
+		{listStatement(plainBoth, "sortKey", false), listStatement(plainBoth, "sortKey", true)},
 	},
 }
 
@@ -447,17 +414,22 @@ const (
 	plainBoth  = `MATCH (e:Event) WHERE e.category IN $categories AND e.dateFirst <= $hi AND e.dateLast >= $lo`
 )
 
-// plainEvents builds a list statement from constant parts only.
-func plainEvents(match string, desc bool) string {
-	after, order := `e.sortKey > $afterKey OR (e.sortKey = $afterKey AND e.id > $afterId)`, `e.sortKey, e.id`
+// listStatement builds, from constant parts only, the statement of a list
+// of the nodes e that match: one row with their count (0 unless $count)
+// and one page of them after the cursor ($afterKey, $afterId), ordered by
+// the property key and then ID, ascending or descending.
+func listStatement(match, key string, desc bool) string {
+	after := `e.` + key + ` > $afterKey OR (e.` + key + ` = $afterKey AND e.id > $afterId)`
+	order := `e.` + key + `, e.id`
 	if desc {
-		after, order = `e.sortKey < $afterKey OR (e.sortKey = $afterKey AND e.id < $afterId)`, `e.sortKey DESC, e.id DESC`
+		after = `e.` + key + ` < $afterKey OR (e.` + key + ` = $afterKey AND e.id < $afterId)`
+		order = `e.` + key + ` DESC, e.id DESC`
 	}
 	return `
-CALL { ` + countGuard + match + `
+CALL {` + countGuard + match + `
   RETURN count(e) AS total
 }
-CALL { ` + match + `
+CALL {` + match + `
   WITH e WHERE $after = false OR ` + after + `
   WITH e ORDER BY ` + order + ` LIMIT $limit
   RETURN collect(e {.*}) AS page

@@ -12,60 +12,80 @@ import (
 
 // Entities returns the entities with the given IDs.
 func (s *Store) Entities(ctx context.Context, ids []string) ([]*kg.Entity, error) {
-	recs, err := s.read(ctx, cypherEntities, map[string]any{"ids": ids})
-	if err != nil {
-		return nil, fmt.Errorf("entities: %w", err)
-	}
-	out := make([]*kg.Entity, 0, len(recs))
-	for _, r := range recs {
-		out = append(out, entityFrom(mapOf(r, "e")))
-	}
-	return out, nil
+	return readAll(ctx, s, "entities", cypherEntities, map[string]any{"ids": ids}, "e", entityFrom)
 }
 
 // Sources returns the sources with the given IDs.
 func (s *Store) Sources(ctx context.Context, ids []string) ([]*kg.Source, error) {
-	recs, err := s.read(ctx, cypherSources, map[string]any{"ids": ids})
-	if err != nil {
-		return nil, fmt.Errorf("sources: %w", err)
-	}
-	out := make([]*kg.Source, 0, len(recs))
-	for _, r := range recs {
-		out = append(out, sourceFrom(mapOf(r, "s")))
-	}
-	return out, nil
+	return readAll(ctx, s, "sources", cypherSources, map[string]any{"ids": ids}, "s", sourceFrom)
 }
 
 // Relations returns each entity's first max+1 relations by ID.
 func (s *Store) Relations(ctx context.Context, ids []string, max int) ([]*kg.Relation, error) {
-	recs, err := s.read(ctx, cypherRelations, map[string]any{"ids": ids, "max": max + 1})
+	return readAll(ctx, s, "relations", cypherRelations, map[string]any{"ids": ids, "max": max + 1}, "r", relationFrom)
+}
+
+// readAll runs one statement and converts the map in the column col of
+// every record it returns.
+func readAll[T any](ctx context.Context, s *Store, what, cypher string, params map[string]any, col string, conv func(map[string]any) T) ([]T, error) {
+	recs, err := s.read(ctx, cypher, params)
 	if err != nil {
-		return nil, fmt.Errorf("relations: %w", err)
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
-	out := make([]*kg.Relation, 0, len(recs))
+	out := make([]T, 0, len(recs))
 	for _, r := range recs {
-		out = append(out, relationFrom(mapOf(r, "r")))
+		out = append(out, conv(mapOf(r, col)))
 	}
 	return out, nil
 }
 
+// cut keeps the first rows of a page (each statement fetches one row more
+// than the page holds, to tell whether another page follows), converting
+// each into an item and the key and ID of its cursor.
+func cut[T any](rows []map[string]any, first int, conv func(m map[string]any) (item T, key, id string)) (items []T, cursors []string, hasNext bool) {
+	for _, m := range rows {
+		if len(items) == first {
+			return items, cursors, true
+		}
+		item, key, id := conv(m)
+		items = append(items, item)
+		cursors = append(cursors, kg.EncodeCursor(key, id))
+	}
+	return items, cursors, false
+}
+
+// rows returns the records' values as maps.
+func rows(recs []*neo4j.Record) []map[string]any {
+	out := make([]map[string]any, len(recs))
+	for i, r := range recs {
+		out[i] = r.AsMap()
+	}
+	return out
+}
+
+// listPage reads a statement that returns one row with the total and the
+// page's nodes (see listStatement).
+func (s *Store) listPage(ctx context.Context, cypher string, params map[string]any) (page []map[string]any, total int, err error) {
+	recs, err := s.read(ctx, cypher, params)
+	if err != nil || len(recs) == 0 {
+		return nil, 0, err
+	}
+	m := recs[0].AsMap()
+	for _, v := range m["page"].([]any) {
+		page = append(page, v.(map[string]any))
+	}
+	return page, int(m["total"].(int64)), nil
+}
+
 // RelationsByID returns the relations with the given IDs.
 func (s *Store) RelationsByID(ctx context.Context, ids []string) ([]*kg.Relation, error) {
-	rows := make([]map[string]any, 0, len(ids))
+	ends := make([]map[string]any, 0, len(ids))
 	for _, id := range ids {
 		if _, from, to, _, ok := kg.ParseRelationID(id); ok {
-			rows = append(rows, map[string]any{"id": id, "from": from, "to": to})
+			ends = append(ends, map[string]any{"id": id, "from": from, "to": to})
 		}
 	}
-	recs, err := s.read(ctx, cypherRelationsByID, map[string]any{"rows": rows})
-	if err != nil {
-		return nil, fmt.Errorf("relations by ID: %w", err)
-	}
-	out := make([]*kg.Relation, 0, len(recs))
-	for _, r := range recs {
-		out = append(out, relationFrom(mapOf(r, "r")))
-	}
-	return out, nil
+	return readAll(ctx, s, "relations by ID", cypherRelationsByID, map[string]any{"rows": ends}, "r", relationFrom)
 }
 
 // Links returns a page of each entity's links that match q, and counts
@@ -143,26 +163,15 @@ func pageParams(params map[string]any, p kg.PageRequest, max int) error {
 }
 
 func (s *Store) entityPage(ctx context.Context, cypher string, params map[string]any, first int, key func(*kg.Entity) string) (*kg.EntityPage, error) {
-	recs, err := s.read(ctx, cypher, params)
+	page, total, err := s.listPage(ctx, cypher, params)
 	if err != nil {
 		return nil, err
 	}
-	out := &kg.EntityPage{}
-	if len(recs) == 0 {
-		return out, nil
-	}
-	total, _ := recs[0].Get("total")
-	out.TotalCount = int(total.(int64))
-	page, _ := recs[0].Get("page")
-	for _, v := range page.([]any) {
-		if len(out.Entities) == first {
-			out.HasNext = true
-			break
-		}
-		e := entityFrom(v.(map[string]any))
-		out.Entities = append(out.Entities, e)
-		out.Cursors = append(out.Cursors, kg.EncodeCursor(key(e), e.ID))
-	}
+	out := &kg.EntityPage{TotalCount: total}
+	out.Entities, out.Cursors, out.HasNext = cut(page, first, func(m map[string]any) (*kg.Entity, string, string) {
+		e := entityFrom(m)
+		return e, key(e), e.ID
+	})
 	return out, nil
 }
 
@@ -214,23 +223,15 @@ func (s *Store) ListSources(ctx context.Context, p kg.PageRequest) (*kg.SourcePa
 	if err := pageParams(params, p, kg.MaxPageSize); err != nil {
 		return nil, err
 	}
-	recs, err := s.read(ctx, cypherListSources, params)
+	page, total, err := s.listPage(ctx, cypherListSources, params)
 	if err != nil {
 		return nil, fmt.Errorf("list sources: %w", err)
 	}
-	out := &kg.SourcePage{}
-	total, _ := recs[0].Get("total")
-	out.TotalCount = int(total.(int64))
-	page, _ := recs[0].Get("page")
-	for _, v := range page.([]any) {
-		if len(out.Sources) == p.First {
-			out.HasNext = true
-			break
-		}
-		src := sourceFrom(v.(map[string]any))
-		out.Sources = append(out.Sources, src)
-		out.Cursors = append(out.Cursors, kg.EncodeCursor(src.ID, src.ID))
-	}
+	out := &kg.SourcePage{TotalCount: total}
+	out.Sources, out.Cursors, out.HasNext = cut(page, p.First, func(m map[string]any) (*kg.Source, string, string) {
+		src := sourceFrom(m)
+		return src, src.ID, src.ID
+	})
 	return out, nil
 }
 
@@ -260,16 +261,10 @@ func (s *Store) WhoMet(ctx context.Context, q kg.WhoMetQuery, p kg.PageRequest) 
 		return nil, fmt.Errorf("who met: %w", err)
 	}
 	out := &kg.ContactPage{}
-	for _, r := range recs {
-		if len(out.Contacts) == p.First {
-			out.HasNext = true
-			break
-		}
-		m := r.AsMap()
+	out.Contacts, out.Cursors, out.HasNext = cut(rows(recs), p.First, func(m map[string]any) (kg.Contact, string, string) {
 		c := kg.Contact{EntityID: m["id"].(string), Meetings: anyStrings(m["meetings"])}
-		out.Contacts = append(out.Contacts, c)
-		out.Cursors = append(out.Cursors, kg.EncodeCursor(m["key"].(string), c.EntityID))
-	}
+		return c, m["key"].(string), c.EntityID
+	})
 	if p.Count {
 		if out.TotalCount, err = s.count(ctx, cypherCountWhoMet, params); err != nil {
 			return nil, fmt.Errorf("count who met: %w", err)
@@ -302,19 +297,10 @@ func (s *Store) Investments(ctx context.Context, q kg.InvestmentQuery, p kg.Page
 		return nil, fmt.Errorf("investments: %w", err)
 	}
 	out := &kg.InvestmentPage{}
-	for _, r := range recs {
-		if len(out.Investments) == p.First {
-			out.HasNext = true
-			break
-		}
-		m := r.AsMap()
-		out.Investments = append(out.Investments, kg.Investment{
-			InvestorID: m["investor"].(string),
-			TargetID:   m["target"].(string),
-			EventID:    m["event"].(string),
-		})
-		out.Cursors = append(out.Cursors, kg.EncodeCursor(m["sortKey"].(string), m["k"].(string)))
-	}
+	out.Investments, out.Cursors, out.HasNext = cut(rows(recs), p.First, func(m map[string]any) (kg.Investment, string, string) {
+		inv := kg.Investment{InvestorID: m["investor"].(string), TargetID: m["target"].(string), EventID: m["event"].(string)}
+		return inv, m["sortKey"].(string), m["k"].(string)
+	})
 	if p.Count {
 		if out.TotalCount, err = s.count(ctx, cypher[1], params); err != nil {
 			return nil, fmt.Errorf("count investments: %w", err)
@@ -436,15 +422,9 @@ func (s *Store) Timeline(ctx context.Context, q kg.TimelineQuery, p kg.PageReque
 		return nil, fmt.Errorf("timeline: %w", err)
 	}
 	out := &kg.IDPage{}
-	for _, r := range recs {
-		if len(out.IDs) == p.First {
-			out.HasNext = true
-			break
-		}
-		m := r.AsMap()
-		out.IDs = append(out.IDs, m["id"].(string))
-		out.Cursors = append(out.Cursors, kg.EncodeCursor(m["key"].(string), m["id"].(string)))
-	}
+	out.IDs, out.Cursors, out.HasNext = cut(rows(recs), p.First, func(m map[string]any) (string, string, string) {
+		return m["id"].(string), m["key"].(string), m["id"].(string)
+	})
 	if p.Count {
 		if out.TotalCount, err = s.count(ctx, cypherCountTimeline, params); err != nil {
 			return nil, fmt.Errorf("count timeline: %w", err)

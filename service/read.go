@@ -35,11 +35,24 @@ func first[T any](s []*T) *T {
 	return s[0]
 }
 
-// page unwraps the client's cursor of the list into the store's.
-func page(list, filter string, p kg.PageRequest) (kg.PageRequest, error) {
+// paged runs a store's read of one page of the list named list, whose
+// filter and order the text filter describes: it turns the client's cursor
+// into the store's, asks the store, and turns the page's cursors into
+// cursors that name the list and filter (see kg.ListCursor).
+func paged[P any](list, filter string, p kg.PageRequest, cursors func(P) *[]string, fetch func(kg.PageRequest) (P, error)) (P, error) {
+	var zero P
 	inner, err := kg.ListAfter(list, filter, p.After)
+	if err != nil {
+		return zero, err
+	}
 	p.After = inner
-	return p, err
+	res, err := fetch(p)
+	if err != nil {
+		return zero, err
+	}
+	c := cursors(res)
+	*c = kg.ListCursors(list, filter, *c)
+	return res, nil
 }
 
 // Entities returns a page of the entities that match the filter.
@@ -50,16 +63,8 @@ func (s *Service) Entities(ctx context.Context, f kg.EntityFilter, p kg.PageRequ
 		}
 	}
 	filter := kg.Filter(f.Kinds, f.Country)
-	inner, err := page("entities", filter, p)
-	if err != nil {
-		return nil, err
-	}
-	res, err := s.store.ListEntities(ctx, f, inner)
-	if err != nil {
-		return nil, err
-	}
-	res.Cursors = kg.ListCursors("entities", filter, res.Cursors)
-	return res, nil
+	return paged("entities", filter, p, func(r *kg.EntityPage) *[]string { return &r.Cursors },
+		func(p kg.PageRequest) (*kg.EntityPage, error) { return s.store.ListEntities(ctx, f, p) })
 }
 
 // Events returns a page of the events that match the filter.
@@ -76,16 +81,8 @@ func (s *Service) Events(ctx context.Context, f kg.EventFilter, p kg.PageRequest
 	}
 	filter := kg.Filter(f.Categories, f.From, f.To, f.Participant, f.Role, f.Country,
 		deref(f.MinAmount), deref(f.MaxAmount), f.Currency, f.Descending)
-	inner, err := page("events", filter, p)
-	if err != nil {
-		return nil, err
-	}
-	res, err := s.store.ListEvents(ctx, f, inner)
-	if err != nil {
-		return nil, err
-	}
-	res.Cursors = kg.ListCursors("events", filter, res.Cursors)
-	return res, nil
+	return paged("events", filter, p, func(r *kg.EntityPage) *[]string { return &r.Cursors },
+		func(p kg.PageRequest) (*kg.EntityPage, error) { return s.store.ListEvents(ctx, f, p) })
 }
 
 func deref(p *float64) any {
@@ -97,16 +94,8 @@ func deref(p *float64) any {
 
 // Sources returns a page of the sources, by ID.
 func (s *Service) Sources(ctx context.Context, p kg.PageRequest) (*kg.SourcePage, error) {
-	inner, err := page("sources", "", p)
-	if err != nil {
-		return nil, err
-	}
-	res, err := s.store.ListSources(ctx, inner)
-	if err != nil {
-		return nil, err
-	}
-	res.Cursors = kg.ListCursors("sources", "", res.Cursors)
-	return res, nil
+	return paged("sources", "", p, func(r *kg.SourcePage) *[]string { return &r.Cursors },
+		func(p kg.PageRequest) (*kg.SourcePage, error) { return s.store.ListSources(ctx, p) })
 }
 
 // WhoMet returns a page of who met the entity.
@@ -115,16 +104,8 @@ func (s *Service) WhoMet(ctx context.Context, q kg.WhoMetQuery, p kg.PageRequest
 		return nil, err
 	}
 	filter := kg.Filter(q.ID, q.From, q.To)
-	inner, err := page("whoMet", filter, p)
-	if err != nil {
-		return nil, err
-	}
-	res, err := s.store.WhoMet(ctx, q, inner)
-	if err != nil {
-		return nil, err
-	}
-	res.Cursors = kg.ListCursors("whoMet", filter, res.Cursors)
-	return res, nil
+	return paged("whoMet", filter, p, func(r *kg.ContactPage) *[]string { return &r.Cursors },
+		func(p kg.PageRequest) (*kg.ContactPage, error) { return s.store.WhoMet(ctx, q, p) })
 }
 
 // Investments returns a page of the investments that match the query.
@@ -133,16 +114,8 @@ func (s *Service) Investments(ctx context.Context, q kg.InvestmentQuery, p kg.Pa
 		return nil, err
 	}
 	filter := kg.Filter(q.InvestorID, q.TargetID, q.From, q.To)
-	inner, err := page("investments", filter, p)
-	if err != nil {
-		return nil, err
-	}
-	res, err := s.store.Investments(ctx, q, inner)
-	if err != nil {
-		return nil, err
-	}
-	res.Cursors = kg.ListCursors("investments", filter, res.Cursors)
-	return res, nil
+	return paged("investments", filter, p, func(r *kg.InvestmentPage) *[]string { return &r.Cursors },
+		func(p kg.PageRequest) (*kg.InvestmentPage, error) { return s.store.Investments(ctx, q, p) })
 }
 
 func checkInvestments(q kg.InvestmentQuery) error {
@@ -163,16 +136,8 @@ func (s *Service) Timeline(ctx context.Context, q kg.TimelineQuery, p kg.PageReq
 		return nil, err
 	}
 	filter := kg.Filter(q.ID, q.From, q.To, q.Categories)
-	inner, err := page("timeline", filter, p)
-	if err != nil {
-		return nil, err
-	}
-	res, err := s.store.Timeline(ctx, q, inner)
-	if err != nil {
-		return nil, err
-	}
-	res.Cursors = kg.ListCursors("timeline", filter, res.Cursors)
-	return res, nil
+	return paged("timeline", filter, p, func(r *kg.IDPage) *[]string { return &r.Cursors },
+		func(p kg.PageRequest) (*kg.IDPage, error) { return s.store.Timeline(ctx, q, p) })
 }
 
 // Search returns the best matches of the query.

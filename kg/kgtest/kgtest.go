@@ -30,6 +30,7 @@ func Run(t *testing.T, open func(tb testing.TB) kg.Store) {
 	t.Run("Golden", func(t *testing.T) { testGolden(t, ctx, store) })
 	t.Run("Entities", func(t *testing.T) { testEntities(t, ctx, store) })
 	t.Run("Relations", func(t *testing.T) { testRelations(t, ctx, store) })
+	t.Run("Links", func(t *testing.T) { testLinks(t, ctx, store) })
 	t.Run("Pagination", func(t *testing.T) { testPagination(t, ctx, store) })
 	t.Run("EventFilters", func(t *testing.T) { testEventFilters(t, ctx, store) })
 	t.Run("WhoMet", func(t *testing.T) { testWhoMet(t, ctx, store) })
@@ -462,6 +463,24 @@ func testHubs(t *testing.T, ctx context.Context, s kg.Store) {
 	if len(center.Edges) != 9 {
 		t.Errorf("%d edges among 10 nodes of a star, want 9", len(center.Edges))
 	}
+	// Through the hub, a member sees the hub's relations of lowest ID, on
+	// every backend alike.
+	rels := must[[]*kg.Relation](t)(s.Relations(ctx, []string{hub.ID}, kg.HubDegree))
+	if len(rels) != kg.HubDegree+1 {
+		t.Fatalf("the hub's first %d relations: got %d", kg.HubDegree+1, len(rels))
+	}
+	for i, r := range rels {
+		want := kg.RelationID(kg.RelMemberOf, fmt.Sprintf("org:hub-test-member-%02d", i), hub.ID, "")
+		if r.ID != want {
+			t.Errorf("hub relation %d: %s, want %s (the lowest IDs)", i, r.ID, want)
+		}
+	}
+	page := must[[]kg.LinkPage](t)(s.Links(ctx, []string{hub.ID},
+		kg.LinkQuery{Types: []kg.RelationType{kg.RelMemberOf}, Direction: kg.DirIn, Order: kg.LinksByName},
+		kg.PageRequest{First: 10, Count: true}))
+	if p := page[0]; len(p.Links) != 10 || !p.HasNext || p.TotalCount != kg.HubDegree+10 || p.Links[0].Other != "org:hub-test-member-00" {
+		t.Errorf("the hub's first 10 members by name: %d links, hasNext %v, total %d", len(p.Links), p.HasNext, p.TotalCount)
+	}
 }
 
 // whoMetAll pages through everyone who met the entity.
@@ -496,4 +515,114 @@ func investmentsAll(ctx context.Context, s kg.Store, q kg.InvestmentQuery) ([]kg
 		}
 		p.After = page.Cursors[len(page.Cursors)-1]
 	}
+}
+
+// testLinks pages through the lists under an entity on the seed data: the
+// orders, filters and counts, and pages that chain without gaps or
+// repeats.
+func testLinks(t *testing.T, ctx context.Context, s kg.Store) {
+	const li = "person:li-zhanshu"
+	all := func(q kg.LinkQuery, size int) ([]kg.Link, int) {
+		var out []kg.Link
+		p := kg.PageRequest{First: size, Count: true}
+		total := -1
+		for {
+			pages := must[[]kg.LinkPage](t)(s.Links(ctx, []string{li}, q, p))
+			if len(pages) != 1 {
+				t.Fatalf("%d pages for one entity", len(pages))
+			}
+			if total >= 0 && pages[0].TotalCount != total {
+				t.Errorf("total %d on a later page, %d on the first", pages[0].TotalCount, total)
+			}
+			total = pages[0].TotalCount
+			out = append(out, pages[0].Links...)
+			if len(pages[0].Links) != len(pages[0].Cursors) {
+				t.Fatalf("%d links, %d cursors", len(pages[0].Links), len(pages[0].Cursors))
+			}
+			if !pages[0].HasNext {
+				return out, total
+			}
+			p.After = pages[0].Cursors[len(pages[0].Cursors)-1]
+		}
+	}
+	rels := must[[]*kg.Relation](t)(s.Relations(ctx, []string{li}, 1000))
+	byID, total := all(kg.LinkQuery{}, 1000)
+	if len(byID) != len(rels) || total != len(rels) {
+		t.Fatalf("links by ID: %d (total %d), want the %d relations", len(byID), total, len(rels))
+	}
+	for i, l := range byID {
+		if l.Relation.ID != rels[i].ID || l.Other != l.Relation.Other(li) {
+			t.Errorf("link %d: %s (other %s), want %s", i, l.Relation.ID, l.Other, rels[i].ID)
+		}
+	}
+	for _, size := range []int{1, 2, 3} {
+		paged, _ := all(kg.LinkQuery{}, size)
+		if len(paged) != len(byID) {
+			t.Errorf("pages of %d: %d links, want %d", size, len(paged), len(byID))
+		}
+		for i := range paged {
+			if i < len(byID) && paged[i].Relation.ID != byID[i].Relation.ID {
+				t.Errorf("pages of %d: link %d is %s, want %s", size, i, paged[i].Relation.ID, byID[i].Relation.ID)
+			}
+		}
+	}
+	parts, n := all(kg.LinkQuery{Types: []kg.RelationType{kg.RelParticipatedIn}, Direction: kg.DirOut, Order: kg.LinksByDate}, 2)
+	if n != len(parts) || n == 0 {
+		t.Errorf("participations: %d, total %d", len(parts), n)
+	}
+	evs := must[[]*kg.Entity](t)(s.Entities(ctx, otherEnds(parts)))
+	date := map[string]string{}
+	for _, e := range evs {
+		date[e.ID] = e.Date.SortKey()
+	}
+	for i := 1; i < len(parts); i++ {
+		if date[parts[i-1].Other] > date[parts[i].Other] {
+			t.Errorf("participations out of date order: %s before %s", parts[i-1].Other, parts[i].Other)
+		}
+	}
+	for _, l := range parts {
+		if l.Relation.Type != kg.RelParticipatedIn || l.Relation.From != li {
+			t.Errorf("a participation that is not Li's: %s", l.Relation.ID)
+		}
+	}
+	related, n := all(kg.LinkQuery{Order: kg.LinksByName}, 2)
+	if n != len(related) {
+		t.Errorf("related: %d, total %d", len(related), n)
+	}
+	es := must[[]*kg.Entity](t)(s.Entities(ctx, otherEnds(related)))
+	name := map[string]string{}
+	for _, e := range es {
+		name[e.ID] = e.SortName()
+	}
+	seen := map[string]bool{}
+	for i, l := range related {
+		if l.Relation != nil || seen[l.Other] {
+			t.Errorf("related %s: given twice or with a relation", l.Other)
+		}
+		seen[l.Other] = true
+		if i > 0 && name[related[i-1].Other] > name[l.Other] {
+			t.Errorf("related out of name order: %s before %s", related[i-1].Other, l.Other)
+		}
+	}
+	hosts, _ := all(kg.LinkQuery{Types: []kg.RelationType{kg.RelParticipatedIn}, Direction: kg.DirOut, Role: "NO-SUCH-ROLE"}, 5)
+	if len(hosts) != 0 {
+		t.Errorf("a role no one plays: %d links", len(hosts))
+	}
+	// A batch of entities gives one page each, in the order asked.
+	ids := []string{"org:xiaomi", "person:nobody", li}
+	pages := must[[]kg.LinkPage](t)(s.Links(ctx, ids, kg.LinkQuery{}, kg.PageRequest{First: 2}))
+	if len(pages) != 3 || len(pages[1].Links) != 0 || len(pages[2].Links) != 2 || pages[2].Links[0].Relation.ID != byID[0].Relation.ID {
+		t.Errorf("a batch of three: %+v", pages)
+	}
+	if _, err := s.Links(ctx, ids, kg.LinkQuery{}, kg.PageRequest{First: kg.MaxListSize + 1}); kg.ErrorCode(err) != kg.EINVALID {
+		t.Errorf("first over the maximum: %v, want %s", err, kg.EINVALID)
+	}
+}
+
+func otherEnds(links []kg.Link) []string {
+	out := make([]string, len(links))
+	for i, l := range links {
+		out[i] = l.Other
+	}
+	return out
 }
