@@ -57,7 +57,9 @@ func TestConnections(t *testing.T) {
 				if len(r.Errors) > 0 {
 					t.Fatalf("page %d: %+v", page, r.Errors)
 				}
-				var d struct{ Entity struct{ RelationshipsConnection connection } }
+				var d struct {
+					Entity struct{ RelationshipsConnection connection }
+				}
 				json.Unmarshal(r.Data, &d)
 				c := d.Entity.RelationshipsConnection
 				if total >= 0 && c.TotalCount != total {
@@ -77,7 +79,9 @@ func TestConnections(t *testing.T) {
 				after = *c.PageInfo.EndCursor
 			}
 			r := ask(t, srv.URL, `{ entity(id: "person:li-zhanshu") { relationships(first: 1000) { id } } }`, nil)
-			var d struct{ Entity struct{ Relationships []struct{ ID string } } }
+			var d struct {
+				Entity struct{ Relationships []struct{ ID string } }
+			}
 			json.Unmarshal(r.Data, &d)
 			var want []string
 			for _, rel := range d.Entity.Relationships {
@@ -89,14 +93,16 @@ func TestConnections(t *testing.T) {
 
 			// A cursor belongs to its list, filter and order.
 			first := ask(t, srv.URL, relPage, nil)
-			var fd struct{ Entity struct{ RelationshipsConnection connection } }
+			var fd struct {
+				Entity struct{ RelationshipsConnection connection }
+			}
 			json.Unmarshal(first.Data, &fd)
 			cursor := *fd.Entity.RelationshipsConnection.PageInfo.EndCursor
 			misuses := map[string]string{
-				"another list": `query($c: String) { entity(id: "person:li-zhanshu") { participationsConnection(first: 2, after: $c) { totalCount } } }`,
+				"another list":   `query($c: String) { entity(id: "person:li-zhanshu") { participationsConnection(first: 2, after: $c) { totalCount } } }`,
 				"another filter": `query($c: String) { entity(id: "person:li-zhanshu") { relationshipsConnection(first: 2, after: $c, types: [HOLDS_POSITION]) { totalCount } } }`,
-				"a root list": `query($c: String) { events(first: 2, after: $c) { totalCount } }`,
-				"another order": `query($c: String) { events(first: 2, after: $c, order: DATE_DESC) { totalCount } }`,
+				"a root list":    `query($c: String) { events(first: 2, after: $c) { totalCount } }`,
+				"another order":  `query($c: String) { events(first: 2, after: $c, order: DATE_DESC) { totalCount } }`,
 			}
 			eventsCursor := func() string {
 				r := ask(t, srv.URL, `{ events(first: 2) { pageInfo { endCursor } } }`, nil)
