@@ -45,10 +45,6 @@ func New(store kg.Store, opts Options) *Service {
 	return &Service{store: store, expensive: NewGate(opts.MaxExpensive, time.Second)}
 }
 
-// Store returns the store the service reads and writes, for the per-request
-// loaders that batch the lookups of one level of a query.
-func (s *Service) Store() kg.Store { return s.store }
-
 // Expensive takes one slot of the expensive requests, waiting up to a
 // second, and returns the function that frees it; it fails with
 // TOO_MANY_REQUESTS when no slot frees in time.
