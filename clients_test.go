@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -218,3 +219,42 @@ func nodeAtLeast(version string, major int) bool {
 
 // clientsEditorToken lets the client tests write.
 const clientsEditorToken = "clients-editor-token"
+
+// TestClientsDoc checks that every code block of docs/clients.md marked
+// "<!-- from FILE -->" is cut from that file: each of its lines is a line
+// of the file, in the file's order (leading spaces aside), so that the
+// examples are the code TestClients runs.
+func TestClientsDoc(t *testing.T) {
+	doc, err := os.ReadFile(filepath.Join("docs", "clients.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks := regexp.MustCompile("(?s)<!-- from ([^ ]+) -->\n```[a-z]*\n(.*?)```").FindAllSubmatch(doc, -1)
+	if len(blocks) < 8 {
+		t.Fatalf("found %d marked blocks in docs/clients.md", len(blocks))
+	}
+	for _, b := range blocks {
+		file := string(b[1])
+		src, err := os.ReadFile(file)
+		if err != nil {
+			t.Errorf("docs/clients.md cites %s: %v", file, err)
+			continue
+		}
+		lines := strings.Split(string(src), "\n")
+		at := 0
+		for _, want := range strings.Split(strings.TrimRight(string(b[2]), "\n"), "\n") {
+			want = strings.TrimSpace(want)
+			if want == "" {
+				continue
+			}
+			for at < len(lines) && strings.TrimSpace(lines[at]) != want {
+				at++
+			}
+			if at == len(lines) {
+				t.Errorf("docs/clients.md: the block from %s has a line the file lacks (in this order): %s", file, want)
+				break
+			}
+			at++
+		}
+	}
+}

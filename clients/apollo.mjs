@@ -75,7 +75,12 @@ const batchLog = [];
 const batched = new ApolloClient({
   cache: newCache(),
   link: new PersistedQueryLink({ sha256 }).concat(
-    new BatchHttpLink({ uri: base + "/query", batchMax: 10, batchInterval: 20, fetch: recordingFetch(batchLog) }),
+    new BatchHttpLink({
+      uri: base + "/query",
+      batchMax: 10,
+      batchInterval: 20,
+      fetch: recordingFetch(batchLog), // records what the client sends
+    }),
   ),
 });
 
@@ -133,7 +138,10 @@ const getLog = [];
 const viaGet = new ApolloClient({
   cache: newCache(),
   link: new PersistedQueryLink({ sha256, useGETForHashedQueries: true }).concat(
-    new HttpLink({ uri: base + "/query", fetch: recordingFetch(getLog, { etags: true }) }),
+    new HttpLink({
+      uri: base + "/query",
+      fetch: recordingFetch(getLog, { etags: true }), // records, and plays a browser's cache
+    }),
   ),
 });
 for (let i = 0; i < 3; i++) {

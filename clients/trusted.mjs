@@ -17,7 +17,12 @@ const client = new ApolloClient({
     // graphql-codegen's documents carry their hash (sha256:…); others
     // are hashed as Apollo does by default.
     generateHash: (document) => document["__meta__"]?.["hash"] ?? sha256(print(document)),
-  }).concat(new HttpLink({ uri: base + "/query", fetch: recordingFetch(log) })),
+  }).concat(
+    new HttpLink({
+      uri: base + "/query",
+      fetch: recordingFetch(log), // records what the client sends
+    }),
+  ),
 });
 
 const { data } = await client.query({ query: EntityCardDocument, variables: { id: "person:li-zhanshu" } });

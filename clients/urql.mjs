@@ -37,7 +37,7 @@ const possibleTypes = await (await fetch(base + "/possible-types.json")).json();
 const log = [];
 const client = new Client({
   url: base + "/query",
-  fetch: recordingFetch(log),
+  fetch: recordingFetch(log), // records what the client sends
   exchanges: [
     cacheExchange({ possibleTypes }),
     persistedExchange({ preferGetForPersistedQueries: true, generateHash: async (query) => sha256(query) }),
