@@ -34,6 +34,7 @@ import (
 	"github.com/puente-kg/puente/auth"
 	"github.com/puente-kg/puente/dataset"
 	"github.com/puente-kg/puente/graph"
+	"github.com/puente-kg/puente/graphqlhttp"
 	"github.com/puente-kg/puente/kg"
 	"github.com/puente-kg/puente/memstore"
 	"github.com/puente-kg/puente/middleware"
@@ -70,6 +71,9 @@ type config struct {
 	// pprofAddr, when set, serves net/http/pprof there (keep it on
 	// loopback).
 	pprofAddr string
+	// cacheControl is the Cache-Control of GET answers that may be cached
+	// (see middleware.ETag).
+	cacheControl string
 }
 
 func parseConfig(args []string) (config, []string, error) {
@@ -113,6 +117,7 @@ func parseConfig(args []string) (config, []string, error) {
 		{&c.limits.MaxExpensive, "max-expensive-queries", "MAX_EXPENSIVE_QUERIES", graph.DefaultMaxExpensive, "neighborhood and paths queries running at once"},
 		{&c.limits.MaxFields, "max-query-fields", "MAX_QUERY_FIELDS", graph.DefaultMaxFields, "most fields a query selects, fragments counted at each spread"},
 		{&c.limits.MaxResponseBytes, "max-response-bytes", "MAX_RESPONSE_BYTES", graph.DefaultMaxResponseBytes, "largest answer to a query"},
+		{&c.limits.MaxBatchSize, "max-batch-size", "MAX_BATCH_SIZE", graph.DefaultMaxBatchSize, "most operations in one batched request"},
 	}
 	for _, i := range ints {
 		v, err := strconv.Atoi(env(i.env, strconv.Itoa(i.def)))
@@ -136,8 +141,34 @@ func parseConfig(args []string) (config, []string, error) {
 	fs.BoolVar(&c.introspection, "introspection", env("INTROSPECTION", "true") != "false", "allow schema introspection (env INTROSPECTION=false turns it off)")
 	metricsOps := fs.String("metrics-operations", env("METRICS_OPERATIONS", ""),
 		"comma-separated operation names that metrics label by name, besides the examples' (env METRICS_OPERATIONS); others count as other")
+	apqBytes, err := strconv.Atoi(env("APQ_CACHE_BYTES", strconv.Itoa(graph.DefaultAPQCacheBytes)))
+	if err != nil || apqBytes < 0 {
+		return c, nil, errors.New("APQ_CACHE_BYTES: want a non-negative integer")
+	}
+	fs.IntVar(&apqBytes, "apq-cache-bytes", apqBytes, "bytes of automatic persisted queries kept (env APQ_CACHE_BYTES); 0 turns them off")
+	trustedFile := fs.String("trusted-documents-file", env("TRUSTED_DOCUMENTS_FILE", ""),
+		"JSON file of trusted documents by SHA-256 (env TRUSTED_DOCUMENTS_FILE)")
+	fs.BoolVar(&c.limits.TrustedDocumentsOnly, "trusted-documents-only", env("TRUSTED_DOCUMENTS_ONLY", "") == "true",
+		"run only trusted documents for callers below admin (env TRUSTED_DOCUMENTS_ONLY=true)")
+	fs.StringVar(&c.cacheControl, "cache-control", env("CACHE_CONTROL", middleware.DefaultCacheControl),
+		"Cache-Control of GET answers that may be cached (env CACHE_CONTROL)")
 	if err := fs.Parse(args); err != nil {
 		return c, nil, err
+	}
+	switch {
+	case apqBytes < 0:
+		return c, nil, errors.New("-apq-cache-bytes: want a non-negative integer")
+	case apqBytes == 0:
+		c.limits.APQCacheBytes = -1
+	default:
+		c.limits.APQCacheBytes = apqBytes
+	}
+	if *trustedFile != "" {
+		if c.limits.TrustedDocuments, err = graphqlhttp.LoadTrustedDocuments(*trustedFile); err != nil {
+			return c, nil, fmt.Errorf("TRUSTED_DOCUMENTS_FILE: %w", err)
+		}
+	} else if c.limits.TrustedDocumentsOnly {
+		return c, nil, errors.New("TRUSTED_DOCUMENTS_ONLY: set TRUSTED_DOCUMENTS_FILE to the documents callers may run")
 	}
 	c.corsOrigins = splitList(*cors)
 	c.limits.DisableIntrospection = !c.introspection
@@ -336,6 +367,10 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger) error {
 	return nil
 }
 
+// exportETagBytes is the largest export that gets an ETag: a larger one
+// streams without, rather than be held in memory to be hashed.
+const exportETagBytes = 8 << 20
+
 // routes wires the endpoints and the HTTP layers around them.
 func routes(cfg config, store kg.Store, logger *slog.Logger, obs *observe.Observer) http.Handler {
 	opts := cfg.limits
@@ -347,12 +382,22 @@ func routes(cfg config, store kg.Store, logger *slog.Logger, obs *observe.Observ
 	opts.Service = service.New(observed, service.Options{MaxExpensive: opts.MaxExpensive})
 	guard := func(h http.Handler) http.Handler { return auth.Middleware(cfg.tokens, cfg.requireAuthForReads, h) }
 
+	// GET answers carry an ETag: a query's is always held back (it is
+	// written at once, and at most MAX_RESPONSE_BYTES); an export's only
+	// up to exportETagBytes, past which it streams untagged.
+	etag := middleware.ETag(middleware.CacheOptions{CacheControl: cfg.cacheControl, MaxBytes: opts.MaxResponseBytes})
+	exportETag := middleware.ETag(middleware.CacheOptions{CacheControl: cfg.cacheControl, MaxBytes: exportETagBytes, Override: true})
+
 	mux := http.NewServeMux()
-	mux.Handle("/query", guard(graph.NewHandler(observed, logger, opts)))
+	mux.Handle("/query", guard(etag(graph.NewHandler(observed, logger, opts))))
+	if cfg.introspection {
+		mux.Handle("GET /schema.graphql", guard(etag(graph.SchemaFile())))
+		mux.Handle("GET /possible-types.json", guard(etag(graph.PossibleTypesFile())))
+	}
 	mux.Handle("GET /{$}", web.GraphiQL("/query"))
 	mux.Handle("GET /explore", web.Explorer("/query"))
 	mux.Handle("GET /static/", web.Static())
-	mux.Handle("/export/", guard(web.Export(observed, logger)))
+	mux.Handle("/export/", guard(exportETag(web.Export(observed, logger))))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte("ok\n"))
 	})

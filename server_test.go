@@ -83,36 +83,47 @@ func codeOf(body string) (string, error) {
 }
 
 // TestLimits checks each limit's refusal: a GraphQL error with a code, not
-// a dropped connection.
+// a dropped connection, with the status the GraphQL-over-HTTP
+// specification asks for each response media type: with application/json,
+// 200 for a refused operation of a well-formed request; with
+// application/graphql-response+json, 400 for one that never ran.
 func TestLimits(t *testing.T) {
 	srv := testServer(t, testenv.Memory(t), "-max-query-depth", "6", "-max-query-complexity", "500", "-max-body-bytes", "2000", "-max-query-tokens", "100")
 	deep := `{ entity(id: "org:xiaomi") { related { related { related { related { related { related { id } } } } } } } }`
 	tests := []struct {
-		name   string
-		body   string
-		status int
-		code   string
+		name string
+		body string
+		// status is the status with application/json, gqlStatus with
+		// application/graphql-response+json.
+		status, gqlStatus int
+		code              string
 	}{
-		{"depth", gql(deep), 422, "QUERY_TOO_DEEP"},
-		{"complexity", gql(`{ entities(first: 100) { edges { node { related { id } } } } }`), 422, "QUERY_TOO_COMPLEX"},
-		{"page size", gql(`{ entities(first: 101) { totalCount } }`), 200, kg.EINVALID},
-		{"body", gql(`{ search(query: "` + strings.Repeat("x", 3000) + `") { score } }`), 413, "REQUEST_TOO_LARGE"},
-		{"tokens", gql(`{ ` + strings.Repeat("a: __typename ", 60) + `}`), 422, "GRAPHQL_PARSE_FAILED"},
-		{"within limits", gql(`{ entity(id: "org:xiaomi") { related(first: 5) { related(first: 5) { id } } } }`), 200, ""},
+		{"depth", gql(deep), 200, 400, "QUERY_TOO_DEEP"},
+		{"complexity", gql(`{ entities(first: 100) { edges { node { related { id } } } } }`), 200, 400, "QUERY_TOO_COMPLEX"},
+		{"page size", gql(`{ entities(first: 101) { totalCount } }`), 200, 200, kg.EINVALID},
+		{"body", gql(`{ search(query: "` + strings.Repeat("x", 3000) + `") { score } }`), 413, 413, "REQUEST_TOO_LARGE"},
+		{"tokens", gql(`{ ` + strings.Repeat("a: __typename ", 60) + `}`), 200, 400, "GRAPHQL_PARSE_FAILED"},
+		{"within limits", gql(`{ entity(id: "org:xiaomi") { related(first: 5) { related(first: 5) { id } } } }`), 200, 200, ""},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			r := send(t, srv, "POST", "/query", tt.body, nil)
-			if got := code(t, r.body); got != tt.code {
-				t.Errorf("code %q, want %q: %s", got, tt.code, r.body)
-			}
-			if tt.status != 0 && r.status != tt.status && !(tt.status == 422 && r.status == 200) {
-				t.Errorf("HTTP %d, want %d", r.status, tt.status)
-			}
-			if r.header.Get("X-Request-ID") == "" {
-				t.Error("no X-Request-ID in the response")
-			}
-		})
+		for _, media := range []string{"application/json", "application/graphql-response+json"} {
+			t.Run(tt.name+"/"+media, func(t *testing.T) {
+				r := send(t, srv, "POST", "/query", tt.body, map[string]string{"Accept": media})
+				if got := code(t, r.body); got != tt.code {
+					t.Errorf("code %q, want %q: %s", got, tt.code, r.body)
+				}
+				want := tt.status
+				if media != "application/json" {
+					want = tt.gqlStatus
+				}
+				if r.status != want {
+					t.Errorf("HTTP %d, want %d", r.status, want)
+				}
+				if r.header.Get("X-Request-ID") == "" {
+					t.Error("no X-Request-ID in the response")
+				}
+			})
+		}
 	}
 }
 

@@ -13,10 +13,11 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
-	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/puente-kg/puente/auth"
+	"github.com/puente-kg/puente/graphqlhttp"
 	"github.com/puente-kg/puente/kg"
 	"github.com/puente-kg/puente/loaders"
 	"github.com/puente-kg/puente/middleware"
@@ -53,6 +54,17 @@ type Options struct {
 	// other endpoints, so that they share its limits); when nil, the
 	// handler makes one over the store.
 	Service *service.Service
+	// MaxBatchSize is the most operations one request may batch.
+	MaxBatchSize int
+	// APQCacheBytes is the budget of the automatic persisted queries'
+	// cache; a negative budget turns them off.
+	APQCacheBytes int
+	// TrustedDocuments are the documents clients may run by hash (see
+	// graphqlhttp.LoadTrustedDocuments).
+	TrustedDocuments map[string]string
+	// TrustedDocumentsOnly refuses, to callers below admin, any operation
+	// that is not a trusted document.
+	TrustedDocumentsOnly bool
 }
 
 // Observer is told about operations and errors, for metrics and traces.
@@ -74,6 +86,9 @@ const (
 	DefaultMaxFields     = 5000
 	// DefaultMaxResponseBytes is 16 MiB.
 	DefaultMaxResponseBytes = 16 << 20
+	DefaultMaxBatchSize     = graphqlhttp.DefaultMaxBatchSize
+	// DefaultAPQCacheBytes is 16 MiB.
+	DefaultAPQCacheBytes = graphqlhttp.DefaultAPQCacheBytes
 )
 
 func (o *Options) defaults() {
@@ -95,6 +110,12 @@ func (o *Options) defaults() {
 	if o.MaxResponseBytes == 0 {
 		o.MaxResponseBytes = DefaultMaxResponseBytes
 	}
+	if o.MaxBatchSize == 0 {
+		o.MaxBatchSize = DefaultMaxBatchSize
+	}
+	if o.APQCacheBytes == 0 {
+		o.APQCacheBytes = DefaultAPQCacheBytes
+	}
 }
 
 // OptionsFor returns the options that suit the store: a store that knows
@@ -107,8 +128,9 @@ func OptionsFor(store kg.Store) Options {
 	return Options{BatchWait: loaders.DefaultWait}
 }
 
-// NewHandler returns the GraphQL endpoint over the store: GET and POST
-// requests, per-request loaders, and errors presented with a code in
+// NewHandler returns the GraphQL endpoint over the store: GraphQL over
+// HTTP (GET, POST and batches, see graphqlhttp), persisted queries,
+// per-request loaders, and errors presented with a code in
 // extensions.code and without internal details.
 func NewHandler(store kg.Store, logger *slog.Logger, opts Options) http.Handler {
 	opts.defaults()
@@ -117,17 +139,33 @@ func NewHandler(store kg.Store, logger *slog.Logger, opts Options) http.Handler 
 		svc = service.New(store, service.Options{MaxExpensive: opts.MaxExpensive})
 	}
 	srv := handler.New(NewExecutableSchema(Config{Resolvers: &Resolver{Service: svc}}))
-	srv.AddTransport(transport.Options{})
-	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
-	srv.SetQueryCache(boundedCache{lru.New[*ast.QueryDocument](1000)})
+	srv.AddTransport(graphqlhttp.New(graphqlhttp.Options{
+		MaxBatchSize:     opts.MaxBatchSize,
+		MaxBatchCost:     opts.MaxComplexity,
+		Cost:             operationCost,
+		MaxResponseBytes: opts.MaxResponseBytes,
+		Logger:           logger,
+	}))
+	cache := boundedCache{lru.New[*ast.QueryDocument](1000)}
+	srv.SetQueryCache(cache)
 	srv.SetParserTokenLimit(opts.MaxTokens)
+	persisted := graphqlhttp.NewPersisted(graphqlhttp.PersistedOptions{
+		CacheBytes:  max(opts.APQCacheBytes, 0),
+		Trusted:     opts.TrustedDocuments,
+		TrustedOnly: opts.TrustedDocumentsOnly,
+		Privileged:  func(ctx context.Context) bool { return auth.From(ctx).Role >= auth.Admin },
+	})
+	// Persisted queries first, so that the limits see the query a hash
+	// stands for; the query is remembered only once the limits passed it.
+	srv.Use(persisted)
+	srv.Use(fieldLimit{maxTokens: opts.MaxTokens, maxFields: opts.MaxFields, cache: cache})
 	if !opts.DisableIntrospection {
 		srv.Use(extension.Introspection{})
 	}
 	srv.Use(depthLimit{max: opts.MaxDepth})
 	srv.Use(&complexityLimit{max: opts.MaxComplexity})
 	srv.Use(&introspectionPrice{max: opts.MaxComplexity})
+	srv.Use(persisted.Remember())
 	present := ErrorPresenter(logger, opts.Observer)
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		rc := graphql.GetOperationContext(ctx)
@@ -167,8 +205,7 @@ func NewHandler(store kg.Store, logger *slog.Logger, opts Options) http.Handler 
 	if opts.Observer != nil {
 		cfg.OnBatch = opts.Observer.Batch
 	}
-	return middleware.ResponseCap(opts.MaxResponseBytes)(
-		selectionBudget(opts.MaxTokens, opts.MaxFields, answers(loaders.Middleware(store, cfg, srv))))
+	return middleware.ResponseCap(opts.MaxResponseBytes)(loaders.Middleware(store, cfg, srv))
 }
 
 // ErrorPresenter returns gqlgen's error presenter for Puente: an error

@@ -267,7 +267,10 @@ func hostileCases() []hostileCase {
 
 		// Malformed requests.
 		hostileCase{
+			// More than MAX_BATCH_SIZE operations: the batch is refused
+			// whole.
 			name: "50 operations batched in a JSON array",
+			code: "BATCH_TOO_LARGE",
 			body: func() []byte {
 				ops := make([]map[string]any, 50)
 				for i := range ops {

@@ -54,6 +54,7 @@ func (p *introspectionPrice) MutateOperationContext(ctx context.Context, rc *gra
 		return nil
 	}
 	c.left = p.max - gqlcomplexity.Calculate(ctx, p.es, op, rc.Variables)
+	before := c.left
 	for _, f := range roots {
 		c.root(f)
 		if c.left < 0 {
@@ -64,6 +65,7 @@ func (p *introspectionPrice) MutateOperationContext(ctx context.Context, rc *gra
 			}
 		}
 	}
+	addCost(rc, before-c.left)
 	return nil
 }
 

@@ -1,22 +1,17 @@
 package graph
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
 	"strings"
 
 	gqlcomplexity "github.com/99designs/gqlgen/complexity"
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/puente-kg/puente/service"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/parser"
 
-	"github.com/puente-kg/puente/middleware"
+	"github.com/puente-kg/puente/service"
 )
 
 // Error codes of the limits.
@@ -114,7 +109,9 @@ func (c *complexityLimit) MutateOperationContext(ctx context.Context, rc *graphq
 	if op == nil {
 		return nil
 	}
-	if cost := gqlcomplexity.Calculate(ctx, pricedSchema{c.es}, op, rc.Variables); cost > c.max {
+	cost := gqlcomplexity.Calculate(ctx, pricedSchema{c.es}, op, rc.Variables)
+	addCost(rc, cost)
+	if cost > c.max {
 		return &gqlerror.Error{
 			Message: fmt.Sprintf("the query costs %d, over the limit of %d: ask for fewer items (first, limit) or fewer nested lists",
 				cost, c.max),
@@ -124,6 +121,23 @@ func (c *complexityLimit) MutateOperationContext(ctx context.Context, rc *graphq
 	return nil
 }
 
+// costKey is the operation statistics' key of the operation's cost.
+const costKey = "Cost"
+
+// addCost adds to the cost recorded for the operation.
+func addCost(rc *graphql.OperationContext, n int) {
+	c, _ := rc.Stats.GetExtension(costKey).(int)
+	rc.Stats.SetExtension(costKey, c+n)
+}
+
+// operationCost returns the cost of an operation that passed the limits:
+// its fields' (see complexity) and its introspection's (see
+// introspectionPrice).
+func operationCost(rc *graphql.OperationContext) int {
+	c, _ := rc.Stats.GetExtension(costKey).(int)
+	return c
+}
+
 // MaxSelections is the most fields one selection set may hold, with its
 // fragments spread in. The GraphQL validator's check that fields merge
 // costs the square of that number, so a query repeating one field ten
@@ -131,48 +145,43 @@ func (c *complexityLimit) MutateOperationContext(ctx context.Context, rc *graphq
 // before validation.
 const MaxSelections = 500
 
-// selectionBudget parses the query of a request (cheaply, once) and
-// refuses it with QUERY_TOO_COMPLEX when it selects more than maxFields
-// fields or a selection set holds more than MaxSelections, fragments
-// counted at each spread (see checkFields). Other requests, unparsable
-// ones included, go on to the executor, which reports their errors itself.
-func selectionBudget(maxTokens, maxFields int, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var query string
-		switch r.Method {
-		case http.MethodGet:
-			query = r.URL.Query().Get("query")
-		case http.MethodPost:
-			body, err := io.ReadAll(io.LimitReader(r.Body, 64<<20))
-			if err != nil {
-				http.Error(w, "the request body could not be read", http.StatusBadRequest)
-				return
-			}
-			r.Body = io.NopCloser(bytes.NewReader(body))
-			var params struct {
-				Query string `json:"query"`
-			}
-			if json.Unmarshal(body, &params) == nil {
-				query = params.Query
-			}
-		}
-		if query != "" {
-			doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: query}, maxTokens)
-			if err == nil {
-				if msg := checkFields(doc, maxFields, MaxSelections); msg != "" {
-					middleware.InfoFrom(r.Context()).AddCode(CodeTooComplex)
-					w.Header().Set("Content-Type", "application/json")
-					w.WriteHeader(http.StatusUnprocessableEntity)
-					json.NewEncoder(w).Encode(map[string]any{"errors": []any{map[string]any{
-						"message":    msg,
-						"extensions": map[string]any{"code": CodeTooComplex},
-					}}})
-					return
-				}
-			}
-		}
-		next.ServeHTTP(w, r)
-	})
+// fieldLimit is the extension that parses the query of an operation
+// (cheaply, once) and refuses it with QUERY_TOO_COMPLEX when it selects
+// more than maxFields fields or a selection set holds more than
+// MaxSelections, fragments counted at each spread (see checkFields), before
+// gqlgen validates it. A query in the cache has passed already; one that
+// does not parse goes on to the executor, which reports its errors itself.
+// It runs after the persisted queries, so that it sees the query a hash
+// stands for.
+type fieldLimit struct {
+	maxTokens, maxFields int
+	cache                graphql.Cache[*ast.QueryDocument]
+}
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationParameterMutator
+} = fieldLimit{}
+
+func (fieldLimit) ExtensionName() string                   { return "FieldBudget" }
+func (fieldLimit) Validate(graphql.ExecutableSchema) error { return nil }
+
+// MutateOperationParameters counts the query's fields.
+func (b fieldLimit) MutateOperationParameters(ctx context.Context, raw *graphql.RawParams) *gqlerror.Error {
+	if raw.Query == "" {
+		return nil
+	}
+	if _, ok := b.cache.Get(ctx, raw.Query); ok {
+		return nil
+	}
+	doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: raw.Query}, b.maxTokens)
+	if err != nil {
+		return nil
+	}
+	if msg := checkFields(doc, b.maxFields, MaxSelections); msg != "" {
+		return &gqlerror.Error{Message: msg, Extensions: map[string]any{"code": CodeTooComplex}}
+	}
+	return nil
 }
 
 // boundedCache caches parsed queries, but not long ones: the cache holds a

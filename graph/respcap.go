@@ -50,5 +50,6 @@ func (c responseCap) InterceptResponse(ctx context.Context, next graphql.Respons
 	}
 	err := kg.Errorf(CodeResponseTooLarge,
 		"the answer is over %d bytes (MAX_RESPONSE_BYTES): ask for fewer items (first, limit) or fewer fields", c.max)
-	return &graphql.Response{Errors: gqlerror.List{c.present(ctx, err)}}
+	// The operation ran: its answer keeps a data member, null.
+	return &graphql.Response{Errors: gqlerror.List{c.present(ctx, err)}, Data: json.RawMessage("null")}
 }

@@ -2,9 +2,7 @@ package graph
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"net/http"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -18,8 +16,8 @@ var errTimeout = kg.Errorf(kg.ETIMEOUT, "the query did not finish within its dea
 // deadline answers an operation whose deadline passed before it could run
 // (during parsing, validation or the limits' checks, which do not look at
 // the clock) with a TIMEOUT error and no data. gqlgen's executor answers
-// such an operation with no response at all, which its HTTP transports
-// write as a bare null. A deadline that passes while the operation runs
+// such an operation with no response at all, which gqlgen's own HTTP
+// transports would write as a bare null. A deadline that passes while the operation runs
 // fails the fields still resolving, each with TIMEOUT (see present).
 type deadline struct {
 	present graphql.ErrorPresenterFunc
@@ -45,64 +43,11 @@ func (d deadline) InterceptOperation(ctx context.Context, next graphql.Operation
 			return resp
 		}
 		first = false
-		errs := gqlerror.List{d.present(ctx, errTimeout)}
-		if a := answerFrom(ctx); a != nil {
-			a.withoutData = errs
-		}
-		return &graphql.Response{Errors: errs}
+		// No data: the operation never ran, and the transport writes no
+		// data member.
+		return &graphql.Response{Errors: gqlerror.List{d.present(ctx, errTimeout)}}
 	}
 }
-
-// answer is what the GraphQL layer tells the HTTP layer about a request's
-// answer.
-type answer struct {
-	// withoutData, when set, are the errors of an operation that never ran:
-	// the body holds them and no data member (gqlgen writes "data": null
-	// with every response).
-	withoutData gqlerror.List
-}
-
-type answerKey struct{}
-
-func answerFrom(ctx context.Context) *answer {
-	a, _ := ctx.Value(answerKey{}).(*answer)
-	return a
-}
-
-// answers gives each request an answer for the GraphQL layer to fill in,
-// and writes the body it asks for.
-func answers(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		a := &answer{}
-		next.ServeHTTP(&answerWriter{ResponseWriter: w, answer: a}, r.WithContext(context.WithValue(r.Context(), answerKey{}, a)))
-	})
-}
-
-// answerWriter writes the body an answer asks for instead of gqlgen's.
-type answerWriter struct {
-	http.ResponseWriter
-	answer *answer
-}
-
-func (w *answerWriter) Write(b []byte) (int, error) {
-	if w.answer.withoutData == nil {
-		return w.ResponseWriter.Write(b)
-	}
-	body, err := json.Marshal(struct {
-		Errors gqlerror.List `json:"errors"`
-	}{w.answer.withoutData})
-	if err != nil {
-		return 0, err
-	}
-	w.answer.withoutData = nil
-	if _, err := w.ResponseWriter.Write(body); err != nil {
-		return 0, err
-	}
-	return len(b), nil
-}
-
-// Unwrap lets http.ResponseController reach the connection's writer.
-func (w *answerWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // timedOut reports whether err is the request's deadline passing: the
 // error says so (context.DeadlineExceeded, however wrapped), or it is an
