@@ -43,33 +43,44 @@ var client = &http.Client{
 // GraphQL errors.
 func GraphQL(url, query string, vars func(i int) map[string]any) Request {
 	return func(ctx context.Context, i int) error {
-		body, _ := json.Marshal(map[string]any{"query": query, "variables": vars(i)})
-		req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
-		if err != nil {
-			return err
-		}
-		req.Header.Set("Content-Type", "application/json")
-		resp, err := client.Do(req)
-		if err != nil {
-			return err
-		}
-		defer resp.Body.Close()
-		out, err := io.ReadAll(resp.Body)
-		if err != nil {
-			return err
-		}
-		if resp.StatusCode != http.StatusOK {
-			return fmt.Errorf("HTTP %d: %.200s", resp.StatusCode, out)
-		}
-		var r struct {
-			Errors []json.RawMessage `json:"errors"`
-		}
-		if err := json.Unmarshal(out, &r); err != nil {
-			return fmt.Errorf("not JSON: %.200s", out)
-		}
-		if len(r.Errors) > 0 {
-			return fmt.Errorf("GraphQL error: %.300s", r.Errors[0])
-		}
-		return nil
+		_, err := post(ctx, url, query, vars(i))
+		return err
 	}
+}
+
+// post sends one GraphQL request and returns the data of the answer. It
+// fails on transport errors, non-200 answers and GraphQL errors.
+func post(ctx context.Context, url, query string, vars map[string]any) (json.RawMessage, error) {
+	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
+	if err != nil {
+		return nil, fmt.Errorf("variables: %w", err)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	out, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("HTTP %d: %.200s", resp.StatusCode, out)
+	}
+	var r struct {
+		Data   json.RawMessage   `json:"data"`
+		Errors []json.RawMessage `json:"errors"`
+	}
+	if err := json.Unmarshal(out, &r); err != nil {
+		return nil, fmt.Errorf("not JSON: %.200s", out)
+	}
+	if len(r.Errors) > 0 {
+		return nil, fmt.Errorf("GraphQL error: %.300s", r.Errors[0])
+	}
+	return r.Data, nil
 }

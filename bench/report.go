@@ -16,7 +16,9 @@ func Ratio(a, b float64) float64 {
 }
 
 // Table writes the results as a text table, with each contender's
-// throughput and p50 as ratios to the peer's and the floor's.
+// throughput and p50 as ratios to the peer's and the floor's. A run with
+// errors has "!" after its error count, and is listed under the table with
+// its first error: its throughput counts only its successful requests.
 func Table(w io.Writer, results []Result, workloads, contenders []string, peer, floor string) {
 	find := func(c, wl string) *Result {
 		for i := range results {
@@ -26,7 +28,7 @@ func Table(w io.Writer, results []Result, workloads, contenders []string, peer, 
 		}
 		return nil
 	}
-	fmt.Fprintf(w, "%-16s %-16s %9s %8s %8s %8s %6s %6s %9s %9s\n",
+	fmt.Fprintf(w, "%-16s %-16s %9s %8s %8s %8s %7s %6s %9s %9s\n",
 		"workload", "contender", "req/s", "p50 ms", "p90 ms", "p99 ms", "errors", "trips", "×peer", "p50/floor")
 	for _, wl := range workloads {
 		p, f := find(peer, wl), find(floor, wl)
@@ -39,15 +41,25 @@ func Table(w io.Writer, results []Result, workloads, contenders []string, peer, 
 			if p != nil && c != peer {
 				vsPeer = fmt.Sprintf("%.2f", Ratio(r.Throughput, p.Throughput))
 			}
-			if f != nil && c != floor {
+			if f != nil && c != floor && f.OK() > 0 && r.OK() > 0 {
 				vsFloor = fmt.Sprintf("%.2f", Ratio(r.P50ms, f.P50ms))
 			}
 			trips := ""
 			if r.RoundTrips > 0 {
 				trips = fmt.Sprintf("%.1f", r.RoundTrips)
 			}
-			fmt.Fprintf(w, "%-16s %-16s %9.1f %8.2f %8.2f %8.2f %6d %6s %9s %9s\n",
-				wl, c, r.Throughput, r.P50ms, r.P90ms, r.P99ms, r.Errors, trips, vsPeer, vsFloor)
+			errs := fmt.Sprintf("%d", r.Errors)
+			if r.Flagged {
+				errs += "!"
+			}
+			fmt.Fprintf(w, "%-16s %-16s %9.1f %8.2f %8.2f %8.2f %7s %6s %9s %9s\n",
+				wl, c, r.Throughput, r.P50ms, r.P90ms, r.P99ms, errs, trips, vsPeer, vsFloor)
+		}
+	}
+	for _, r := range results {
+		if r.Flagged {
+			fmt.Fprintf(w, "! %s/%s: %d of %d requests failed; first error: %.300s\n",
+				r.Workload, r.Contender, r.Errors, r.Requests, r.FirstError)
 		}
 	}
 }

@@ -1,11 +1,13 @@
 // Command bench runs Puente's benchmark: it generates a graph, loads it
-// into the local Neo4j and into the embedded store, starts Puente on each,
-// starts the Neo4j GraphQL Library's server (bench/neo4j-graphql), and runs
-// every workload against every contender and the hand-written Cypher floor,
-// in one run on this machine. It prints a table with ratios, and writes the
-// results as JSON and a chart as SVG.
+// into Neo4j and into the embedded store, starts Puente on each, starts the
+// Neo4j GraphQL Library's server (bench/neo4j-graphql), and runs every
+// workload against every contender and the hand-written Cypher floor, in
+// one run on this machine, the contenders in a rotated order per workload.
+// It prints a table with ratios, and writes the results as JSON and a
+// chart as SVG. With -check it measures nothing: it compares the floor's
+// and the other contenders' answers with Puente's on many variable sets.
 //
-// Usage (from the repository root): go run ./bench/cmd/bench [-quick]
+// Usage (from the repository root): go run ./bench/cmd/bench [-quick] [-check]
 package main
 
 import (
@@ -16,7 +18,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"math/rand/v2"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -36,13 +38,15 @@ import (
 	"github.com/puente-kg/puente/synth"
 )
 
-var workloadOrder = []string{"entityNested", "whoMet", "investmentsInto", "neighborhood", "paths", "search", "eventsPage"}
-
 const (
 	puenteNeo4j    = "puente-neo4j"
 	puenteEmbedded = "puente-embedded"
 	peer           = "neo4j-graphql"
-	floor          = "cypher-floor"
+	// floor sends its statements as auto-commit reads, as Puente does.
+	floor = "cypher-floor"
+	// floorTx sends the same statements through ExecuteQuery's explicit
+	// transaction, as the floor did before Performance II.
+	floorTx = "cypher-floor-tx"
 )
 
 type options struct {
@@ -56,6 +60,9 @@ type options struct {
 	out        string
 	contenders string
 	workloads  string
+	neo4jURI   string
+	check      bool
+	checkSets  int
 }
 
 func main() {
@@ -68,8 +75,13 @@ func main() {
 	flag.StringVar(&o.mode, "mode", "closed", "closed (maximum throughput) or open (fixed rate)")
 	flag.Float64Var(&o.rate, "rate", 50, "requests per second in open-loop mode")
 	flag.StringVar(&o.out, "out", "bench/results", "directory for results.json and results.svg")
-	flag.StringVar(&o.contenders, "contenders", strings.Join([]string{puenteNeo4j, peer, floor, puenteEmbedded}, ","), "contenders to run")
-	flag.StringVar(&o.workloads, "workloads", strings.Join(workloadOrder, ","), "workloads to run")
+	flag.StringVar(&o.contenders, "contenders", strings.Join([]string{puenteNeo4j, peer, floor, puenteEmbedded}, ","),
+		"contenders to run (also "+floorTx+": the floor's statements in explicit transactions)")
+	flag.StringVar(&o.workloads, "workloads", strings.Join(bench.Workloads, ","), "workloads to run")
+	flag.StringVar(&o.neo4jURI, "neo4j", "", "Bolt URI of the Neo4j to use, which the run empties and fills "+
+		"(default: start this checkout's scripts/neo4j-local, on NEO4J_BOLT_PORT if set)")
+	flag.BoolVar(&o.check, "check", false, "measure nothing: compare the floor's and the contenders' answers with Puente's on many variable sets")
+	flag.IntVar(&o.checkSets, "check-sets", 100, "with -check, variable sets drawn per workload (the extremes come on top)")
 	flag.Parse()
 	if o.quick {
 		o.entities, o.duration, o.warmup = 1000, 2*time.Second, 500*time.Millisecond
@@ -95,9 +107,11 @@ func runBench(ctx context.Context, o options, logger *slog.Logger) error {
 		}
 	}()
 
-	uri, err := startNeo4j()
-	if err != nil {
-		return err
+	uri := o.neo4jURI
+	if uri == "" {
+		if uri, err = startNeo4j(); err != nil {
+			return err
+		}
 	}
 	unlock, err := lockNeo4j()
 	if err != nil {
@@ -150,16 +164,25 @@ func runBench(ctx context.Context, o options, logger *slog.Logger) error {
 	}
 	want := strings.Split(o.contenders, ",")
 	has := func(c string) bool { return contains(want, c) }
+	if o.check && !has(puenteNeo4j) {
+		return fmt.Errorf("-check compares answers with Puente's: the contenders must include %s", puenteNeo4j)
+	}
 	urls := map[string]string{}
 	var puentePID int
+	var puenteBase string
 	if has(puenteNeo4j) {
-		p, err := startProcess(bin, []string{"PORT=18301", "NEO4J_URI=" + uri, "LOG_LEVEL=warn"}, "http://127.0.0.1:18301/readyz")
+		port, err := freePort()
+		if err != nil {
+			return err
+		}
+		puenteBase = "http://127.0.0.1:" + port
+		p, err := startProcess(bin, []string{"PORT=" + port, "NEO4J_URI=" + uri, "LOG_LEVEL=warn"}, puenteBase+"/readyz")
 		if err != nil {
 			return err
 		}
 		stops = append(stops, p.stop)
 		puentePID = p.cmd.Process.Pid
-		urls[puenteNeo4j] = "http://127.0.0.1:18301/query"
+		urls[puenteNeo4j] = puenteBase + "/query"
 	}
 	if has(puenteEmbedded) {
 		dir := filepath.Join(tmp, "data")
@@ -168,43 +191,61 @@ func runBench(ctx context.Context, o options, logger *slog.Logger) error {
 		if out, err := cmd.CombinedOutput(); err != nil {
 			return fmt.Errorf("embedded import: %v\n%s", err, out)
 		}
-		p, err := startProcess(bin, []string{"PORT=18302", "DATA_DIR=" + dir, "LOG_LEVEL=warn"}, "http://127.0.0.1:18302/readyz")
+		port, err := freePort()
+		if err != nil {
+			return err
+		}
+		p, err := startProcess(bin, []string{"PORT=" + port, "DATA_DIR=" + dir, "LOG_LEVEL=warn"}, "http://127.0.0.1:"+port+"/readyz")
 		if err != nil {
 			return err
 		}
 		stops = append(stops, p.stop)
-		urls[puenteEmbedded] = "http://127.0.0.1:18302/query"
+		urls[puenteEmbedded] = "http://127.0.0.1:" + port + "/query"
 	}
 	peerWorkloads := map[string]bench.Workload{}
 	if has(peer) {
 		if peerWorkloads, err = bench.LoadWorkloads("bench/neo4j-graphql/workloads.json"); err != nil {
 			return err
 		}
-		p, err := startPeer(uri)
+		port, err := freePort()
+		if err != nil {
+			return err
+		}
+		p, err := startPeer(uri, port)
 		if err != nil {
 			return err
 		}
 		stops = append(stops, p.stop)
-		urls[peer] = "http://127.0.0.1:18303/graphql"
+		urls[peer] = "http://127.0.0.1:" + port + "/graphql"
 	}
 	ours, err := bench.LoadWorkloads("bench/workloads/puente.json")
 	if err != nil {
 		return err
 	}
-	driver, err := neo4j.NewDriverWithContext(uri, neo4j.NoAuth())
+	driver, err := bench.NewDriver(uri)
 	if err != nil {
 		return err
 	}
 	defer driver.Close(ctx)
 
-	vars := variables(d)
+	if o.check {
+		return check(ctx, o, d, driver, urls, ours, peerWorkloads, want)
+	}
+
+	vars := bench.Variables(d)
+	workloads := strings.Split(o.workloads, ",")
 	var results []bench.Result
-	for _, wl := range strings.Split(o.workloads, ",") {
-		for _, c := range want {
+	order := map[string][]string{}
+	for wi, wl := range workloads {
+		for _, c := range bench.Rotate(want, wi) {
 			var req bench.Request
 			switch c {
-			case floor:
-				if req, err = bench.Floor(driver, wl, vars[wl]); err != nil {
+			case floor, floorTx:
+				style := bench.AutoCommit
+				if c == floorTx {
+					style = bench.Transaction
+				}
+				if req, err = bench.Floor(driver, wl, vars[wl], style); err != nil {
 					return err
 				}
 			case peer:
@@ -217,10 +258,11 @@ func runBench(ctx context.Context, o options, logger *slog.Logger) error {
 			default:
 				req = bench.GraphQL(urls[c], ours[wl].Query, vars[wl])
 			}
+			order[wl] = append(order[wl], c)
 			bench.Warm(ctx, req, o.workers, o.warmup)
 			var before float64
 			if c == puenteNeo4j {
-				before = storeCalls("http://127.0.0.1:18301/metrics")
+				before = storeCalls(puenteBase + "/metrics")
 			}
 			var r bench.Result
 			if o.mode == "open" {
@@ -230,7 +272,7 @@ func runBench(ctx context.Context, o options, logger *slog.Logger) error {
 			}
 			r.Contender, r.Workload = c, wl
 			if c == puenteNeo4j && r.Requests > 0 {
-				r.RoundTrips = (storeCalls("http://127.0.0.1:18301/metrics") - before) / float64(r.Requests)
+				r.RoundTrips = (storeCalls(puenteBase+"/metrics") - before) / float64(r.Requests)
 			}
 			logger.Info("measured", "workload", wl, "contender", c, "req/s", fmt.Sprintf("%.1f", r.Throughput),
 				"p50_ms", r.P50ms, "p99_ms", r.P99ms, "errors", r.Errors, "first_error", r.FirstError)
@@ -241,18 +283,22 @@ func runBench(ctx context.Context, o options, logger *slog.Logger) error {
 	if puentePID != 0 {
 		rss = rssKB(puentePID)
 	}
-	bench.Table(os.Stdout, results, strings.Split(o.workloads, ","), want, peer, floor)
-	fmt.Printf("\n%d entities, %d relations; %s mode, %d workers, %v per run; Puente on Neo4j RSS %d MB; total %v\n",
-		len(d.Entities), len(d.Relations), o.mode, o.workers, o.duration, rss/1024, time.Since(start).Round(time.Second))
+	report := bench.NewReport(results, order)
+	report.Entities, report.Relations, report.Mode, report.Workers = len(d.Entities), len(d.Relations), o.mode, o.workers
+	report.DurationS, report.PuenteNeo4jRSSKB = o.duration.Seconds(), rss
+	bench.Table(os.Stdout, results, workloads, want, peer, floor)
+	fmt.Printf("\n%d entities, %d relations; %s mode, %d workers, %v per run; %d CPUs; Puente on Neo4j RSS %d MB; total %v\n",
+		len(d.Entities), len(d.Relations), o.mode, o.workers, o.duration, report.CPUs, rss/1024, time.Since(start).Round(time.Second))
+	if len(report.Flagged) > 0 {
+		fmt.Printf("%d runs had errors (flagged with !): %s\n", len(report.Flagged), strings.Join(report.Flagged, ", "))
+	}
 	if err := os.MkdirAll(o.out, 0o755); err != nil {
 		return err
 	}
-	report := map[string]any{
-		"entities": len(d.Entities), "relations": len(d.Relations), "mode": o.mode, "workers": o.workers,
-		"duration_s": o.duration.Seconds(), "puente_neo4j_rss_kb": rss, "cpus": 2, "results": results,
-		"when": time.Now().UTC().Format(time.RFC3339),
+	b, err := json.MarshalIndent(report, "", "  ")
+	if err != nil {
+		return fmt.Errorf("results: %w", err)
 	}
-	b, _ := json.MarshalIndent(report, "", "  ")
 	if err := os.WriteFile(filepath.Join(o.out, "results.json"), b, 0o644); err != nil {
 		return err
 	}
@@ -261,10 +307,67 @@ func runBench(ctx context.Context, o options, logger *slog.Logger) error {
 		return err
 	}
 	defer svg.Close()
-	bench.SVG(svg, results, strings.Split(o.workloads, ","), want,
-		fmt.Sprintf("Puente benchmark: %d entities, %s loop, 2 shared cores", len(d.Entities), o.mode))
+	bench.SVG(svg, results, workloads, want,
+		fmt.Sprintf("Puente benchmark: %d entities, %s loop, %d shared CPUs", len(d.Entities), o.mode, report.CPUs))
 	fmt.Printf("wrote %s and %s\n", filepath.Join(o.out, "results.json"), filepath.Join(o.out, "results.svg"))
 	return nil
+}
+
+// check compares the floor's answers, and those of the other contenders
+// that run, with Puente's on Neo4j, on the variable sets of
+// bench.CheckSets, and writes the report to check.json. It fails when an
+// answer differs.
+func check(ctx context.Context, o options, d *kg.Dataset, driver neo4j.DriverWithContext, urls map[string]string,
+	ours, peerWorkloads map[string]bench.Workload, want []string) error {
+	others := map[string]bench.Answerer{}
+	shape := map[string]func(string, any) any{}
+	for _, c := range want {
+		switch c {
+		case floor:
+			others[c] = bench.FloorAnswerer(driver, bench.AutoCommit)
+		case floorTx:
+			others[c] = bench.FloorAnswerer(driver, bench.Transaction)
+		case peer:
+			others[c] = bench.GraphQLAnswerer(urls[c], peerWorkloads)
+			shape[c] = bench.PeerShape
+		case puenteEmbedded:
+			others[c] = bench.GraphQLAnswerer(urls[c], ours)
+		}
+	}
+	sets := bench.CheckSets(d, o.checkSets)
+	for wl := range sets {
+		if !contains(strings.Split(o.workloads, ","), wl) {
+			delete(sets, wl)
+		}
+	}
+	rep := bench.Check(ctx, sets, bench.GraphQLAnswerer(urls[puenteNeo4j], ours), others, shape)
+	rep.Print(os.Stdout)
+	if err := os.MkdirAll(o.out, 0o755); err != nil {
+		return err
+	}
+	b, err := json.MarshalIndent(rep, "", "  ")
+	if err != nil {
+		return fmt.Errorf("check report: %w", err)
+	}
+	if err := os.WriteFile(filepath.Join(o.out, "check.json"), b, 0o644); err != nil {
+		return err
+	}
+	if len(rep.Mismatches) > 0 {
+		return fmt.Errorf("%d answers differ from Puente's", len(rep.Mismatches))
+	}
+	return nil
+}
+
+// freePort returns a TCP port on the loopback interface that was free a
+// moment ago, so that runs do not collide on fixed ports.
+func freePort() (string, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", fmt.Errorf("free port: %w", err)
+	}
+	defer l.Close()
+	_, port, err := net.SplitHostPort(l.Addr().String())
+	return port, err
 }
 
 func contains(list []string, s string) bool {
@@ -282,47 +385,6 @@ func mustOpen(path string) io.Reader {
 		panic(err)
 	}
 	return bufio.NewReaderSize(f, 1<<20)
-}
-
-// variables draws each workload's variables from the generated graph,
-// deterministically per request number.
-func variables(d *kg.Dataset) map[string]func(int) map[string]any {
-	degree := map[string]int{}
-	for _, r := range d.Relations {
-		degree[r.From]++
-		degree[r.To]++
-	}
-	var people, orgs, countries []string
-	for _, e := range d.Entities {
-		switch {
-		case e.Kind == kg.KindPerson && degree[e.ID] > 1:
-			people = append(people, e.ID)
-		case e.Kind == kg.KindOrganization && degree[e.ID] > 1:
-			orgs = append(orgs, e.ID)
-		case e.Kind == kg.KindCountry:
-			countries = append(countries, e.ID)
-		}
-	}
-	pick := func(list []string, i, salt int) string {
-		r := rand.New(rand.NewPCG(uint64(i), uint64(salt)))
-		return list[r.IntN(len(list))]
-	}
-	return map[string]func(int) map[string]any{
-		"entityNested":    func(i int) map[string]any { return map[string]any{"id": pick(people, i, 1)} },
-		"whoMet":          func(i int) map[string]any { return map[string]any{"id": pick(people, i, 2)} },
-		"investmentsInto": func(i int) map[string]any { return map[string]any{"countryId": pick(countries, i, 3)} },
-		"neighborhood":    func(i int) map[string]any { return map[string]any{"id": pick(orgs, i, 4)} },
-		"paths": func(i int) map[string]any {
-			return map[string]any{"from": pick(people, i, 5), "to": pick(orgs, i, 6)}
-		},
-		"search": func(i int) map[string]any {
-			return map[string]any{"query": "organization " + strconv.Itoa(rand.New(rand.NewPCG(uint64(i), 7)).IntN(len(orgs)))}
-		},
-		"eventsPage": func(i int) map[string]any {
-			y := 2015 + i%9
-			return map[string]any{"from": fmt.Sprintf("%d-01-01", y), "to": fmt.Sprintf("%d-06-30", y)}
-		},
-	}
 }
 
 var callsLine = regexp.MustCompile(`(?m)^puente_store_call_seconds_count\{[^}]*\} ([0-9.e+]+)$`)
@@ -392,7 +454,7 @@ func startProcess(bin string, env []string, url string, args ...string) (*proces
 }
 
 // startPeer installs the peer's packages when needed and starts it.
-func startPeer(uri string) (*process, error) {
+func startPeer(uri, port string) (*process, error) {
 	dir := "bench/neo4j-graphql"
 	if _, err := os.Stat(filepath.Join(dir, "node_modules")); err != nil {
 		cmd := exec.Command("npm", "ci", "--no-audit", "--no-fund")
@@ -403,7 +465,7 @@ func startPeer(uri string) (*process, error) {
 	}
 	cmd := exec.Command("node", "server.mjs")
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "PORT=18303", "NEO4J_URI="+uri, "NODE_ENV=production")
+	cmd.Env = append(os.Environ(), "PORT="+port, "NEO4J_URI="+uri, "NODE_ENV=production")
 	cmd.Stderr = os.Stderr
 	if err := cmd.Start(); err != nil {
 		return nil, err
@@ -411,7 +473,7 @@ func startPeer(uri string) (*process, error) {
 	p := &process{cmd}
 	body := `{"query":"{ __typename }"}`
 	for start := time.Now(); time.Since(start) < 60*time.Second; time.Sleep(200 * time.Millisecond) {
-		resp, err := http.Post("http://127.0.0.1:18303/graphql", "application/json", strings.NewReader(body))
+		resp, err := http.Post("http://127.0.0.1:"+port+"/graphql", "application/json", strings.NewReader(body))
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == 200 {
