@@ -90,7 +90,7 @@ func meeting() map[string]any {
 		"places":  []string{"place:shanghai"},
 		"participants": []map[string]any{
 			{"entity": "person:li-zhanshu", "role": "HOST"},
-			{"entity": "person:pablo-gonzalez", "role": "GUEST", "quote": "They met."},
+			{"entity": "person:pablo-gonzalez", "role": "GUEST", "quote": "via video call on November 10"},
 		},
 	}
 }
