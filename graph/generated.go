@@ -3334,9 +3334,8 @@ enum Basis {
 enum InferenceRule {
   """
   A person took part in an event in an office they hold, so the organization
-  (or, through its government, the country) of that office took part too, in the
-  same role. Rests on the person's participation and position (and the
-  government's seat).
+  (or, through its government, the country) of that office took part too. Rests
+  on the person's participation and position (and the government's seat).
   """
   OFFICE_HOLDER_REPRESENTS
   """
