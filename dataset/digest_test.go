@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/puente-kg/puente/dataset"
 	"github.com/puente-kg/puente/kg"
@@ -192,8 +193,9 @@ func checkEvents(t *testing.T, d *kg.Dataset, text map[string]string) {
 			if date.Day == 0 {
 				continue
 			}
-			if !regexp.MustCompile(`\b` + strconv.Itoa(date.Day) + `\b`).MatchString(all) || !strings.Contains(all, "November") {
-				t.Errorf("%s is dated %s; its items do not give the day", e.ID, date)
+			month := time.Month(date.Month).String()
+			if !regexp.MustCompile(`\b`+strconv.Itoa(date.Day)+`\b`).MatchString(all) || !strings.Contains(all, month) {
+				t.Errorf("%s is dated %s; its items do not give the day and month", e.ID, date)
 			}
 		}
 	}

@@ -103,12 +103,6 @@ type Discrepancy struct {
 	Known string `json:"known"`
 }
 
-// MaxDiscrepancies is the most discrepancies an entity records.
-const MaxDiscrepancies = 20
-
-// MaxRestsOn is the most facts an inferred fact rests on.
-const MaxRestsOn = 20
-
 // maxRelationIDLength bounds a relation ID: a type, two entity IDs and a
 // role.
 const maxRelationIDLength = 2*MaxIDLength + 64
