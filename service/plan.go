@@ -290,6 +290,17 @@ func PlanSource(ctx context.Context, r kg.SourceReader, s *kg.Source) (*kg.Chang
 	if err := kg.ValidateSource(s); err != nil {
 		return nil, err
 	}
+	c := &kg.ChangeSet{Expect: map[string]int{}, PutSources: []*kg.Source{ptr(*s)}}
+	old, err := r.Sources(ctx, []string{s.ID})
+	if err != nil {
+		return nil, err
+	}
+	if len(old) == 0 || old[0].Title == s.Title && old[0].Excerpt == s.Excerpt {
+		// No fact cites a new source, and the same text holds the same
+		// quotes: nothing to read (the scan below reads every relation on
+		// Neo4j, which has no index on a list property).
+		return c, nil
+	}
 	rels, es, err := r.Quoting(ctx, s.ID, MaxEditRelations)
 	if err != nil {
 		return nil, err
@@ -328,9 +339,10 @@ func PlanSource(ctx context.Context, r kg.SourceReader, s *kg.Source) (*kg.Chang
 			return nil, kg.Invalid("excerpt", "the new text of %s no longer holds what a discrepancy of %s says it says", s.ID, e.ID)
 		}
 	}
-	c := *s
-	return &kg.ChangeSet{Expect: map[string]int{}, PutSources: []*kg.Source{&c}}, nil
+	return c, nil
 }
+
+func ptr[T any](v T) *T { return &v }
 
 // EntityInput is an entity to create or replace, other than an event.
 type EntityInput struct {
