@@ -130,6 +130,13 @@ func TestBadLines(t *testing.T) {
 		`{"entity": {"id": "org:test-g", "kind": "ORGANIZATION", "name": "` + strings.Repeat("g", kg.MaxNameBytes+1) + `", "sources": ["source:test-a"]}}`,
 		`{"event": {"id": "event:test-h", "name": "H", "category": "INVESTMENT", "sources": ["source:test-a"], "amount": {"amount": 1e308, "currency": "USD"}}}`,
 		`{"event": {"id": "event:test-i", "name": "I", "category": "MEETING", "sources": ["source:test-a"], "places": [{"to": "place:shanghai", "quote": "` + strings.Repeat("q", kg.MaxQuoteBytes+1) + `"}]}}`,
+		// A quote that is not the source's words.
+		`{"event": {"id": "event:test-j", "name": "J", "category": "MEETING", "sources": ["source:test-a"],` +
+			` "participants": [{"entity": "person:li-zhanshu", "role": "HOST", "quote": "Li hosted J.", "sources": ["source:test-a"]}]}}`,
+		// A new text for a source of the store, without the words its facts quote.
+		`{"source": {"id": "source:07-li-zhanshu-alva-meeting", "title": "Li and Alva", "excerpt": "Nothing of what they said."}}`,
+		// A stated fact without a source.
+		`{"entity": {"id": "org:test-l", "kind": "ORGANIZATION", "name": "L", "sources": ["source:test-a"], "relations": [{"type": "BASED_IN", "to": "country:peru"}]}}`,
 	}, "\n")
 	for _, b := range testenv.Backends() {
 		t.Run(b.Name, func(t *testing.T) {
@@ -149,7 +156,7 @@ func TestBadLines(t *testing.T) {
 			for _, e := range append(lineErrs, refErrs...) {
 				lines[e.Line] = true
 			}
-			for _, want := range []int{3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14} {
+			for _, want := range []int{3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17} {
 				if !lines[want] {
 					t.Errorf("line %d: no error reported (got %v %v)", want, lineErrs, refErrs)
 				}

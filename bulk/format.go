@@ -51,18 +51,26 @@ type LinkLine struct {
 	EndDate   kg.Date         `json:"endDate,omitzero"`
 	Quote     string          `json:"quote,omitempty"`
 	Sources   []string        `json:"sources,omitempty"`
-	UpdatedAt string          `json:"updatedAt,omitempty"`
-	UpdatedBy string          `json:"updatedBy,omitempty"`
+	// Basis says how the relation is known; a line without one (such as
+	// one exported before bases existed) is STATED.
+	Basis     kg.Basis `json:"basis,omitempty"`
+	Rule      kg.Rule  `json:"rule,omitempty"`
+	RestsOn   []string `json:"restsOn,omitempty"`
+	Note      string   `json:"note,omitempty"`
+	UpdatedAt string   `json:"updatedAt,omitempty"`
+	UpdatedBy string   `json:"updatedBy,omitempty"`
 }
 
 func link(r *kg.Relation) *LinkLine {
 	return &LinkLine{Title: r.Title, StartDate: r.StartDate, EndDate: r.EndDate, Quote: r.Quote,
-		Sources: r.Sources, UpdatedAt: r.UpdatedAt, UpdatedBy: r.UpdatedBy}
+		Sources: r.Sources, Basis: r.EffectiveBasis(), Rule: r.Rule, RestsOn: r.RestsOn, Note: r.Note,
+		UpdatedAt: r.UpdatedAt, UpdatedBy: r.UpdatedBy}
 }
 
 func (l *LinkLine) relation(t kg.RelationType, from, to string) *kg.Relation {
 	r := &kg.Relation{Type: t, From: from, To: to, Role: l.Role, Title: l.Title, StartDate: l.StartDate,
-		EndDate: l.EndDate, Quote: l.Quote, Sources: l.Sources, UpdatedAt: l.UpdatedAt, UpdatedBy: l.UpdatedBy}
+		EndDate: l.EndDate, Quote: l.Quote, Sources: l.Sources, Basis: l.Basis, Rule: l.Rule, RestsOn: l.RestsOn,
+		Note: l.Note, UpdatedAt: l.UpdatedAt, UpdatedBy: l.UpdatedBy}
 	r.ID = kg.RelationID(r.Type, r.From, r.To, r.Role)
 	return r
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/puente-kg/puente/kg"
 )
@@ -11,19 +12,27 @@ import (
 // lookupChunk is how many IDs Check asks the store about at once.
 const lookupChunk = 1000
 
+// maxQuoting is the most facts of the store that Check reads for a source
+// of the file whose text changed.
+const maxQuoting = 100_000
+
 // Check verifies what no single line can: that every relation joins
 // entities that exist (in the file or already in the store) and fit its
-// type, that every cited source exists, and that redirects point to
-// entities. It returns every problem with the line it comes from.
+// type, that every cited source exists and its text holds each quote (and
+// what each discrepancy says) verbatim, that a source of the file whose
+// text differs from the store's still holds the quotes of the store's
+// facts that cite it, and that redirects point to entities. A record of
+// the file stands for the store's of the same ID, which the import
+// replaces. It returns every problem with the line it comes from.
 func Check(ctx context.Context, p *Parsed, store kg.Reader) ([]LineError, error) {
 	d := p.Dataset
 	kinds := map[string]kg.Kind{}
 	for _, e := range d.Entities {
 		kinds[e.ID] = e.Kind
 	}
-	sources := map[string]bool{}
+	sources := map[string]*kg.Source{}
 	for _, s := range d.Sources {
-		sources[s.ID] = true
+		sources[s.ID] = s
 	}
 	// Ask the store about what the file does not define.
 	var wantEntities, wantSources []string
@@ -43,13 +52,14 @@ func Check(ctx context.Context, p *Parsed, store kg.Reader) ([]LineError, error)
 	}
 	cite := func(ids []string) {
 		for _, id := range ids {
-			if !sources[id] && !slices.Contains(wantSources, id) {
+			if sources[id] == nil && !slices.Contains(wantSources, id) {
 				wantSources = append(wantSources, id)
 			}
 		}
 	}
 	for _, e := range d.Entities {
 		cite(e.Sources)
+		cite(e.DiscrepancySources())
 	}
 	for _, r := range d.Relations {
 		cite(r.Sources)
@@ -85,25 +95,34 @@ func Check(ctx context.Context, p *Parsed, store kg.Reader) ([]LineError, error)
 			return nil, err
 		}
 		for _, s := range ss {
-			sources[s.ID] = true
+			sources[s.ID] = s
 		}
+	}
+	quoting, err := storeQuoting(ctx, p, store, sources)
+	if err != nil {
+		return nil, err
 	}
 	var errs []LineError
 	bad := func(owner string, format string, args ...any) {
 		errs = append(errs, LineError{p.LineOf(owner), fmt.Errorf(format, args...)})
 	}
 	checkSources := func(owner, what string, ids []string) {
-		if len(ids) == 0 {
-			bad(owner, "%s cites no source", what)
-		}
 		for _, id := range ids {
-			if !sources[id] {
+			if sources[id] == nil {
 				bad(owner, "%s cites unknown source %q", what, id)
 			}
 		}
 	}
+	source := func(id string) *kg.Source { return sources[id] }
 	for _, e := range d.Entities {
+		if len(e.Sources) == 0 {
+			bad(e.ID, "%s cites no source", e.ID)
+		}
 		checkSources(e.ID, e.ID, e.Sources)
+		checkSources(e.ID, e.ID+"'s discrepancies", e.DiscrepancySources())
+		if err := kg.CheckDiscrepancies(e, source); err != nil && len(sourcesMissing(e.DiscrepancySources(), sources)) == 0 {
+			bad(e.ID, "%s: %v", e.ID, err)
+		}
 		if to := mergedAway[e.ID]; to != "" {
 			bad(e.ID, "%s was merged into %s in the store; write that entity instead", e.ID, to)
 		}
@@ -130,7 +149,16 @@ func Check(ctx context.Context, p *Parsed, store kg.Reader) ([]LineError, error)
 				bad(owner, "%v", err)
 			}
 		}
-		checkSources(owner, string(r.Type)+" "+r.From+" → "+r.To, r.Sources)
+		what := string(r.Type) + " " + r.From + " → " + r.To
+		checkSources(owner, what, r.Sources)
+		if len(sourcesMissing(r.Sources, sources)) == 0 {
+			if err := kg.CheckEvidence("", r, source); err != nil {
+				bad(owner, "%s: %v", what, kg.ErrorMessage(err))
+			}
+		}
+	}
+	for _, q := range quoting {
+		bad(q.source, "%s: the new text no longer holds %s, which the store's %s quotes", q.source, q.words, q.fact)
 	}
 	for _, r := range d.Redirects {
 		if _, ok := kinds[r.To]; !ok {
@@ -145,6 +173,93 @@ func Check(ctx context.Context, p *Parsed, store kg.Reader) ([]LineError, error)
 	}
 	sortErrors(errs)
 	return errs, nil
+}
+
+// quoted is a fact of the store whose words a source of the file no longer
+// holds.
+type quoted struct{ source, fact, words string }
+
+// storeQuoting returns the facts of the store, other than those the file
+// replaces, whose quote (or discrepancy) a source of the file with a new
+// text no longer holds, given the sources as the import leaves them
+// (sources: the file's, and the store's it cites; more of the store's are
+// added as needed).
+func storeQuoting(ctx context.Context, p *Parsed, store kg.Reader, sources map[string]*kg.Source) ([]quoted, error) {
+	d := p.Dataset
+	var ids []string
+	for _, s := range d.Sources {
+		ids = append(ids, s.ID)
+	}
+	changed := map[string]bool{}
+	for chunk := range slices.Chunk(ids, lookupChunk) {
+		old, err := store.Sources(ctx, chunk)
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range old {
+			if n := sources[o.ID]; n != nil && (n.Title != o.Title || n.Excerpt != o.Excerpt) {
+				changed[o.ID] = true
+			}
+		}
+	}
+	inFile := map[string]bool{}
+	for _, r := range d.Relations {
+		inFile[r.ID] = true
+	}
+	for _, e := range d.Entities {
+		inFile[e.ID] = true
+	}
+	var out []quoted
+	for _, id := range ids {
+		if !changed[id] {
+			continue
+		}
+		rels, es, err := store.Quoting(ctx, id, maxQuoting)
+		if err != nil {
+			return nil, err
+		}
+		var more []string
+		for _, r := range rels {
+			for _, s := range r.Sources {
+				if sources[s] == nil && !slices.Contains(more, s) {
+					more = append(more, s)
+				}
+			}
+		}
+		if len(more) > 0 {
+			ss, err := store.Sources(ctx, more)
+			if err != nil {
+				return nil, err
+			}
+			for _, s := range ss {
+				sources[s.ID] = s
+			}
+		}
+		source := func(id string) *kg.Source { return sources[id] }
+		for _, r := range rels {
+			if !inFile[r.ID] && kg.CheckEvidence("", r, source) != nil {
+				out = append(out, quoted{id, r.ID, fmt.Sprintf("%q", r.Quote)})
+			}
+		}
+		for _, e := range es {
+			if !inFile[e.ID] && kg.CheckDiscrepancies(e, source) != nil {
+				out = append(out, quoted{id, e.ID, "what a discrepancy says"})
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b quoted) int { return strings.Compare(a.source+a.fact, b.source+b.fact) })
+	return out, nil
+}
+
+// sourcesMissing returns the IDs that are not among the sources.
+func sourcesMissing(ids []string, sources map[string]*kg.Source) []string {
+	var out []string
+	for _, id := range ids {
+		if sources[id] == nil {
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 // Options tune an import.

@@ -47,8 +47,8 @@ func (r *investmentResolver) Amount(ctx context.Context, obj *kg.Investment) (*k
 }
 
 // WhoMet is the resolver for the whoMet field.
-func (r *queryResolver) WhoMet(ctx context.Context, id string, from *kg.Date, to *kg.Date, first *int) ([]*kg.Contact, error) {
-	res, err := r.whoMet(ctx, id, from, to, first, nil, false)
+func (r *queryResolver) WhoMet(ctx context.Context, id string, from *kg.Date, to *kg.Date, statedOnly *bool, first *int) ([]*kg.Contact, error) {
+	res, err := r.whoMet(ctx, whoMetQuery(id, from, to, statedOnly), first, nil, false)
 	if err != nil {
 		return nil, err
 	}
@@ -56,13 +56,13 @@ func (r *queryResolver) WhoMet(ctx context.Context, id string, from *kg.Date, to
 }
 
 // WhoMetConnection is the resolver for the whoMetConnection field.
-func (r *queryResolver) WhoMetConnection(ctx context.Context, id string, from *kg.Date, to *kg.Date, first *int, after *string) (*model.ContactConnection, error) {
-	return r.whoMetConnection(ctx, id, from, to, first, after)
+func (r *queryResolver) WhoMetConnection(ctx context.Context, id string, from *kg.Date, to *kg.Date, statedOnly *bool, first *int, after *string) (*model.ContactConnection, error) {
+	return r.whoMetConnection(ctx, whoMetQuery(id, from, to, statedOnly), first, after)
 }
 
 // Investments is the resolver for the investments field.
-func (r *queryResolver) Investments(ctx context.Context, investorID *string, targetID *string, from *kg.Date, to *kg.Date, first *int) ([]*kg.Investment, error) {
-	res, err := r.investments(ctx, investmentQuery(investorID, targetID, from, to), first, nil, false)
+func (r *queryResolver) Investments(ctx context.Context, investorID *string, targetID *string, from *kg.Date, to *kg.Date, statedOnly *bool, first *int) ([]*kg.Investment, error) {
+	res, err := r.investments(ctx, investmentQuery(investorID, targetID, from, to, statedOnly), first, nil, false)
 	if err != nil {
 		return nil, err
 	}
@@ -70,8 +70,8 @@ func (r *queryResolver) Investments(ctx context.Context, investorID *string, tar
 }
 
 // InvestmentsConnection is the resolver for the investmentsConnection field.
-func (r *queryResolver) InvestmentsConnection(ctx context.Context, investorID *string, targetID *string, from *kg.Date, to *kg.Date, first *int, after *string) (*model.InvestmentConnection, error) {
-	return r.investmentsConnection(ctx, investmentQuery(investorID, targetID, from, to), first, after)
+func (r *queryResolver) InvestmentsConnection(ctx context.Context, investorID *string, targetID *string, from *kg.Date, to *kg.Date, statedOnly *bool, first *int, after *string) (*model.InvestmentConnection, error) {
+	return r.investmentsConnection(ctx, investmentQuery(investorID, targetID, from, to, statedOnly), first, after)
 }
 
 // Search is the resolver for the search field.

@@ -22,8 +22,9 @@ import (
 // boundedLists prices the list fields that take neither first nor limit,
 // by type and field ("*" for every type): the most items they can hold.
 var boundedLists = map[string]int{
-	"*.aliases": kg.MaxAliases,
-	"*.notes":   kg.MaxNotes,
+	"*.aliases":       kg.MaxAliases,
+	"*.notes":         kg.MaxNotes,
+	"*.discrepancies": kg.MaxDiscrepancies,
 	// Counted by the neighborhood's limit and the paths' limit × maxLength.
 	"Subgraph.nodes": 1, "Subgraph.edges": 1, "Subgraph.hubs": 1,
 	"Path.nodes": 1, "Path.edges": 1,

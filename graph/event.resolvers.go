@@ -9,7 +9,18 @@ import (
 	"context"
 
 	"github.com/puente-kg/puente/graph/model"
+	"github.com/puente-kg/puente/kg"
 )
+
+// Qualifier is the resolver for the qualifier field.
+func (r *moneyResolver) Qualifier(ctx context.Context, obj *kg.Money) (*kg.Qualifier, error) {
+	return orNil(obj.Qualifier), nil
+}
+
+// Per is the resolver for the per field.
+func (r *moneyResolver) Per(ctx context.Context, obj *kg.Money) (*string, error) {
+	return orNil(obj.Per), nil
+}
 
 // Entity is the resolver for the entity field.
 func (r *participationResolver) Entity(ctx context.Context, obj *model.Participation) (model.Entity, error) {
@@ -33,6 +44,11 @@ func (r *positionResolver) Organization(ctx context.Context, obj *model.Position
 	return loadEntity(ctx, obj.To)
 }
 
+// Qualifier is the resolver for the qualifier field.
+func (r *quantityResolver) Qualifier(ctx context.Context, obj *kg.Quantity) (*kg.Qualifier, error) {
+	return orNil(obj.Qualifier), nil
+}
+
 // From is the resolver for the from field.
 func (r *relationshipResolver) From(ctx context.Context, obj *model.Relationship) (model.Entity, error) {
 	return loadEntity(ctx, obj.From)
@@ -43,17 +59,25 @@ func (r *relationshipResolver) To(ctx context.Context, obj *model.Relationship) 
 	return loadEntity(ctx, obj.To)
 }
 
+// Money returns MoneyResolver implementation.
+func (r *Resolver) Money() MoneyResolver { return &moneyResolver{r} }
+
 // Participation returns ParticipationResolver implementation.
 func (r *Resolver) Participation() ParticipationResolver { return &participationResolver{r} }
 
 // Position returns PositionResolver implementation.
 func (r *Resolver) Position() PositionResolver { return &positionResolver{r} }
 
+// Quantity returns QuantityResolver implementation.
+func (r *Resolver) Quantity() QuantityResolver { return &quantityResolver{r} }
+
 // Relationship returns RelationshipResolver implementation.
 func (r *Resolver) Relationship() RelationshipResolver { return &relationshipResolver{r} }
 
 type (
+	moneyResolver         struct{ *Resolver }
 	participationResolver struct{ *Resolver }
 	positionResolver      struct{ *Resolver }
+	quantityResolver      struct{ *Resolver }
 	relationshipResolver  struct{ *Resolver }
 )

@@ -31,15 +31,18 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 type ResolverRoot interface {
 	Contact() ContactResolver
 	DeleteResult() DeleteResultResolver
+	Discrepancy() DiscrepancyResolver
 	EventCount() EventCountResolver
 	GraphEdge() GraphEdgeResolver
 	GraphNode() GraphNodeResolver
 	Investment() InvestmentResolver
 	InvestmentTotal() InvestmentTotalResolver
+	Money() MoneyResolver
 	Mutation() MutationResolver
 	Participation() ParticipationResolver
 	Path() PathResolver
 	Position() PositionResolver
+	Quantity() QuantityResolver
 	Query() QueryResolver
 	Relationship() RelationshipResolver
 	SearchHit() SearchHitResolver
@@ -72,6 +75,7 @@ type ComplexityRoot struct {
 		Code                     func(childComplexity int) int
 		Country                  func(childComplexity int) int
 		Description              func(childComplexity int) int
+		Discrepancies            func(childComplexity int) int
 		ID                       func(childComplexity int) int
 		Kind                     func(childComplexity int) int
 		Name                     func(childComplexity int) int
@@ -91,6 +95,13 @@ type ComplexityRoot struct {
 		DeletedRelations func(childComplexity int) int
 		ID               func(childComplexity int) int
 		OrphanedEvents   func(childComplexity int, first *int) int
+	}
+
+	Discrepancy struct {
+		About  func(childComplexity int) int
+		Known  func(childComplexity int) int
+		Says   func(childComplexity int) int
+		Source func(childComplexity int) int
 	}
 
 	EntityConnection struct {
@@ -113,6 +124,7 @@ type ComplexityRoot struct {
 		Country                  func(childComplexity int) int
 		Date                     func(childComplexity int) int
 		Description              func(childComplexity int) int
+		Discrepancies            func(childComplexity int) int
 		EndDate                  func(childComplexity int) int
 		ID                       func(childComplexity int) int
 		Kind                     func(childComplexity int) int
@@ -152,6 +164,7 @@ type ComplexityRoot struct {
 	}
 
 	GraphEdge struct {
+		Basis        func(childComplexity int) int
 		ID           func(childComplexity int) int
 		Label        func(childComplexity int) int
 		Relationship func(childComplexity int) int
@@ -221,6 +234,7 @@ type ComplexityRoot struct {
 		Aliases                  func(childComplexity int) int
 		Country                  func(childComplexity int) int
 		Description              func(childComplexity int) int
+		Discrepancies            func(childComplexity int) int
 		ID                       func(childComplexity int) int
 		Kind                     func(childComplexity int) int
 		Members                  func(childComplexity int, first *int) int
@@ -248,11 +262,15 @@ type ComplexityRoot struct {
 	}
 
 	Participation struct {
+		Basis   func(childComplexity int) int
 		Entity  func(childComplexity int) int
 		Event   func(childComplexity int) int
 		ID      func(childComplexity int) int
+		Note    func(childComplexity int) int
 		Quote   func(childComplexity int) int
+		RestsOn func(childComplexity int, first *int) int
 		Role    func(childComplexity int) int
+		Rule    func(childComplexity int) int
 		Sources func(childComplexity int, first *int) int
 	}
 
@@ -278,6 +296,7 @@ type ComplexityRoot struct {
 		Aliases                  func(childComplexity int) int
 		Country                  func(childComplexity int) int
 		Description              func(childComplexity int) int
+		Discrepancies            func(childComplexity int) int
 		ID                       func(childComplexity int) int
 		Kind                     func(childComplexity int) int
 		Name                     func(childComplexity int) int
@@ -298,6 +317,7 @@ type ComplexityRoot struct {
 		Aliases                  func(childComplexity int) int
 		Country                  func(childComplexity int) int
 		Description              func(childComplexity int) int
+		Discrepancies            func(childComplexity int) int
 		ID                       func(childComplexity int) int
 		Kind                     func(childComplexity int) int
 		Name                     func(childComplexity int) int
@@ -315,11 +335,15 @@ type ComplexityRoot struct {
 	}
 
 	Position struct {
+		Basis        func(childComplexity int) int
 		EndDate      func(childComplexity int) int
 		ID           func(childComplexity int) int
+		Note         func(childComplexity int) int
 		Organization func(childComplexity int) int
 		Person       func(childComplexity int) int
 		Quote        func(childComplexity int) int
+		RestsOn      func(childComplexity int, first *int) int
+		Rule         func(childComplexity int) int
 		Sources      func(childComplexity int, first *int) int
 		StartDate    func(childComplexity int) int
 		Title        func(childComplexity int) int
@@ -337,25 +361,29 @@ type ComplexityRoot struct {
 		EventCounts           func(childComplexity int, id string, from *kg.Date, to *kg.Date, first *int) int
 		Events                func(childComplexity int, filter *model.EventFilter, order *model.EventOrder, first *int, after *string) int
 		InvestmentTotals      func(childComplexity int, investorID *string, targetID *string, from *kg.Date, to *kg.Date, first *int) int
-		Investments           func(childComplexity int, investorID *string, targetID *string, from *kg.Date, to *kg.Date, first *int) int
-		InvestmentsConnection func(childComplexity int, investorID *string, targetID *string, from *kg.Date, to *kg.Date, first *int, after *string) int
-		Neighborhood          func(childComplexity int, id string, depth *int, kinds []kg.Kind, limit *int) int
+		Investments           func(childComplexity int, investorID *string, targetID *string, from *kg.Date, to *kg.Date, statedOnly *bool, first *int) int
+		InvestmentsConnection func(childComplexity int, investorID *string, targetID *string, from *kg.Date, to *kg.Date, statedOnly *bool, first *int, after *string) int
+		Neighborhood          func(childComplexity int, id string, depth *int, kinds []kg.Kind, limit *int, statedOnly *bool) int
 		Node                  func(childComplexity int, id string) int
-		Paths                 func(childComplexity int, from string, to string, maxLength *int, limit *int, kinds []kg.Kind) int
+		Paths                 func(childComplexity int, from string, to string, maxLength *int, limit *int, kinds []kg.Kind, statedOnly *bool) int
 		Search                func(childComplexity int, query string, kinds []kg.Kind, first *int) int
 		Sources               func(childComplexity int, first *int, after *string) int
-		Timeline              func(childComplexity int, id string, from *kg.Date, to *kg.Date, categories []kg.Category, first *int) int
-		TimelineConnection    func(childComplexity int, id string, from *kg.Date, to *kg.Date, categories []kg.Category, first *int, after *string) int
-		WhoMet                func(childComplexity int, id string, from *kg.Date, to *kg.Date, first *int) int
-		WhoMetConnection      func(childComplexity int, id string, from *kg.Date, to *kg.Date, first *int, after *string) int
+		Timeline              func(childComplexity int, id string, from *kg.Date, to *kg.Date, categories []kg.Category, statedOnly *bool, first *int) int
+		TimelineConnection    func(childComplexity int, id string, from *kg.Date, to *kg.Date, categories []kg.Category, statedOnly *bool, first *int, after *string) int
+		WhoMet                func(childComplexity int, id string, from *kg.Date, to *kg.Date, statedOnly *bool, first *int) int
+		WhoMetConnection      func(childComplexity int, id string, from *kg.Date, to *kg.Date, statedOnly *bool, first *int, after *string) int
 	}
 
 	Relationship struct {
+		Basis     func(childComplexity int) int
 		EndDate   func(childComplexity int) int
 		From      func(childComplexity int) int
 		ID        func(childComplexity int) int
+		Note      func(childComplexity int) int
 		Quote     func(childComplexity int) int
+		RestsOn   func(childComplexity int, first *int) int
 		Role      func(childComplexity int) int
+		Rule      func(childComplexity int) int
 		Sources   func(childComplexity int, first *int) int
 		StartDate func(childComplexity int) int
 		Title     func(childComplexity int) int
@@ -420,6 +448,10 @@ type ContactResolver interface {
 type DeleteResultResolver interface {
 	OrphanedEvents(ctx context.Context, obj *model.DeleteResult, first *int) ([]*model.Event, error)
 }
+type DiscrepancyResolver interface {
+	Source(ctx context.Context, obj *kg.Discrepancy) (*model.Source, error)
+	About(ctx context.Context, obj *kg.Discrepancy) (*string, error)
+}
 type EventCountResolver interface {
 	Period(ctx context.Context, obj *kg.EventCount) (*string, error)
 }
@@ -439,6 +471,10 @@ type InvestmentResolver interface {
 }
 type InvestmentTotalResolver interface {
 	Country(ctx context.Context, obj *kg.InvestmentTotal) (*model.Country, error)
+}
+type MoneyResolver interface {
+	Qualifier(ctx context.Context, obj *kg.Money) (*kg.Qualifier, error)
+	Per(ctx context.Context, obj *kg.Money) (*string, error)
 }
 type MutationResolver interface {
 	UpsertSource(ctx context.Context, input model.SourceInput) (*model.Source, error)
@@ -460,18 +496,21 @@ type PositionResolver interface {
 	Person(ctx context.Context, obj *model.Position) (*model.Person, error)
 	Organization(ctx context.Context, obj *model.Position) (model.Entity, error)
 }
+type QuantityResolver interface {
+	Qualifier(ctx context.Context, obj *kg.Quantity) (*kg.Qualifier, error)
+}
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
 	Entity(ctx context.Context, id string) (model.Entity, error)
-	WhoMet(ctx context.Context, id string, from *kg.Date, to *kg.Date, first *int) ([]*kg.Contact, error)
-	WhoMetConnection(ctx context.Context, id string, from *kg.Date, to *kg.Date, first *int, after *string) (*model.ContactConnection, error)
-	Investments(ctx context.Context, investorID *string, targetID *string, from *kg.Date, to *kg.Date, first *int) ([]*kg.Investment, error)
-	InvestmentsConnection(ctx context.Context, investorID *string, targetID *string, from *kg.Date, to *kg.Date, first *int, after *string) (*model.InvestmentConnection, error)
+	WhoMet(ctx context.Context, id string, from *kg.Date, to *kg.Date, statedOnly *bool, first *int) ([]*kg.Contact, error)
+	WhoMetConnection(ctx context.Context, id string, from *kg.Date, to *kg.Date, statedOnly *bool, first *int, after *string) (*model.ContactConnection, error)
+	Investments(ctx context.Context, investorID *string, targetID *string, from *kg.Date, to *kg.Date, statedOnly *bool, first *int) ([]*kg.Investment, error)
+	InvestmentsConnection(ctx context.Context, investorID *string, targetID *string, from *kg.Date, to *kg.Date, statedOnly *bool, first *int, after *string) (*model.InvestmentConnection, error)
 	Search(ctx context.Context, query string, kinds []kg.Kind, first *int) ([]*kg.SearchHit, error)
-	Neighborhood(ctx context.Context, id string, depth *int, kinds []kg.Kind, limit *int) (*kg.Subgraph, error)
-	Paths(ctx context.Context, from string, to string, maxLength *int, limit *int, kinds []kg.Kind) ([]*kg.Path, error)
-	Timeline(ctx context.Context, id string, from *kg.Date, to *kg.Date, categories []kg.Category, first *int) ([]*model.Event, error)
-	TimelineConnection(ctx context.Context, id string, from *kg.Date, to *kg.Date, categories []kg.Category, first *int, after *string) (*model.EventConnection, error)
+	Neighborhood(ctx context.Context, id string, depth *int, kinds []kg.Kind, limit *int, statedOnly *bool) (*kg.Subgraph, error)
+	Paths(ctx context.Context, from string, to string, maxLength *int, limit *int, kinds []kg.Kind, statedOnly *bool) ([]*kg.Path, error)
+	Timeline(ctx context.Context, id string, from *kg.Date, to *kg.Date, categories []kg.Category, statedOnly *bool, first *int) ([]*model.Event, error)
+	TimelineConnection(ctx context.Context, id string, from *kg.Date, to *kg.Date, categories []kg.Category, statedOnly *bool, first *int, after *string) (*model.EventConnection, error)
 	InvestmentTotals(ctx context.Context, investorID *string, targetID *string, from *kg.Date, to *kg.Date, first *int) ([]*kg.InvestmentTotal, error)
 	EventCounts(ctx context.Context, id string, from *kg.Date, to *kg.Date, first *int) ([]*kg.EventCount, error)
 	Entities(ctx context.Context, filter *model.EntityFilter, first *int, after *string) (*model.EntityConnection, error)
@@ -588,6 +627,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Country.Description(childComplexity), true
+	case "Country.discrepancies":
+		if e.ComplexityRoot.Country.Discrepancies == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Country.Discrepancies(childComplexity), true
 	case "Country.id":
 		if e.ComplexityRoot.Country.ID == nil {
 			break
@@ -731,6 +776,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DeleteResult.OrphanedEvents(childComplexity, args["first"].(*int)), true
 
+	case "Discrepancy.about":
+		if e.ComplexityRoot.Discrepancy.About == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Discrepancy.About(childComplexity), true
+	case "Discrepancy.known":
+		if e.ComplexityRoot.Discrepancy.Known == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Discrepancy.Known(childComplexity), true
+	case "Discrepancy.says":
+		if e.ComplexityRoot.Discrepancy.Says == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Discrepancy.Says(childComplexity), true
+	case "Discrepancy.source":
+		if e.ComplexityRoot.Discrepancy.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Discrepancy.Source(childComplexity), true
+
 	case "EntityConnection.edges":
 		if e.ComplexityRoot.EntityConnection.Edges == nil {
 			break
@@ -811,6 +881,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Event.Description(childComplexity), true
+	case "Event.discrepancies":
+		if e.ComplexityRoot.Event.Discrepancies == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.Discrepancies(childComplexity), true
 	case "Event.endDate":
 		if e.ComplexityRoot.Event.EndDate == nil {
 			break
@@ -1022,6 +1098,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.EventEdge.Node(childComplexity), true
 
+	case "GraphEdge.basis":
+		if e.ComplexityRoot.GraphEdge.Basis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphEdge.Basis(childComplexity), true
 	case "GraphEdge.id":
 		if e.ComplexityRoot.GraphEdge.ID == nil {
 			break
@@ -1308,6 +1390,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Organization.Description(childComplexity), true
+	case "Organization.discrepancies":
+		if e.ComplexityRoot.Organization.Discrepancies == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organization.Discrepancies(childComplexity), true
 	case "Organization.id":
 		if e.ComplexityRoot.Organization.ID == nil {
 			break
@@ -1491,6 +1579,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
 
+	case "Participation.basis":
+		if e.ComplexityRoot.Participation.Basis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Participation.Basis(childComplexity), true
 	case "Participation.entity":
 		if e.ComplexityRoot.Participation.Entity == nil {
 			break
@@ -1509,18 +1603,41 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Participation.ID(childComplexity), true
+	case "Participation.note":
+		if e.ComplexityRoot.Participation.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Participation.Note(childComplexity), true
 	case "Participation.quote":
 		if e.ComplexityRoot.Participation.Quote == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Participation.Quote(childComplexity), true
+	case "Participation.restsOn":
+		if e.ComplexityRoot.Participation.RestsOn == nil {
+			break
+		}
+
+		args, err := ec.field_Participation_restsOn_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Participation.RestsOn(childComplexity, args["first"].(*int)), true
 	case "Participation.role":
 		if e.ComplexityRoot.Participation.Role == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Participation.Role(childComplexity), true
+	case "Participation.rule":
+		if e.ComplexityRoot.Participation.Rule == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Participation.Rule(childComplexity), true
 	case "Participation.sources":
 		if e.ComplexityRoot.Participation.Sources == nil {
 			break
@@ -1608,6 +1725,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Person.Description(childComplexity), true
+	case "Person.discrepancies":
+		if e.ComplexityRoot.Person.Discrepancies == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Discrepancies(childComplexity), true
 	case "Person.id":
 		if e.ComplexityRoot.Person.ID == nil {
 			break
@@ -1756,6 +1879,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Place.Description(childComplexity), true
+	case "Place.discrepancies":
+		if e.ComplexityRoot.Place.Discrepancies == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Place.Discrepancies(childComplexity), true
 	case "Place.id":
 		if e.ComplexityRoot.Place.ID == nil {
 			break
@@ -1881,6 +2010,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Place.Updated(childComplexity), true
 
+	case "Position.basis":
+		if e.ComplexityRoot.Position.Basis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Position.Basis(childComplexity), true
 	case "Position.endDate":
 		if e.ComplexityRoot.Position.EndDate == nil {
 			break
@@ -1893,6 +2028,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Position.ID(childComplexity), true
+	case "Position.note":
+		if e.ComplexityRoot.Position.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Position.Note(childComplexity), true
 	case "Position.organization":
 		if e.ComplexityRoot.Position.Organization == nil {
 			break
@@ -1911,6 +2052,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Position.Quote(childComplexity), true
+	case "Position.restsOn":
+		if e.ComplexityRoot.Position.RestsOn == nil {
+			break
+		}
+
+		args, err := ec.field_Position_restsOn_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Position.RestsOn(childComplexity, args["first"].(*int)), true
+	case "Position.rule":
+		if e.ComplexityRoot.Position.Rule == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Position.Rule(childComplexity), true
 	case "Position.sources":
 		if e.ComplexityRoot.Position.Sources == nil {
 			break
@@ -2020,7 +2178,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Investments(childComplexity, args["investorId"].(*string), args["targetId"].(*string), args["from"].(*kg.Date), args["to"].(*kg.Date), args["first"].(*int)), true
+		return e.ComplexityRoot.Query.Investments(childComplexity, args["investorId"].(*string), args["targetId"].(*string), args["from"].(*kg.Date), args["to"].(*kg.Date), args["statedOnly"].(*bool), args["first"].(*int)), true
 	case "Query.investmentsConnection":
 		if e.ComplexityRoot.Query.InvestmentsConnection == nil {
 			break
@@ -2031,7 +2189,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.InvestmentsConnection(childComplexity, args["investorId"].(*string), args["targetId"].(*string), args["from"].(*kg.Date), args["to"].(*kg.Date), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.InvestmentsConnection(childComplexity, args["investorId"].(*string), args["targetId"].(*string), args["from"].(*kg.Date), args["to"].(*kg.Date), args["statedOnly"].(*bool), args["first"].(*int), args["after"].(*string)), true
 	case "Query.neighborhood":
 		if e.ComplexityRoot.Query.Neighborhood == nil {
 			break
@@ -2042,7 +2200,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Neighborhood(childComplexity, args["id"].(string), args["depth"].(*int), args["kinds"].([]kg.Kind), args["limit"].(*int)), true
+		return e.ComplexityRoot.Query.Neighborhood(childComplexity, args["id"].(string), args["depth"].(*int), args["kinds"].([]kg.Kind), args["limit"].(*int), args["statedOnly"].(*bool)), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -2064,7 +2222,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Paths(childComplexity, args["from"].(string), args["to"].(string), args["maxLength"].(*int), args["limit"].(*int), args["kinds"].([]kg.Kind)), true
+		return e.ComplexityRoot.Query.Paths(childComplexity, args["from"].(string), args["to"].(string), args["maxLength"].(*int), args["limit"].(*int), args["kinds"].([]kg.Kind), args["statedOnly"].(*bool)), true
 	case "Query.search":
 		if e.ComplexityRoot.Query.Search == nil {
 			break
@@ -2097,7 +2255,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Timeline(childComplexity, args["id"].(string), args["from"].(*kg.Date), args["to"].(*kg.Date), args["categories"].([]kg.Category), args["first"].(*int)), true
+		return e.ComplexityRoot.Query.Timeline(childComplexity, args["id"].(string), args["from"].(*kg.Date), args["to"].(*kg.Date), args["categories"].([]kg.Category), args["statedOnly"].(*bool), args["first"].(*int)), true
 	case "Query.timelineConnection":
 		if e.ComplexityRoot.Query.TimelineConnection == nil {
 			break
@@ -2108,7 +2266,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.TimelineConnection(childComplexity, args["id"].(string), args["from"].(*kg.Date), args["to"].(*kg.Date), args["categories"].([]kg.Category), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.TimelineConnection(childComplexity, args["id"].(string), args["from"].(*kg.Date), args["to"].(*kg.Date), args["categories"].([]kg.Category), args["statedOnly"].(*bool), args["first"].(*int), args["after"].(*string)), true
 	case "Query.whoMet":
 		if e.ComplexityRoot.Query.WhoMet == nil {
 			break
@@ -2119,7 +2277,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.WhoMet(childComplexity, args["id"].(string), args["from"].(*kg.Date), args["to"].(*kg.Date), args["first"].(*int)), true
+		return e.ComplexityRoot.Query.WhoMet(childComplexity, args["id"].(string), args["from"].(*kg.Date), args["to"].(*kg.Date), args["statedOnly"].(*bool), args["first"].(*int)), true
 	case "Query.whoMetConnection":
 		if e.ComplexityRoot.Query.WhoMetConnection == nil {
 			break
@@ -2130,8 +2288,14 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.WhoMetConnection(childComplexity, args["id"].(string), args["from"].(*kg.Date), args["to"].(*kg.Date), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.WhoMetConnection(childComplexity, args["id"].(string), args["from"].(*kg.Date), args["to"].(*kg.Date), args["statedOnly"].(*bool), args["first"].(*int), args["after"].(*string)), true
 
+	case "Relationship.basis":
+		if e.ComplexityRoot.Relationship.Basis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Relationship.Basis(childComplexity), true
 	case "Relationship.endDate":
 		if e.ComplexityRoot.Relationship.EndDate == nil {
 			break
@@ -2150,18 +2314,41 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Relationship.ID(childComplexity), true
+	case "Relationship.note":
+		if e.ComplexityRoot.Relationship.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Relationship.Note(childComplexity), true
 	case "Relationship.quote":
 		if e.ComplexityRoot.Relationship.Quote == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Relationship.Quote(childComplexity), true
+	case "Relationship.restsOn":
+		if e.ComplexityRoot.Relationship.RestsOn == nil {
+			break
+		}
+
+		args, err := ec.field_Relationship_restsOn_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Relationship.RestsOn(childComplexity, args["first"].(*int)), true
 	case "Relationship.role":
 		if e.ComplexityRoot.Relationship.Role == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Relationship.Role(childComplexity), true
+	case "Relationship.rule":
+		if e.ComplexityRoot.Relationship.Rule == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Relationship.Rule(childComplexity), true
 	case "Relationship.sources":
 		if e.ComplexityRoot.Relationship.Sources == nil {
 			break
@@ -2358,6 +2545,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("DiscrepancyInput", ec.unmarshalInputDiscrepancyInput),
 			graphql.NewInputUnmarshaler("EntityFilter", ec.unmarshalInputEntityFilter),
 			graphql.NewInputUnmarshaler("EntityInput", ec.unmarshalInputEntityInput),
 			graphql.NewInputUnmarshaler("EventFilter", ec.unmarshalInputEventFilter),
@@ -2445,9 +2633,12 @@ func newExecutionContext(
 var sources = []*ast.Source{
 	{Name: "../schema/analysis.graphqls", Input: `extend type Query {
   """
-  Everyone who met the entity: the other active participants (any role but
-  SUBJECT and TARGET) of the MEETING and PARTNERSHIP_TALKS events the entity
-  took part in, by name, with the meetings as evidence. Empty for an unknown ID.
+  Everyone who met the entity: the people and organizations that took part
+  actively (any role but SUBJECT and TARGET) in the MEETING and PARTNERSHIP_TALKS
+  events the entity took part in, other than the entity and the organizations it
+  belongs to (those it holds a position in, is a member or part of, up to three
+  such links away), by name, with the meetings as evidence. Empty for an unknown
+  ID.
   """
   whoMet(
     "The entity, such as ` + "`" + `person:li-zhanshu` + "`" + `."
@@ -2456,6 +2647,8 @@ var sources = []*ast.Source{
     from: Date
     "Only meetings overlapping the period ending with this date."
     to: Date
+    "Only meetings where a source states both participations."
+    statedOnly: Boolean = false
     "How many to return, 1 to 1000."
     first: Int = 100
   ): [Contact!]!
@@ -2467,6 +2660,8 @@ var sources = []*ast.Source{
     from: Date
     "Only meetings overlapping the period ending with this date."
     to: Date
+    "Only meetings where a source states both participations."
+    statedOnly: Boolean = false
     "How many to return, 1 to 1000."
     first: Int = 100
     "The cursor of the last item of the previous page."
@@ -2487,6 +2682,8 @@ var sources = []*ast.Source{
     from: Date
     "Only investments overlapping the period ending with this date."
     to: Date
+    "Follow STATED relations only: the investor's, the target's and the places'."
+    statedOnly: Boolean = false
     "How many to return, 1 to 1000."
     first: Int = 100
   ): [Investment!]!
@@ -2500,6 +2697,8 @@ var sources = []*ast.Source{
     from: Date
     "Only investments overlapping the period ending with this date."
     to: Date
+    "Follow STATED relations only: the investor's, the target's and the places'."
+    statedOnly: Boolean = false
     "How many to return, 1 to 1000."
     first: Int = 100
     "The cursor of the last item of the previous page."
@@ -2609,8 +2808,14 @@ interface Entity implements Node {
   aliases: [String!]!
   "A short factual description."
   description: String
-  "Remarks for analysts, such as a discrepancy between a source and other records."
+  "Remarks for analysts."
   notes: [String!]!
+  """
+  Where a source disagrees with what is known from elsewhere: the record keeps
+  the source's words (in its name, aliases or description), and each
+  discrepancy says what the source says and what is known.
+  """
+  discrepancies: [Discrepancy!]!
   "The sources that attest the entity. Says who?"
   sources("How many to return, 1 to 1000." first: Int = 100): [Source!]!
   "The sources that attest the entity, in pages."
@@ -2677,6 +2882,21 @@ interface Entity implements Node {
   updated: Modification
 }
 
+"""
+A point where a source disagrees with what is known from elsewhere, such as an
+edition number the source gets wrong.
+"""
+type Discrepancy {
+  "The source that says it."
+  source: Source!
+  "What is in question, such as ` + "`" + `edition` + "`" + `."
+  about: String
+  "What the source says, verbatim from its text."
+  says: String!
+  "What is known from elsewhere."
+  known: String!
+}
+
 "Who wrote a record, and when."
 type Modification {
   "When the record was first written (RFC 3339)."
@@ -2697,6 +2917,7 @@ type Country implements Node & Entity {
   aliases: [String!]!
   description: String
   notes: [String!]!
+  discrepancies: [Discrepancy!]!
   sources(first: Int = 100): [Source!]!
   sourcesConnection(first: Int = 100, after: String): SourceConnection!
   "The country itself."
@@ -2720,6 +2941,7 @@ type Person implements Node & Entity {
   aliases: [String!]!
   description: String
   notes: [String!]!
+  discrepancies: [Discrepancy!]!
   sources(first: Int = 100): [Source!]!
   sourcesConnection(first: Int = 100, after: String): SourceConnection!
   "The country the person is a citizen of."
@@ -2743,6 +2965,7 @@ type Organization implements Node & Entity {
   aliases: [String!]!
   description: String
   notes: [String!]!
+  discrepancies: [Discrepancy!]!
   sources(first: Int = 100): [Source!]!
   sourcesConnection(first: Int = 100, after: String): SourceConnection!
   "The country the organization is based in."
@@ -2772,6 +2995,7 @@ type Place implements Node & Entity {
   aliases: [String!]!
   description: String
   notes: [String!]!
+  discrepancies: [Discrepancy!]!
   sources(first: Int = 100): [Source!]!
   sourcesConnection(first: Int = 100, after: String): SourceConnection!
   "The country the place lies in, following LOCATED_IN through enclosing places."
@@ -2827,6 +3051,7 @@ type Event implements Node & Entity {
   aliases: [String!]!
   description: String
   notes: [String!]!
+  discrepancies: [Discrepancy!]!
   sources(first: Int = 100): [Source!]!
   sourcesConnection(first: Int = 100, after: String): SourceConnection!
   "The country of the place the event was held at."
@@ -2841,7 +3066,10 @@ type Event implements Node & Entity {
   updated: Modification
   "What kind of event it is."
   category: EventCategory!
-  "When it happened (or started), with the precision the source gives."
+  """
+  When it happened (or started), with the precision the source gives; null
+  when no source dates it (never a date the source does not give).
+  """
   date: Date
   "When a multi-day event ended."
   endDate: Date
@@ -2849,7 +3077,7 @@ type Event implements Node & Entity {
   place: Place
   "Its state as the source reports it."
   status: EventStatus
-  "How the participants took part, when the source says."
+  "How the participants took part, when the source says it of the whole event."
   channel: Channel
   "The money involved, as the source states it."
   amount: Money
@@ -2864,7 +3092,10 @@ type Event implements Node & Entity {
   ): [Participation!]!
 }
 
-"An entity's part in an event. The sentence of the source it rests on is the quote."
+"""
+An entity's part in an event. The sentence of the source it rests on is the
+quote; ` + "`" + `basis` + "`" + ` says whether a source states it.
+"""
 type Participation {
   "The stable ID of the participation."
   id: ID!
@@ -2874,10 +3105,25 @@ type Participation {
   event: Event!
   "The part the entity played."
   role: Role!
-  "The sentence of the source this rests on."
+  "The sentence of the source this rests on, verbatim from its text."
   quote: String
-  "The sources that attest the participation."
+  "The sources that attest the participation: for a STATED one, those that state it."
   sources("How many to return, 1 to 1000." first: Int = 100): [Source!]!
+  """
+  How the fact is known: STATED (a source states it; see ` + "`" + `sources` + "`" + ` and ` + "`" + `quote` + "`" + `),
+  INFERRED (derived by ` + "`" + `rule` + "`" + ` from the stated facts in ` + "`" + `restsOn` + "`" + `) or BACKGROUND
+  (the curator's general knowledge; see ` + "`" + `note` + "`" + `).
+  """
+  basis: Basis!
+  "For an INFERRED fact, the rule it was derived by."
+  rule: InferenceRule
+  """
+  For an INFERRED fact, the stated facts it rests on. A fact since deleted, or
+  moved by a merge, is left out.
+  """
+  restsOn("How many to return, 1 to 100." first: Int = 20): [Relationship!]!
+  "What is known and how, for a BACKGROUND fact; a remark for any other."
+  note: String
 }
 
 "A person's position in an organization."
@@ -2894,10 +3140,25 @@ type Position {
   startDate: Date
   "Until when, if the source says."
   endDate: Date
-  "The sentence of the source this rests on."
+  "The sentence of the source this rests on, verbatim from its text."
   quote: String
-  "The sources that attest the position."
+  "The sources that attest the position: for a STATED one, those that state it."
   sources("How many to return, 1 to 1000." first: Int = 100): [Source!]!
+  """
+  How the fact is known: STATED (a source states it; see ` + "`" + `sources` + "`" + ` and ` + "`" + `quote` + "`" + `),
+  INFERRED (derived by ` + "`" + `rule` + "`" + ` from the stated facts in ` + "`" + `restsOn` + "`" + `) or BACKGROUND
+  (the curator's general knowledge; see ` + "`" + `note` + "`" + `).
+  """
+  basis: Basis!
+  "For an INFERRED fact, the rule it was derived by."
+  rule: InferenceRule
+  """
+  For an INFERRED fact, the stated facts it rests on. A fact since deleted, or
+  moved by a merge, is left out.
+  """
+  restsOn("How many to return, 1 to 100." first: Int = 20): [Relationship!]!
+  "What is known and how, for a BACKGROUND fact; a remark for any other."
+  note: String
 }
 
 "A directed, typed relation between two entities."
@@ -2918,10 +3179,28 @@ type Relationship {
   startDate: Date
   "Until when, if the source says."
   endDate: Date
-  "The sentence of the source this rests on."
+  "The sentence of the source this rests on, verbatim from its text."
   quote: String
-  "The sources that attest the relation."
+  """
+  The sources that attest the relation: for a STATED one, those that state it;
+  for a BACKGROUND one, reference sources, if any; none for an INFERRED one.
+  """
   sources("How many to return, 1 to 1000." first: Int = 100): [Source!]!
+  """
+  How the fact is known: STATED (a source states it; see ` + "`" + `sources` + "`" + ` and ` + "`" + `quote` + "`" + `),
+  INFERRED (derived by ` + "`" + `rule` + "`" + ` from the stated facts in ` + "`" + `restsOn` + "`" + `) or BACKGROUND
+  (the curator's general knowledge; see ` + "`" + `note` + "`" + `).
+  """
+  basis: Basis!
+  "For an INFERRED fact, the rule it was derived by."
+  rule: InferenceRule
+  """
+  For an INFERRED fact, the stated facts it rests on. A fact since deleted, or
+  moved by a merge, is left out.
+  """
+  restsOn("How many to return, 1 to 100." first: Int = 20): [Relationship!]!
+  "What is known and how, for a BACKGROUND fact; a remark for any other."
+  note: String
 }
 
 "An amount of money as a source states it."
@@ -3026,6 +3305,53 @@ enum Role {
   INTERVIEWEE
 }
 
+"""
+How a fact is known. Says who? An analyst can tell what a source reports from
+what Puente inferred and from what its curators know from elsewhere.
+"""
+enum Basis {
+  """
+  A source states it: the fact cites that source, and its quote is found
+  verbatim in the source's text. Example: Li Zhanshu took part in the video call
+  of 10 November 2021, as the Li–Alva item says.
+  """
+  STATED
+  """
+  Derived by a named rule (` + "`" + `rule` + "`" + `) from stated facts, which it lists
+  (` + "`" + `restsOn` + "`" + `); it cites no source of its own. Example: the NPC Standing Committee
+  took part in that call, because its chairperson did (OFFICE_HOLDER_REPRESENTS).
+  """
+  INFERRED
+  """
+  The curator's general knowledge: it cites no digest item as support, carries a
+  ` + "`" + `note` + "`" + `, and may cite a reference source of its own. Example: Xiaomi is based in
+  China, which no digest item says.
+  """
+  BACKGROUND
+}
+
+"The rules by which INFERRED facts are derived from stated ones."
+enum InferenceRule {
+  """
+  A person took part in an event in an office they hold, so the organization
+  (or, through its government, the country) of that office took part too. Rests
+  on the person's participation and position (and the government's seat).
+  """
+  OFFICE_HOLDER_REPRESENTS
+  """
+  What a source says a city or country does, its government does. Rests on the
+  place's participation.
+  """
+  PLACE_ACTS_THROUGH_GOVERNMENT
+  "The body that annuls a tender is the one that called it. Rests on the annulment's issuer."
+  ANNULLED_BY_ORGANIZER
+  """
+  An event held in a country took place at a venue, so the venue lies in that
+  country. Rests on the event's place and its host country.
+  """
+  VENUE_IN_HOST_COUNTRY
+}
+
 "How a source qualifies an amount."
 enum Qualifier {
   EXACT
@@ -3077,6 +3403,8 @@ enum RelationType {
     kinds: [EntityKind!]
     "At most this many nodes, 1 to 1000."
     limit: Int = 200
+    "Expand through STATED relations only: what the sources report, without inferred or background facts."
+    statedOnly: Boolean = false
   ): Subgraph!
   """
   How two entities are connected: simple paths (no entity twice) of at most
@@ -3096,6 +3424,8 @@ enum RelationType {
     limit: Int = 5
     "Only pass through entities of these kinds (the ends are exempt)."
     kinds: [EntityKind!]
+    "Paths of STATED relations only: what the sources report, without inferred or background facts."
+    statedOnly: Boolean = false
   ): [Path!]!
   """
   What happened around an entity, in date order: the events it took part in, with
@@ -3114,6 +3444,8 @@ enum RelationType {
     to: Date
     "Only events of these categories."
     categories: [EventCategory!]
+    "Follow STATED relations only (memberships, participations, places)."
+    statedOnly: Boolean = false
     "How many to return, 1 to 1000."
     first: Int = 100
   ): [Event!]!
@@ -3127,6 +3459,8 @@ enum RelationType {
     to: Date
     "Only events of these categories."
     categories: [EventCategory!]
+    "Follow STATED relations only (memberships, participations, places)."
+    statedOnly: Boolean = false
     "How many to return, 1 to 1000."
     first: Int = 100
     "The cursor of the last item of the previous page."
@@ -3198,6 +3532,8 @@ type GraphEdge {
   type: String!
   "The role of a participation or the title of a position."
   label: String
+  "How the relation is known: explorers draw INFERRED and BACKGROUND edges apart."
+  basis: Basis!
   "The relation itself, with its quote and sources."
   relationship: Relationship!
 }
@@ -3278,10 +3614,18 @@ input EntityFilter {
 input EventFilter {
   "Only events of these categories."
   categories: [EventCategory!]
-  "Only events whose period overlaps the period starting with this date."
+  "Only events whose period overlaps the period starting with this date; undated events never match."
   from: Date
-  "Only events whose period overlaps the period ending with this date."
+  "Only events whose period overlaps the period ending with this date; undated events never match."
   to: Date
+  """
+  Only events reported in the period starting with this date: one of the
+  event's sources was published in a period overlapping it. Dated or not, an
+  event matches by when it was reported, not when it happened.
+  """
+  reportedFrom: Date
+  "Only events reported in the period ending with this date (see ` + "`" + `reportedFrom` + "`" + `)."
+  reportedTo: Date
   "Only events this entity took part in."
   participant: ID
   "With ` + "`" + `participant` + "`" + `, only events where it had this role."
@@ -3491,8 +3835,22 @@ input EntityInput {
   orgType: OrgType
   "For a place, its type."
   placeType: PlaceType
+  "Where a source disagrees with what is known from elsewhere."
+  discrepancies: [DiscrepancyInput!]
   "When given, replace the relations the entity starts."
   relations: [RelationInput!]
+}
+
+"A point where a source disagrees with what is known from elsewhere."
+input DiscrepancyInput {
+  "The source that says it."
+  source: ID!
+  "What is in question, such as ` + "`" + `edition` + "`" + `."
+  about: String
+  "What the source says, verbatim from its text (title or excerpt)."
+  says: String!
+  "What is known from elsewhere."
+  known: String!
 }
 
 "A relation the entity starts."
@@ -3507,10 +3865,21 @@ input RelationInput {
   startDate: Date
   "Until when."
   endDate: Date
-  "The sentence of the source this rests on."
+  "The sentence of the source this rests on, verbatim from the text (title or excerpt) of one of ` + "`" + `sources` + "`" + `."
   quote: String
-  "The sources that attest the relation: at least one."
-  sources: [ID!]!
+  """
+  The sources that attest the relation: at least one for a STATED relation,
+  none for an INFERRED one, reference sources (if any) for a BACKGROUND one.
+  """
+  sources: [ID!]
+  "How the fact is known; STATED when omitted."
+  basis: Basis = STATED
+  "For an INFERRED fact, the rule it was derived by."
+  rule: InferenceRule
+  "For an INFERRED fact, the IDs of the STATED relations it rests on."
+  restsOn: [ID!]
+  "What is known and how: required for a BACKGROUND fact."
+  note: String
 }
 
 "An event to create or replace."
@@ -3529,7 +3898,7 @@ input EventInput {
   sources: [ID!]!
   "What kind of event."
   category: EventCategory!
-  "When it happened (or started): YYYY, YYYY-MM or YYYY-MM-DD."
+  "When it happened (or started): YYYY, YYYY-MM or YYYY-MM-DD, as a source gives it; omit it when none does."
   date: Date
   "When a multi-day event ended; not before ` + "`" + `date` + "`" + `."
   endDate: Date
@@ -3541,6 +3910,8 @@ input EventInput {
   amount: MoneyInput
   "A counted or measured quantity."
   quantity: QuantityInput
+  "Where a source disagrees with what is known from elsewhere."
+  discrepancies: [DiscrepancyInput!]
   "Where it was held (places or countries)."
   places: [ID!]
   "Who took part, and in what role."
@@ -3577,10 +3948,18 @@ input ParticipantInput {
   entity: ID!
   "In what role."
   role: Role!
-  "The sentence of the source this rests on."
+  "The sentence of the source this rests on, verbatim from the text (title or excerpt) of one of ` + "`" + `sources` + "`" + `."
   quote: String
-  "The sources; the event's when omitted."
+  "The sources; for a STATED participation, the event's when omitted."
   sources: [ID!]
+  "How the fact is known; STATED when omitted."
+  basis: Basis = STATED
+  "For an INFERRED fact, the rule it was derived by."
+  rule: InferenceRule
+  "For an INFERRED fact, the IDs of the STATED relations it rests on."
+  restsOn: [ID!]
+  "What is known and how: required for a BACKGROUND fact."
+  note: String
 }
 
 "What a deletion did."
@@ -3698,6 +4077,8 @@ func (ec *executionContext) childFields_Country(ctx context.Context, field graph
 		return ec.fieldContext_Country_description(ctx, field)
 	case "notes":
 		return ec.fieldContext_Country_notes(ctx, field)
+	case "discrepancies":
+		return ec.fieldContext_Country_discrepancies(ctx, field)
 	case "sources":
 		return ec.fieldContext_Country_sources(ctx, field)
 	case "sourcesConnection":
@@ -3734,6 +4115,20 @@ func (ec *executionContext) childFields_DeleteResult(ctx context.Context, field 
 		return ec.fieldContext_DeleteResult_orphanedEvents(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DeleteResult", field.Name)
+}
+
+func (ec *executionContext) childFields_Discrepancy(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "source":
+		return ec.fieldContext_Discrepancy_source(ctx, field)
+	case "about":
+		return ec.fieldContext_Discrepancy_about(ctx, field)
+	case "says":
+		return ec.fieldContext_Discrepancy_says(ctx, field)
+	case "known":
+		return ec.fieldContext_Discrepancy_known(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Discrepancy", field.Name)
 }
 
 func (ec *executionContext) childFields_EntityConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3774,6 +4169,8 @@ func (ec *executionContext) childFields_Event(ctx context.Context, field graphql
 		return ec.fieldContext_Event_description(ctx, field)
 	case "notes":
 		return ec.fieldContext_Event_notes(ctx, field)
+	case "discrepancies":
+		return ec.fieldContext_Event_discrepancies(ctx, field)
 	case "sources":
 		return ec.fieldContext_Event_sources(ctx, field)
 	case "sourcesConnection":
@@ -3864,6 +4261,8 @@ func (ec *executionContext) childFields_GraphEdge(ctx context.Context, field gra
 		return ec.fieldContext_GraphEdge_type(ctx, field)
 	case "label":
 		return ec.fieldContext_GraphEdge_label(ctx, field)
+	case "basis":
+		return ec.fieldContext_GraphEdge_basis(ctx, field)
 	case "relationship":
 		return ec.fieldContext_GraphEdge_relationship(ctx, field)
 	}
@@ -3996,6 +4395,14 @@ func (ec *executionContext) childFields_Participation(ctx context.Context, field
 		return ec.fieldContext_Participation_quote(ctx, field)
 	case "sources":
 		return ec.fieldContext_Participation_sources(ctx, field)
+	case "basis":
+		return ec.fieldContext_Participation_basis(ctx, field)
+	case "rule":
+		return ec.fieldContext_Participation_rule(ctx, field)
+	case "restsOn":
+		return ec.fieldContext_Participation_restsOn(ctx, field)
+	case "note":
+		return ec.fieldContext_Participation_note(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Participation", field.Name)
 }
@@ -4050,6 +4457,8 @@ func (ec *executionContext) childFields_Person(ctx context.Context, field graphq
 		return ec.fieldContext_Person_description(ctx, field)
 	case "notes":
 		return ec.fieldContext_Person_notes(ctx, field)
+	case "discrepancies":
+		return ec.fieldContext_Person_discrepancies(ctx, field)
 	case "sources":
 		return ec.fieldContext_Person_sources(ctx, field)
 	case "sourcesConnection":
@@ -4090,6 +4499,8 @@ func (ec *executionContext) childFields_Place(ctx context.Context, field graphql
 		return ec.fieldContext_Place_description(ctx, field)
 	case "notes":
 		return ec.fieldContext_Place_notes(ctx, field)
+	case "discrepancies":
+		return ec.fieldContext_Place_discrepancies(ctx, field)
 	case "sources":
 		return ec.fieldContext_Place_sources(ctx, field)
 	case "sourcesConnection":
@@ -4134,6 +4545,14 @@ func (ec *executionContext) childFields_Position(ctx context.Context, field grap
 		return ec.fieldContext_Position_quote(ctx, field)
 	case "sources":
 		return ec.fieldContext_Position_sources(ctx, field)
+	case "basis":
+		return ec.fieldContext_Position_basis(ctx, field)
+	case "rule":
+		return ec.fieldContext_Position_rule(ctx, field)
+	case "restsOn":
+		return ec.fieldContext_Position_restsOn(ctx, field)
+	case "note":
+		return ec.fieldContext_Position_note(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Position", field.Name)
 }
@@ -4172,6 +4591,14 @@ func (ec *executionContext) childFields_Relationship(ctx context.Context, field 
 		return ec.fieldContext_Relationship_quote(ctx, field)
 	case "sources":
 		return ec.fieldContext_Relationship_sources(ctx, field)
+	case "basis":
+		return ec.fieldContext_Relationship_basis(ctx, field)
+	case "rule":
+		return ec.fieldContext_Relationship_rule(ctx, field)
+	case "restsOn":
+		return ec.fieldContext_Relationship_restsOn(ctx, field)
+	case "note":
+		return ec.fieldContext_Relationship_note(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Relationship", field.Name)
 }
@@ -5184,6 +5611,20 @@ func (ec *executionContext) field_Organization_sources_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Participation_restsOn_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Participation_sources_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5628,6 +6069,20 @@ func (ec *executionContext) field_Place_sources_args(ctx context.Context, rawArg
 	return args, nil
 }
 
+func (ec *executionContext) field_Position_restsOn_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Position_sources_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5857,22 +6312,30 @@ func (ec *executionContext) field_Query_investmentsConnection_args(ctx context.C
 		return nil, err
 	}
 	args["to"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "statedOnly",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["statedOnly"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg5
+	args["after"] = arg6
 	return args, nil
 }
 
@@ -5911,14 +6374,22 @@ func (ec *executionContext) field_Query_investments_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["to"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "statedOnly",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["statedOnly"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg4
+	args["first"] = arg5
 	return args, nil
 }
 
@@ -5957,6 +6428,14 @@ func (ec *executionContext) field_Query_neighborhood_args(ctx context.Context, r
 		return nil, err
 	}
 	args["limit"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "statedOnly",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["statedOnly"] = arg4
 	return args, nil
 }
 
@@ -6017,6 +6496,14 @@ func (ec *executionContext) field_Query_paths_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["kinds"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "statedOnly",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["statedOnly"] = arg5
 	return args, nil
 }
 
@@ -6107,22 +6594,30 @@ func (ec *executionContext) field_Query_timelineConnection_args(ctx context.Cont
 		return nil, err
 	}
 	args["categories"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "statedOnly",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["statedOnly"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg5
+	args["after"] = arg6
 	return args, nil
 }
 
@@ -6161,14 +6656,22 @@ func (ec *executionContext) field_Query_timeline_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["categories"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "statedOnly",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["statedOnly"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg4
+	args["first"] = arg5
 	return args, nil
 }
 
@@ -6199,22 +6702,30 @@ func (ec *executionContext) field_Query_whoMetConnection_args(ctx context.Contex
 		return nil, err
 	}
 	args["to"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "statedOnly",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["statedOnly"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg4
+	args["after"] = arg5
 	return args, nil
 }
 
@@ -6245,14 +6756,36 @@ func (ec *executionContext) field_Query_whoMet_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["to"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "statedOnly",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["statedOnly"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg3
+	args["first"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Relationship_restsOn_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
 	return args, nil
 }
 
@@ -6730,6 +7263,38 @@ func (ec *executionContext) _Country_notes(ctx context.Context, field graphql.Co
 }
 func (ec *executionContext) fieldContext_Country_notes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Country", field, false, false, "String")
+}
+
+func (ec *executionContext) _Country_discrepancies(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Country_discrepancies(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Discrepancies(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Discrepancy) graphql.Marshaler {
+			return ec.marshalNDiscrepancy2ᚕᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐDiscrepancyᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Country_discrepancies(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Country",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Discrepancy(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Country_sources(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
@@ -7261,6 +7826,107 @@ func (ec *executionContext) fieldContext_DeleteResult_orphanedEvents(ctx context
 	return fc, nil
 }
 
+func (ec *executionContext) _Discrepancy_source(ctx context.Context, field graphql.CollectedField, obj *kg.Discrepancy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Discrepancy_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Discrepancy().Source(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Source) graphql.Marshaler {
+			return ec.marshalNSource2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐSource(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Discrepancy_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Discrepancy",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Source(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Discrepancy_about(ctx context.Context, field graphql.CollectedField, obj *kg.Discrepancy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Discrepancy_about(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Discrepancy().About(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Discrepancy_about(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Discrepancy", field, true, true, "String")
+}
+
+func (ec *executionContext) _Discrepancy_says(ctx context.Context, field graphql.CollectedField, obj *kg.Discrepancy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Discrepancy_says(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Says, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Discrepancy_says(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Discrepancy", field, false, false, "String")
+}
+
+func (ec *executionContext) _Discrepancy_known(ctx context.Context, field graphql.CollectedField, obj *kg.Discrepancy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Discrepancy_known(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Known, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Discrepancy_known(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Discrepancy", field, false, false, "String")
+}
+
 func (ec *executionContext) _EntityConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.EntityConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7571,6 +8237,38 @@ func (ec *executionContext) _Event_notes(ctx context.Context, field graphql.Coll
 }
 func (ec *executionContext) fieldContext_Event_notes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Event", field, false, false, "String")
+}
+
+func (ec *executionContext) _Event_discrepancies(ctx context.Context, field graphql.CollectedField, obj *model.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_discrepancies(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Discrepancies(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Discrepancy) graphql.Marshaler {
+			return ec.marshalNDiscrepancy2ᚕᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐDiscrepancyᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_discrepancies(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Event",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Discrepancy(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Event_sources(ctx context.Context, field graphql.CollectedField, obj *model.Event) (ret graphql.Marshaler) {
@@ -8602,6 +9300,29 @@ func (ec *executionContext) fieldContext_GraphEdge_label(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("GraphEdge", field, true, false, "String")
 }
 
+func (ec *executionContext) _GraphEdge_basis(ctx context.Context, field graphql.CollectedField, obj *model.GraphEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphEdge_basis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Basis(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v kg.Basis) graphql.Marshaler {
+			return ec.marshalNBasis2githubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐBasis(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GraphEdge_basis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GraphEdge", field, true, false, "Basis")
+}
+
 func (ec *executionContext) _GraphEdge_relationship(ctx context.Context, field graphql.CollectedField, obj *model.GraphEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9308,18 +10029,18 @@ func (ec *executionContext) _Money_qualifier(ctx context.Context, field graphql.
 			return ec.fieldContext_Money_qualifier(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Qualifier, nil
+			return ec.Resolvers.Money().Qualifier(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v kg.Qualifier) graphql.Marshaler {
-			return ec.marshalOQualifier2githubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐQualifier(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Qualifier) graphql.Marshaler {
+			return ec.marshalOQualifier2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐQualifier(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Money_qualifier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Money", field, false, false, "Qualifier")
+	return graphql.NewScalarFieldContext("Money", field, true, true, "Qualifier")
 }
 
 func (ec *executionContext) _Money_per(ctx context.Context, field graphql.CollectedField, obj *kg.Money) (ret graphql.Marshaler) {
@@ -9331,18 +10052,18 @@ func (ec *executionContext) _Money_per(ctx context.Context, field graphql.Collec
 			return ec.fieldContext_Money_per(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Per, nil
+			return ec.Resolvers.Money().Per(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Money_per(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Money", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Money", field, true, true, "String")
 }
 
 func (ec *executionContext) _Money_baseline(ctx context.Context, field graphql.CollectedField, obj *kg.Money) (ret graphql.Marshaler) {
@@ -9724,6 +10445,38 @@ func (ec *executionContext) _Organization_notes(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_Organization_notes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Organization", field, false, false, "String")
+}
+
+func (ec *executionContext) _Organization_discrepancies(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_discrepancies(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Discrepancies(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Discrepancy) graphql.Marshaler {
+			return ec.marshalNDiscrepancy2ᚕᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐDiscrepancyᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Organization_discrepancies(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Organization",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Discrepancy(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Organization_sources(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
@@ -10566,6 +11319,119 @@ func (ec *executionContext) fieldContext_Participation_sources(ctx context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Participation_basis(ctx context.Context, field graphql.CollectedField, obj *model.Participation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Participation_basis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Basis(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v kg.Basis) graphql.Marshaler {
+			return ec.marshalNBasis2githubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐBasis(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Participation_basis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Participation", field, true, false, "Basis")
+}
+
+func (ec *executionContext) _Participation_rule(ctx context.Context, field graphql.CollectedField, obj *model.Participation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Participation_rule(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rule(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Rule) graphql.Marshaler {
+			return ec.marshalOInferenceRule2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐRule(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Participation_rule(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Participation", field, true, false, "InferenceRule")
+}
+
+func (ec *executionContext) _Participation_restsOn(ctx context.Context, field graphql.CollectedField, obj *model.Participation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Participation_restsOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.RestsOn(ctx, fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relationship) graphql.Marshaler {
+			return ec.marshalNRelationship2ᚕᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐRelationshipᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Participation_restsOn(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Participation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Relationship(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Participation_restsOn_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Participation_note(ctx context.Context, field graphql.CollectedField, obj *model.Participation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Participation_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Participation_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Participation", field, true, false, "String")
+}
+
 func (ec *executionContext) _ParticipationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.ParticipationConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10963,6 +11829,38 @@ func (ec *executionContext) _Person_notes(ctx context.Context, field graphql.Col
 }
 func (ec *executionContext) fieldContext_Person_notes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Person", field, false, false, "String")
+}
+
+func (ec *executionContext) _Person_discrepancies(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_discrepancies(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Discrepancies(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Discrepancy) graphql.Marshaler {
+			return ec.marshalNDiscrepancy2ᚕᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐDiscrepancyᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Person_discrepancies(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Discrepancy(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Person_sources(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
@@ -11561,6 +12459,38 @@ func (ec *executionContext) _Place_notes(ctx context.Context, field graphql.Coll
 }
 func (ec *executionContext) fieldContext_Place_notes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Place", field, false, false, "String")
+}
+
+func (ec *executionContext) _Place_discrepancies(ctx context.Context, field graphql.CollectedField, obj *model.Place) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Place_discrepancies(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Discrepancies(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Discrepancy) graphql.Marshaler {
+			return ec.marshalNDiscrepancy2ᚕᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐDiscrepancyᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Place_discrepancies(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Place",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Discrepancy(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Place_sources(ctx context.Context, field graphql.CollectedField, obj *model.Place) (ret graphql.Marshaler) {
@@ -12225,6 +13155,119 @@ func (ec *executionContext) fieldContext_Position_sources(ctx context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _Position_basis(ctx context.Context, field graphql.CollectedField, obj *model.Position) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Position_basis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Basis(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v kg.Basis) graphql.Marshaler {
+			return ec.marshalNBasis2githubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐBasis(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Position_basis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Position", field, true, false, "Basis")
+}
+
+func (ec *executionContext) _Position_rule(ctx context.Context, field graphql.CollectedField, obj *model.Position) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Position_rule(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rule(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Rule) graphql.Marshaler {
+			return ec.marshalOInferenceRule2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐRule(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Position_rule(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Position", field, true, false, "InferenceRule")
+}
+
+func (ec *executionContext) _Position_restsOn(ctx context.Context, field graphql.CollectedField, obj *model.Position) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Position_restsOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.RestsOn(ctx, fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relationship) graphql.Marshaler {
+			return ec.marshalNRelationship2ᚕᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐRelationshipᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Position_restsOn(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Position",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Relationship(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Position_restsOn_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Position_note(ctx context.Context, field graphql.CollectedField, obj *model.Position) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Position_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Position_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Position", field, true, false, "String")
+}
+
 func (ec *executionContext) _Quantity_amount(ctx context.Context, field graphql.CollectedField, obj *kg.Quantity) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12280,18 +13323,18 @@ func (ec *executionContext) _Quantity_qualifier(ctx context.Context, field graph
 			return ec.fieldContext_Quantity_qualifier(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Qualifier, nil
+			return ec.Resolvers.Quantity().Qualifier(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v kg.Qualifier) graphql.Marshaler {
-			return ec.marshalOQualifier2githubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐQualifier(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Qualifier) graphql.Marshaler {
+			return ec.marshalOQualifier2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐQualifier(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Quantity_qualifier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Quantity", field, false, false, "Qualifier")
+	return graphql.NewScalarFieldContext("Quantity", field, true, true, "Qualifier")
 }
 
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -12392,7 +13435,7 @@ func (ec *executionContext) _Query_whoMet(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().WhoMet(ctx, fc.Args["id"].(string), fc.Args["from"].(*kg.Date), fc.Args["to"].(*kg.Date), fc.Args["first"].(*int))
+			return ec.Resolvers.Query().WhoMet(ctx, fc.Args["id"].(string), fc.Args["from"].(*kg.Date), fc.Args["to"].(*kg.Date), fc.Args["statedOnly"].(*bool), fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Contact) graphql.Marshaler {
@@ -12436,7 +13479,7 @@ func (ec *executionContext) _Query_whoMetConnection(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().WhoMetConnection(ctx, fc.Args["id"].(string), fc.Args["from"].(*kg.Date), fc.Args["to"].(*kg.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().WhoMetConnection(ctx, fc.Args["id"].(string), fc.Args["from"].(*kg.Date), fc.Args["to"].(*kg.Date), fc.Args["statedOnly"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ContactConnection) graphql.Marshaler {
@@ -12480,7 +13523,7 @@ func (ec *executionContext) _Query_investments(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Investments(ctx, fc.Args["investorId"].(*string), fc.Args["targetId"].(*string), fc.Args["from"].(*kg.Date), fc.Args["to"].(*kg.Date), fc.Args["first"].(*int))
+			return ec.Resolvers.Query().Investments(ctx, fc.Args["investorId"].(*string), fc.Args["targetId"].(*string), fc.Args["from"].(*kg.Date), fc.Args["to"].(*kg.Date), fc.Args["statedOnly"].(*bool), fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Investment) graphql.Marshaler {
@@ -12524,7 +13567,7 @@ func (ec *executionContext) _Query_investmentsConnection(ctx context.Context, fi
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().InvestmentsConnection(ctx, fc.Args["investorId"].(*string), fc.Args["targetId"].(*string), fc.Args["from"].(*kg.Date), fc.Args["to"].(*kg.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().InvestmentsConnection(ctx, fc.Args["investorId"].(*string), fc.Args["targetId"].(*string), fc.Args["from"].(*kg.Date), fc.Args["to"].(*kg.Date), fc.Args["statedOnly"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.InvestmentConnection) graphql.Marshaler {
@@ -12612,7 +13655,7 @@ func (ec *executionContext) _Query_neighborhood(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Neighborhood(ctx, fc.Args["id"].(string), fc.Args["depth"].(*int), fc.Args["kinds"].([]kg.Kind), fc.Args["limit"].(*int))
+			return ec.Resolvers.Query().Neighborhood(ctx, fc.Args["id"].(string), fc.Args["depth"].(*int), fc.Args["kinds"].([]kg.Kind), fc.Args["limit"].(*int), fc.Args["statedOnly"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *kg.Subgraph) graphql.Marshaler {
@@ -12656,7 +13699,7 @@ func (ec *executionContext) _Query_paths(ctx context.Context, field graphql.Coll
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Paths(ctx, fc.Args["from"].(string), fc.Args["to"].(string), fc.Args["maxLength"].(*int), fc.Args["limit"].(*int), fc.Args["kinds"].([]kg.Kind))
+			return ec.Resolvers.Query().Paths(ctx, fc.Args["from"].(string), fc.Args["to"].(string), fc.Args["maxLength"].(*int), fc.Args["limit"].(*int), fc.Args["kinds"].([]kg.Kind), fc.Args["statedOnly"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Path) graphql.Marshaler {
@@ -12700,7 +13743,7 @@ func (ec *executionContext) _Query_timeline(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Timeline(ctx, fc.Args["id"].(string), fc.Args["from"].(*kg.Date), fc.Args["to"].(*kg.Date), fc.Args["categories"].([]kg.Category), fc.Args["first"].(*int))
+			return ec.Resolvers.Query().Timeline(ctx, fc.Args["id"].(string), fc.Args["from"].(*kg.Date), fc.Args["to"].(*kg.Date), fc.Args["categories"].([]kg.Category), fc.Args["statedOnly"].(*bool), fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Event) graphql.Marshaler {
@@ -12744,7 +13787,7 @@ func (ec *executionContext) _Query_timelineConnection(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().TimelineConnection(ctx, fc.Args["id"].(string), fc.Args["from"].(*kg.Date), fc.Args["to"].(*kg.Date), fc.Args["categories"].([]kg.Category), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().TimelineConnection(ctx, fc.Args["id"].(string), fc.Args["from"].(*kg.Date), fc.Args["to"].(*kg.Date), fc.Args["categories"].([]kg.Category), fc.Args["statedOnly"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.EventConnection) graphql.Marshaler {
@@ -13341,6 +14384,119 @@ func (ec *executionContext) fieldContext_Relationship_sources(ctx context.Contex
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Relationship_basis(ctx context.Context, field graphql.CollectedField, obj *model.Relationship) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Relationship_basis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Basis(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v kg.Basis) graphql.Marshaler {
+			return ec.marshalNBasis2githubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐBasis(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Relationship_basis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Relationship", field, true, false, "Basis")
+}
+
+func (ec *executionContext) _Relationship_rule(ctx context.Context, field graphql.CollectedField, obj *model.Relationship) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Relationship_rule(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rule(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Rule) graphql.Marshaler {
+			return ec.marshalOInferenceRule2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐRule(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Relationship_rule(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Relationship", field, true, false, "InferenceRule")
+}
+
+func (ec *executionContext) _Relationship_restsOn(ctx context.Context, field graphql.CollectedField, obj *model.Relationship) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Relationship_restsOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.RestsOn(ctx, fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relationship) graphql.Marshaler {
+			return ec.marshalNRelationship2ᚕᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐRelationshipᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Relationship_restsOn(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Relationship",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Relationship(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Relationship_restsOn_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Relationship_note(ctx context.Context, field graphql.CollectedField, obj *model.Relationship) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Relationship_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Relationship_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Relationship", field, true, false, "String")
 }
 
 func (ec *executionContext) _RelationshipConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.RelationshipConnection) (ret graphql.Marshaler) {
@@ -15067,6 +16223,69 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputDiscrepancyInput(ctx context.Context, obj any) (model.DiscrepancyInput, error) {
+	var it model.DiscrepancyInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"source", "about", "says", "known"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "source":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Source = data
+		case "about":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("about"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.About = data
+		case "says":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("says"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Says = data
+		case "known":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("known"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Known = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDiscrepancyInput unmarshals raw into the DiscrepancyInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDiscrepancyInput(ctx context.Context, raw any) (model.DiscrepancyInput, error) {
+	var out model.DiscrepancyInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DiscrepancyInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputEntityFilter(ctx context.Context, obj any) (model.EntityFilter, error) {
 	var it model.EntityFilter
 	if obj == nil {
@@ -15127,7 +16346,7 @@ func (ec *executionContext) unmarshalInputEntityInput(ctx context.Context, obj a
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "kind", "name", "aliases", "description", "notes", "sources", "countryCode", "orgType", "placeType", "relations"}
+	fieldsInOrder := [...]string{"id", "kind", "name", "aliases", "description", "notes", "sources", "countryCode", "orgType", "placeType", "discrepancies", "relations"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -15204,6 +16423,13 @@ func (ec *executionContext) unmarshalInputEntityInput(ctx context.Context, obj a
 				return it, err
 			}
 			it.PlaceType = data
+		case "discrepancies":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("discrepancies"))
+			data, err := ec.unmarshalODiscrepancyInput2ᚕᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐDiscrepancyInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Discrepancies = data
 		case "relations":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("relations"))
 			data, err := ec.unmarshalORelationInput2ᚕᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐRelationInputᚄ(ctx, v)
@@ -15239,7 +16465,7 @@ func (ec *executionContext) unmarshalInputEventFilter(ctx context.Context, obj a
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"categories", "from", "to", "participant", "role", "country", "minAmount", "maxAmount", "currency"}
+	fieldsInOrder := [...]string{"categories", "from", "to", "reportedFrom", "reportedTo", "participant", "role", "country", "minAmount", "maxAmount", "currency"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -15267,6 +16493,20 @@ func (ec *executionContext) unmarshalInputEventFilter(ctx context.Context, obj a
 				return it, err
 			}
 			it.To = data
+		case "reportedFrom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reportedFrom"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReportedFrom = data
+		case "reportedTo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reportedTo"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReportedTo = data
 		case "participant":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("participant"))
 			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
@@ -15337,7 +16577,7 @@ func (ec *executionContext) unmarshalInputEventInput(ctx context.Context, obj an
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "name", "aliases", "description", "notes", "sources", "category", "date", "endDate", "status", "channel", "amount", "quantity", "places", "participants"}
+	fieldsInOrder := [...]string{"id", "name", "aliases", "description", "notes", "sources", "category", "date", "endDate", "status", "channel", "amount", "quantity", "discrepancies", "places", "participants"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -15435,6 +16675,13 @@ func (ec *executionContext) unmarshalInputEventInput(ctx context.Context, obj an
 				return it, err
 			}
 			it.Quantity = data
+		case "discrepancies":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("discrepancies"))
+			data, err := ec.unmarshalODiscrepancyInput2ᚕᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐDiscrepancyInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Discrepancies = data
 		case "places":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("places"))
 			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
@@ -15547,7 +16794,11 @@ func (ec *executionContext) unmarshalInputParticipantInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"entity", "role", "quote", "sources"}
+	if _, present := asMap["basis"]; !present {
+		asMap["basis"] = "STATED"
+	}
+
+	fieldsInOrder := [...]string{"entity", "role", "quote", "sources", "basis", "rule", "restsOn", "note"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -15582,6 +16833,34 @@ func (ec *executionContext) unmarshalInputParticipantInput(ctx context.Context, 
 				return it, err
 			}
 			it.Sources = data
+		case "basis":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("basis"))
+			data, err := ec.unmarshalOBasis2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐBasis(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Basis = data
+		case "rule":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rule"))
+			data, err := ec.unmarshalOInferenceRule2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐRule(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Rule = data
+		case "restsOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("restsOn"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RestsOn = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
 		}
 	}
 	return it, nil
@@ -15666,7 +16945,11 @@ func (ec *executionContext) unmarshalInputRelationInput(ctx context.Context, obj
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"type", "to", "title", "startDate", "endDate", "quote", "sources"}
+	if _, present := asMap["basis"]; !present {
+		asMap["basis"] = "STATED"
+	}
+
+	fieldsInOrder := [...]string{"type", "to", "title", "startDate", "endDate", "quote", "sources", "basis", "rule", "restsOn", "note"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -15717,11 +17000,39 @@ func (ec *executionContext) unmarshalInputRelationInput(ctx context.Context, obj
 			it.Quote = data
 		case "sources":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sources"))
-			data, err := ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Sources = data
+		case "basis":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("basis"))
+			data, err := ec.unmarshalOBasis2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐBasis(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Basis = data
+		case "rule":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rule"))
+			data, err := ec.unmarshalOInferenceRule2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐRule(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Rule = data
+		case "restsOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("restsOn"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RestsOn = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
 		}
 	}
 	return it, nil
@@ -16104,6 +17415,11 @@ func (ec *executionContext) _Country(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "discrepancies":
+			out.Values[i] = ec._Country_discrepancies(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "sources":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -16212,6 +17528,56 @@ func (ec *executionContext) _DeleteResult(ctx context.Context, sel ast.Selection
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._DeleteResult_orphanedEvents(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var discrepancyImplementors = []string{"Discrepancy"}
+
+func (ec *executionContext) _Discrepancy(ctx context.Context, sel ast.SelectionSet, obj *kg.Discrepancy) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, discrepancyImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Discrepancy")
+		case "source":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Discrepancy_source(ctx, field, obj)
+				})
+		case "about":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Discrepancy_about(ctx, field, obj)
+				})
+		case "says":
+			out.Values[i] = ec._Discrepancy_says(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "known":
+			out.Values[i] = ec._Discrepancy_known(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -16353,6 +17719,11 @@ func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, ob
 			}
 		case "notes":
 			out.Values[i] = ec._Event_notes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "discrepancies":
+			out.Values[i] = ec._Event_discrepancies(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -16644,6 +18015,11 @@ func (ec *executionContext) _GraphEdge(ctx context.Context, sel ast.SelectionSet
 		case "label":
 			out.Values[i] = ec._GraphEdge_label(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "basis":
+			out.Values[i] = ec._GraphEdge_basis(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "relationship":
@@ -16972,27 +18348,29 @@ func (ec *executionContext) _Money(ctx context.Context, sel ast.SelectionSet, ob
 		case "amount":
 			out.Values[i] = ec._Money_amount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "currency":
 			out.Values[i] = ec._Money_currency(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "qualifier":
-			out.Values[i] = ec._Money_qualifier(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Money_qualifier(ctx, field, obj)
+				})
 		case "per":
-			out.Values[i] = ec._Money_per(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Money_per(ctx, field, obj)
+				})
 		case "baseline":
 			out.Values[i] = ec._Money_baseline(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -17120,6 +18498,11 @@ func (ec *executionContext) _Organization(ctx context.Context, sel ast.Selection
 			}
 		case "notes":
 			out.Values[i] = ec._Organization_notes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "discrepancies":
+			out.Values[i] = ec._Organization_discrepancies(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -17314,6 +18697,27 @@ func (ec *executionContext) _Participation(ctx context.Context, sel ast.Selectio
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Participation_sources(ctx, field, obj)
 				})
+		case "basis":
+			out.Values[i] = ec._Participation_basis(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "rule":
+			out.Values[i] = ec._Participation_rule(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "restsOn":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Participation_restsOn(ctx, field, obj)
+				})
+		case "note":
+			out.Values[i] = ec._Participation_note(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -17504,6 +18908,11 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "discrepancies":
+			out.Values[i] = ec._Person_discrepancies(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "sources":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -17624,6 +19033,11 @@ func (ec *executionContext) _Place(ctx context.Context, sel ast.SelectionSet, ob
 			}
 		case "notes":
 			out.Values[i] = ec._Place_notes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "discrepancies":
+			out.Values[i] = ec._Place_discrepancies(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -17762,6 +19176,27 @@ func (ec *executionContext) _Position(ctx context.Context, sel ast.SelectionSet,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Position_sources(ctx, field, obj)
 				})
+		case "basis":
+			out.Values[i] = ec._Position_basis(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "rule":
+			out.Values[i] = ec._Position_rule(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "restsOn":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Position_restsOn(ctx, field, obj)
+				})
+		case "note":
+			out.Values[i] = ec._Position_note(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -17793,18 +19228,19 @@ func (ec *executionContext) _Quantity(ctx context.Context, sel ast.SelectionSet,
 		case "amount":
 			out.Values[i] = ec._Quantity_amount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "unit":
 			out.Values[i] = ec._Quantity_unit(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "qualifier":
-			out.Values[i] = ec._Quantity_qualifier(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Quantity_qualifier(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -18032,6 +19468,27 @@ func (ec *executionContext) _Relationship(ctx context.Context, sel ast.Selection
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Relationship_sources(ctx, field, obj)
 				})
+		case "basis":
+			out.Values[i] = ec._Relationship_basis(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "rule":
+			out.Values[i] = ec._Relationship_rule(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "restsOn":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Relationship_restsOn(ctx, field, obj)
+				})
+		case "note":
+			out.Values[i] = ec._Relationship_note(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -18730,6 +20187,21 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) unmarshalNBasis2githubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐBasis(ctx context.Context, v any) (kg.Basis, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := kg.Basis(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNBasis2githubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐBasis(ctx context.Context, sel ast.SelectionSet, v kg.Basis) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Basis!")
+	}
+	return res
+}
+
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -18814,6 +20286,35 @@ func (ec *executionContext) marshalNDeleteResult2ᚖgithubᚗcomᚋpuenteᚑkg�
 		return graphql.Null
 	}
 	return ec._DeleteResult(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDiscrepancy2ᚕᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐDiscrepancyᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.Discrepancy) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDiscrepancy2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐDiscrepancy(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDiscrepancy2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐDiscrepancy(ctx context.Context, sel ast.SelectionSet, v *kg.Discrepancy) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Discrepancy!")
+		return graphql.Null
+	}
+	return ec._Discrepancy(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNDiscrepancyInput2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐDiscrepancyInput(ctx context.Context, v any) (*model.DiscrepancyInput, error) {
+	res, err := ec.unmarshalInputDiscrepancyInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNEntity2githubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐEntity(ctx context.Context, sel ast.SelectionSet, v model.Entity) graphql.Marshaler {
@@ -19685,6 +21186,25 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 	return res
 }
 
+func (ec *executionContext) unmarshalOBasis2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐBasis(ctx context.Context, v any) (*kg.Basis, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := kg.Basis(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOBasis2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐBasis(ctx context.Context, sel ast.SelectionSet, v *kg.Basis) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
+}
+
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -19769,6 +21289,23 @@ func (ec *executionContext) marshalODate2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuente�
 	_ = ctx
 	res := model.MarshalDate(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalODiscrepancyInput2ᚕᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐDiscrepancyInputᚄ(ctx context.Context, v any) ([]*model.DiscrepancyInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.DiscrepancyInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDiscrepancyInput2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐDiscrepancyInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) marshalOEntity2githubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐEntity(ctx context.Context, sel ast.SelectionSet, v model.Entity) graphql.Marshaler {
@@ -19990,6 +21527,25 @@ func (ec *executionContext) marshalOID2ᚖstring(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) unmarshalOInferenceRule2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐRule(ctx context.Context, v any) (*kg.Rule, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := kg.Rule(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOInferenceRule2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐRule(ctx context.Context, sel ast.SelectionSet, v *kg.Rule) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
+}
+
 func (ec *executionContext) unmarshalOInt2ᚖint(ctx context.Context, v any) (*int, error) {
 	if v == nil {
 		return nil, nil
@@ -20099,19 +21655,6 @@ func (ec *executionContext) marshalOPlaceType2ᚖgithubᚗcomᚋpuenteᚑkgᚋpu
 	return res
 }
 
-func (ec *executionContext) unmarshalOQualifier2githubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐQualifier(ctx context.Context, v any) (kg.Qualifier, error) {
-	tmp, err := graphql.UnmarshalString(v)
-	res := kg.Qualifier(tmp)
-	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalOQualifier2githubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐQualifier(ctx context.Context, sel ast.SelectionSet, v kg.Qualifier) graphql.Marshaler {
-	_ = sel
-	_ = ctx
-	res := graphql.MarshalString(string(v))
-	return res
-}
-
 func (ec *executionContext) unmarshalOQualifier2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐQualifier(ctx context.Context, v any) (*kg.Qualifier, error) {
 	if v == nil {
 		return nil, nil
@@ -20215,18 +21758,6 @@ func (ec *executionContext) marshalORole2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuente�
 	_ = sel
 	_ = ctx
 	res := graphql.MarshalString(string(*v))
-	return res
-}
-
-func (ec *executionContext) unmarshalOString2string(ctx context.Context, v any) (string, error) {
-	res, err := graphql.UnmarshalString(v)
-	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalOString2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
-	_ = sel
-	_ = ctx
-	res := graphql.MarshalString(v)
 	return res
 }
 

@@ -63,18 +63,18 @@ func (r *pathResolver) Edges(ctx context.Context, obj *kg.Path) ([]*model.GraphE
 }
 
 // Neighborhood is the resolver for the neighborhood field.
-func (r *queryResolver) Neighborhood(ctx context.Context, id string, depth *int, kinds []kg.Kind, limit *int) (*kg.Subgraph, error) {
-	return r.neighborhood(ctx, id, depth, kinds, limit)
+func (r *queryResolver) Neighborhood(ctx context.Context, id string, depth *int, kinds []kg.Kind, limit *int, statedOnly *bool) (*kg.Subgraph, error) {
+	return r.neighborhood(ctx, id, depth, kinds, limit, statedOnly)
 }
 
 // Paths is the resolver for the paths field.
-func (r *queryResolver) Paths(ctx context.Context, from string, to string, maxLength *int, limit *int, kinds []kg.Kind) ([]*kg.Path, error) {
-	return r.paths(ctx, from, to, maxLength, limit, kinds)
+func (r *queryResolver) Paths(ctx context.Context, from string, to string, maxLength *int, limit *int, kinds []kg.Kind, statedOnly *bool) ([]*kg.Path, error) {
+	return r.paths(ctx, from, to, maxLength, limit, kinds, statedOnly)
 }
 
 // Timeline is the resolver for the timeline field.
-func (r *queryResolver) Timeline(ctx context.Context, id string, from *kg.Date, to *kg.Date, categories []kg.Category, first *int) ([]*model.Event, error) {
-	conn, err := r.timeline(ctx, timelineQuery(id, from, to, categories), first, nil, false)
+func (r *queryResolver) Timeline(ctx context.Context, id string, from *kg.Date, to *kg.Date, categories []kg.Category, statedOnly *bool, first *int) ([]*model.Event, error) {
+	conn, err := r.timeline(ctx, timelineQuery(id, from, to, categories, statedOnly), first, nil, false)
 	if err != nil {
 		return nil, err
 	}
@@ -82,18 +82,18 @@ func (r *queryResolver) Timeline(ctx context.Context, id string, from *kg.Date, 
 }
 
 // TimelineConnection is the resolver for the timelineConnection field.
-func (r *queryResolver) TimelineConnection(ctx context.Context, id string, from *kg.Date, to *kg.Date, categories []kg.Category, first *int, after *string) (*model.EventConnection, error) {
-	return r.timeline(ctx, timelineQuery(id, from, to, categories), first, after, true)
+func (r *queryResolver) TimelineConnection(ctx context.Context, id string, from *kg.Date, to *kg.Date, categories []kg.Category, statedOnly *bool, first *int, after *string) (*model.EventConnection, error) {
+	return r.timeline(ctx, timelineQuery(id, from, to, categories, statedOnly), first, after, true)
 }
 
 // InvestmentTotals is the resolver for the investmentTotals field.
 func (r *queryResolver) InvestmentTotals(ctx context.Context, investorID *string, targetID *string, from *kg.Date, to *kg.Date, first *int) ([]*kg.InvestmentTotal, error) {
-	return r.investmentTotals(ctx, investmentQuery(investorID, targetID, from, to), first)
+	return r.investmentTotals(ctx, investmentQuery(investorID, targetID, from, to, nil), first)
 }
 
 // EventCounts is the resolver for the eventCounts field.
 func (r *queryResolver) EventCounts(ctx context.Context, id string, from *kg.Date, to *kg.Date, first *int) ([]*kg.EventCount, error) {
-	return r.eventCounts(ctx, timelineQuery(id, from, to, nil), first)
+	return r.eventCounts(ctx, timelineQuery(id, from, to, nil, nil), first)
 }
 
 // Nodes is the resolver for the nodes field.

@@ -46,7 +46,7 @@ func (r *mutationResolver) upsertEntity(ctx context.Context, in model.EntityInpu
 		Entity: &kg.Entity{
 			ID: in.ID, Kind: in.Kind, Name: in.Name, Aliases: in.Aliases, Description: str(in.Description),
 			Notes: in.Notes, Sources: in.Sources, CountryCode: str(in.CountryCode),
-			OrgType: orEmpty(in.OrgType), PlaceType: orEmpty(in.PlaceType),
+			OrgType: orEmpty(in.OrgType), PlaceType: orEmpty(in.PlaceType), Discrepancies: discrepancies(in.Discrepancies),
 		},
 		ReplaceRelations: in.Relations != nil,
 	}
@@ -54,6 +54,7 @@ func (r *mutationResolver) upsertEntity(ctx context.Context, in model.EntityInpu
 		input.Relations = append(input.Relations, &kg.Relation{
 			Type: rel.Type, To: rel.To, Title: str(rel.Title), Quote: str(rel.Quote), Sources: rel.Sources,
 			StartDate: date(rel.StartDate), EndDate: date(rel.EndDate),
+			Basis: basis(rel.Basis), Rule: orEmpty(rel.Rule), RestsOn: rel.RestsOn, Note: str(rel.Note),
 		})
 	}
 	if err := r.Service.UpsertEntity(ctx, input, stamp(ctx)); err != nil {
@@ -69,7 +70,7 @@ func (r *mutationResolver) upsertEvent(ctx context.Context, in model.EventInput)
 	ev := &kg.Entity{
 		ID: in.ID, Kind: kg.KindEvent, Name: in.Name, Aliases: in.Aliases, Description: str(in.Description),
 		Notes: in.Notes, Sources: in.Sources, Category: in.Category, Date: date(in.Date), EndDate: date(in.EndDate),
-		Status: orEmpty(in.Status), Channel: orEmpty(in.Channel),
+		Status: orEmpty(in.Status), Channel: orEmpty(in.Channel), Discrepancies: discrepancies(in.Discrepancies),
 	}
 	if m := in.Amount; m != nil {
 		ev.Amount = &kg.Money{Amount: m.Amount, Currency: m.Currency, Qualifier: qualifier(m.Qualifier), Per: str(m.Per), Baseline: m.Baseline}
@@ -79,7 +80,8 @@ func (r *mutationResolver) upsertEvent(ctx context.Context, in model.EventInput)
 	}
 	input := service.EventInput{Event: ev, Places: in.Places}
 	for _, p := range in.Participants {
-		input.Participants = append(input.Participants, &kg.Relation{From: p.Entity, Role: p.Role, Quote: str(p.Quote), Sources: p.Sources})
+		input.Participants = append(input.Participants, &kg.Relation{From: p.Entity, Role: p.Role, Quote: str(p.Quote), Sources: p.Sources,
+			Basis: basis(p.Basis), Rule: orEmpty(p.Rule), RestsOn: p.RestsOn, Note: str(p.Note)})
 	}
 	if err := r.Service.UpsertEvent(ctx, input, stamp(ctx)); err != nil {
 		return nil, err
@@ -87,6 +89,23 @@ func (r *mutationResolver) upsertEvent(ctx context.Context, in model.EventInput)
 	e, err := r.fresh(ctx, in.ID)
 	out, _ := e.(*model.Event)
 	return out, err
+}
+
+// basis returns the basis of an input: STATED when omitted (the
+// schema's default).
+func basis(b *kg.Basis) kg.Basis {
+	if b == nil {
+		return kg.BasisStated
+	}
+	return *b
+}
+
+func discrepancies(in []*model.DiscrepancyInput) []kg.Discrepancy {
+	var out []kg.Discrepancy
+	for _, d := range in {
+		out = append(out, kg.Discrepancy{Source: d.Source, About: str(d.About), Says: d.Says, Known: d.Known})
+	}
+	return out
 }
 
 func qualifier(q *kg.Qualifier) kg.Qualifier {

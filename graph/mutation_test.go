@@ -90,7 +90,7 @@ func meeting() map[string]any {
 		"places":  []string{"place:shanghai"},
 		"participants": []map[string]any{
 			{"entity": "person:li-zhanshu", "role": "HOST"},
-			{"entity": "person:pablo-gonzalez", "role": "GUEST", "quote": "They met."},
+			{"entity": "person:pablo-gonzalez", "role": "GUEST", "quote": "via video call on November 10"},
 		},
 	}
 }
@@ -229,6 +229,8 @@ func TestMutations(t *testing.T) {
 				}
 			})
 
+			t.Run("evidence", func(t *testing.T) { testEvidenceMutations(t, srv) })
+
 			t.Run("merge", func(t *testing.T) {
 				r := do(t, srv, adminToken, `mutation { mergeEntities(keepId: "person:pablo-gonzalez", mergeIds: ["person:chen-junwei"]) { id aliases } }`, nil)
 				if len(r.Errors) > 0 || !strings.Contains(string(r.Data["mergeEntities"]), "Chen Junwei") {
@@ -273,5 +275,105 @@ func TestRequireAuthForReads(t *testing.T) {
 	}
 	if r := do(t, srv, readerToken, `{ entity(id: "org:xiaomi") { name } }`, nil); len(r.Errors) > 0 {
 		t.Errorf("reader: %+v", r.Errors)
+	}
+}
+
+// testEvidenceMutations writes facts of each basis through GraphQL, reads
+// their evidence back, and checks the refusals: a STATED fact without a
+// source, a quote not in its source's text, an inferred fact resting on
+// one that is not stated, a background fact without a note, a discrepancy
+// the source does not say.
+func testEvidenceMutations(t *testing.T, srv *httptest.Server) {
+	const src = "source:07-li-zhanshu-alva-meeting"
+	li := "PARTICIPATED_IN:person:li-zhanshu>event:2021-11-25-test-call:PARTICIPANT"
+	position := "HOLDS_POSITION:person:li-zhanshu>org:npc-standing-committee"
+	call := func() map[string]any {
+		return map[string]any{
+			"id": "event:2021-11-25-test-call", "name": "Test call", "category": "MEETING", "sources": []string{src},
+			"discrepancies": []map[string]any{{"source": src, "about": "channel", "says": "via video call", "known": "It was a phone call."}},
+			"participants": []map[string]any{
+				{"entity": "person:li-zhanshu", "role": "PARTICIPANT", "quote": "Li Zhanshu, chairperson of the Standing Committee"},
+				{"entity": "org:npc-standing-committee", "role": "PARTICIPANT", "basis": "INFERRED",
+					"rule": "OFFICE_HOLDER_REPRESENTS", "restsOn": []string{li, position}},
+				{"entity": "org:apec", "role": "ATTENDEE", "basis": "BACKGROUND", "note": "A test of background knowledge."},
+			},
+		}
+	}
+	const read = `{ entity(id: "event:2021-11-25-test-call") {
+  discrepancies { source { id } about says known }
+  ... on Event { participants { role basis rule note quote sources { id } restsOn { id basis } entity { id } } }
+} }`
+	r := do(t, srv, editorToken, upsertEvent, map[string]any{"in": call()})
+	if len(r.Errors) > 0 {
+		t.Fatalf("a call with a fact of each basis: %+v", r.Errors)
+	}
+	got := strings.ReplaceAll(string(do(t, srv, "", read, nil).Data["entity"]), `\u003e`, ">")
+	for _, want := range []string{
+		`"basis":"INFERRED","rule":"OFFICE_HOLDER_REPRESENTS","note":null,"quote":null,"sources":[],"restsOn":[{"id":"` + li + `","basis":"STATED"},{"id":"` + position + `","basis":"STATED"}]`,
+		`"basis":"BACKGROUND","rule":null,"note":"A test of background knowledge.","quote":null,"sources":[],"restsOn":[]`,
+		`"basis":"STATED","rule":null,"note":null,"quote":"Li Zhanshu, chairperson of the Standing Committee","sources":[{"id":"` + src + `"}]`,
+		`"discrepancies":[{"source":{"id":"` + src + `"},"about":"channel","says":"via video call","known":"It was a phone call."}]`,
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the call reads back as %s, want %s", got, want)
+		}
+	}
+	tests := []struct {
+		name  string
+		edit  func(m map[string]any)
+		field string
+	}{
+		{"a quote that is not the source's", func(m map[string]any) {
+			m["participants"].([]map[string]any)[0]["quote"] = "Li met Alva."
+		}, "participants[0].quote"},
+		{"a quote that the event's sources do not hold", func(m map[string]any) {
+			m["participants"].([]map[string]any)[2] = map[string]any{"entity": "org:apec", "role": "ATTENDEE", "quote": "APEC attended."}
+		}, "participants[2].quote"},
+		{"inferred from an inferred fact", func(m map[string]any) {
+			m["participants"].([]map[string]any)[1]["restsOn"] = []string{"PARTICIPATED_IN:org:apec>event:2021-11-25-test-call:ATTENDEE"}
+		}, "participants[1].restsOn"},
+		{"inferred from nothing known", func(m map[string]any) {
+			m["participants"].([]map[string]any)[1]["restsOn"] = []string{"BASED_IN:org:xiaomi>country:peru"}
+		}, "participants[1].restsOn"},
+		{"inferred with a source", func(m map[string]any) {
+			m["participants"].([]map[string]any)[1]["sources"] = []string{src}
+		}, "participants[1].sources"},
+		{"background without a note", func(m map[string]any) {
+			delete(m["participants"].([]map[string]any)[2], "note")
+		}, "participants[2].note"},
+		{"a discrepancy the source does not say", func(m map[string]any) {
+			m["discrepancies"].([]map[string]any)[0]["says"] = "by phone"
+		}, "discrepancies[0].says"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := call()
+			tt.edit(m)
+			r := do(t, srv, editorToken, upsertEvent, map[string]any{"in": m})
+			if r.code() != kg.EINVALID || r.Errors[0].Extensions.Field != tt.field {
+				t.Errorf("got %+v, want BAD_USER_INPUT on %s", r.Errors, tt.field)
+			}
+		})
+	}
+	const entity = `mutation($rels: [RelationInput!]) {
+  upsertEntity(input: {id: "person:test-evidence", kind: PERSON, name: "Test Evidence", sources: ["` + src + `"], relations: $rels}) { id }
+}`
+	for _, tt := range []struct {
+		rel   map[string]any
+		field string
+	}{
+		{map[string]any{"type": "CITIZEN_OF", "to": "country:peru"}, "relations[0].sources"},
+		{map[string]any{"type": "CITIZEN_OF", "to": "country:peru", "sources": []string{src}, "quote": "a citizen of Peru"}, "relations[0].quote"},
+		{map[string]any{"type": "CITIZEN_OF", "to": "country:peru", "basis": "BACKGROUND"}, "relations[0].note"},
+		{map[string]any{"type": "CITIZEN_OF", "to": "country:peru", "basis": "INFERRED", "restsOn": []string{li}}, "relations[0].rule"},
+	} {
+		r := do(t, srv, editorToken, entity, map[string]any{"rels": []map[string]any{tt.rel}})
+		if r.code() != kg.EINVALID || r.Errors[0].Extensions.Field != tt.field {
+			t.Errorf("relation %v: %+v, want BAD_USER_INPUT on %s", tt.rel, r.Errors, tt.field)
+		}
+	}
+	bg := map[string]any{"type": "CITIZEN_OF", "to": "country:peru", "basis": "BACKGROUND", "note": "Known from elsewhere."}
+	if r := do(t, srv, editorToken, entity, map[string]any{"rels": []map[string]any{bg}}); len(r.Errors) > 0 {
+		t.Errorf("a background citizenship without a source: %+v", r.Errors)
 	}
 }

@@ -33,6 +33,17 @@ func orEmpty[T ~string](p *T) T {
 	return *p
 }
 
+// orNil returns a pointer to s, or nil for the empty string: an absent
+// value is null, not "".
+func orNil[T ~string](s T) *T {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func boolOf(p *bool) bool { return p != nil && *p }
+
 func intOr(p *int, def int) int {
 	if p == nil {
 		return def
@@ -78,6 +89,7 @@ func (r *queryResolver) events(ctx context.Context, filter *model.EventFilter, o
 	if filter != nil {
 		f.Categories = filter.Categories
 		f.From, f.To = date(filter.From), date(filter.To)
+		f.ReportedFrom, f.ReportedTo = date(filter.ReportedFrom), date(filter.ReportedTo)
 		f.Participant, f.Role, f.Country = str(filter.Participant), orEmpty(filter.Role), str(filter.Country)
 		f.MinAmount, f.MaxAmount, f.Currency = filter.MinAmount, filter.MaxAmount, str(filter.Currency)
 	}
@@ -115,16 +127,20 @@ func (r *queryResolver) sources(ctx context.Context, first *int, after *string) 
 	return conn, nil
 }
 
-func (r *queryResolver) whoMet(ctx context.Context, id string, from, to *kg.Date, first *int, after *string, connection bool) (*kg.ContactPage, error) {
+func whoMetQuery(id string, from, to *kg.Date, statedOnly *bool) kg.WhoMetQuery {
+	return kg.WhoMetQuery{ID: id, From: date(from), To: date(to), StatedOnly: boolOf(statedOnly)}
+}
+
+func (r *queryResolver) whoMet(ctx context.Context, q kg.WhoMetQuery, first *int, after *string, connection bool) (*kg.ContactPage, error) {
 	p, err := listPage(ctx, first, after, connection)
 	if err != nil {
 		return nil, err
 	}
-	return r.Service.WhoMet(ctx, kg.WhoMetQuery{ID: id, From: date(from), To: date(to)}, p)
+	return r.Service.WhoMet(ctx, q, p)
 }
 
-func (r *queryResolver) whoMetConnection(ctx context.Context, id string, from, to *kg.Date, first *int, after *string) (*model.ContactConnection, error) {
-	res, err := r.whoMet(ctx, id, from, to, first, after, true)
+func (r *queryResolver) whoMetConnection(ctx context.Context, q kg.WhoMetQuery, first *int, after *string) (*model.ContactConnection, error) {
+	res, err := r.whoMet(ctx, q, first, after, true)
 	if err != nil {
 		return nil, err
 	}
@@ -135,8 +151,9 @@ func (r *queryResolver) whoMetConnection(ctx context.Context, id string, from, t
 	return conn, nil
 }
 
-func investmentQuery(investorID, targetID *string, from, to *kg.Date) kg.InvestmentQuery {
-	return kg.InvestmentQuery{InvestorID: str(investorID), TargetID: str(targetID), From: date(from), To: date(to)}
+func investmentQuery(investorID, targetID *string, from, to *kg.Date, statedOnly *bool) kg.InvestmentQuery {
+	return kg.InvestmentQuery{InvestorID: str(investorID), TargetID: str(targetID), From: date(from), To: date(to),
+		StatedOnly: boolOf(statedOnly)}
 }
 
 func (r *queryResolver) investments(ctx context.Context, q kg.InvestmentQuery, first *int, after *string, connection bool) (*kg.InvestmentPage, error) {
@@ -179,22 +196,23 @@ func (r *queryResolver) entity(ctx context.Context, id string) (model.Entity, er
 	return model.ToEntity(e), nil
 }
 
-func (r *queryResolver) neighborhood(ctx context.Context, id string, depth *int, kinds []kg.Kind, limit *int) (*kg.Subgraph, error) {
+func (r *queryResolver) neighborhood(ctx context.Context, id string, depth *int, kinds []kg.Kind, limit *int, statedOnly *bool) (*kg.Subgraph, error) {
 	return r.Service.Neighborhood(ctx, kg.NeighborhoodQuery{
-		ID: id, Depth: intOr(depth, 1), Kinds: kinds, Limit: intOr(limit, kg.DefaultSubgraphLimit),
+		ID: id, Depth: intOr(depth, 1), Kinds: kinds, Limit: intOr(limit, kg.DefaultSubgraphLimit), StatedOnly: boolOf(statedOnly),
 	})
 }
 
-func (r *queryResolver) paths(ctx context.Context, from, to string, maxLength, limit *int, kinds []kg.Kind) ([]*kg.Path, error) {
-	paths, err := r.Service.Paths(ctx, kg.PathQuery{From: from, To: to, MaxLength: intOr(maxLength, kg.DefaultPathLength), Limit: intOr(limit, 5), Kinds: kinds})
+func (r *queryResolver) paths(ctx context.Context, from, to string, maxLength, limit *int, kinds []kg.Kind, statedOnly *bool) ([]*kg.Path, error) {
+	paths, err := r.Service.Paths(ctx, kg.PathQuery{From: from, To: to, MaxLength: intOr(maxLength, kg.DefaultPathLength), Limit: intOr(limit, 5),
+		Kinds: kinds, StatedOnly: boolOf(statedOnly)})
 	if err != nil {
 		return nil, err
 	}
 	return pointers(paths), nil
 }
 
-func timelineQuery(id string, from, to *kg.Date, categories []kg.Category) kg.TimelineQuery {
-	return kg.TimelineQuery{ID: id, From: date(from), To: date(to), Categories: categories}
+func timelineQuery(id string, from, to *kg.Date, categories []kg.Category, statedOnly *bool) kg.TimelineQuery {
+	return kg.TimelineQuery{ID: id, From: date(from), To: date(to), Categories: categories, StatedOnly: boolOf(statedOnly)}
 }
 
 func (r *queryResolver) timeline(ctx context.Context, q kg.TimelineQuery, first *int, after *string, connection bool) (*model.EventConnection, error) {

@@ -50,24 +50,27 @@ func ValidID(id string) bool { return len(id) <= MaxIDLength && idPattern.MatchS
 
 // Validate checks the dataset: ID forms and uniqueness across entities and
 // sources, enumerated values, kind-specific fields, dates, amounts, and that
-// every reference resolves and every fact cites a source. It fills in the
-// IDs of relations and returns every problem found, joined.
+// every reference resolves; that every entity and every STATED relation
+// cites a source, every quote (and what a discrepancy says) is found
+// verbatim in the text of a source it cites, and every INFERRED relation
+// rests on STATED relations of the dataset. It fills in the IDs of
+// relations and returns every problem found, joined.
 func (d *Dataset) Validate() error {
 	var errs []error
 	bad := func(where, format string, args ...any) {
 		errs = append(errs, Invalid(where, format, args...))
 	}
 	ids := map[string]Kind{}
-	sources := map[string]bool{}
+	sources := map[string]*Source{}
 	for i, s := range d.Sources {
 		where := fmt.Sprintf("sources[%d]", i)
 		if !ValidID(s.ID) || len(s.ID) < 8 || s.ID[:7] != "source:" {
 			bad(where+".id", "%q is not a source ID (source:slug)", s.ID)
 		}
-		if sources[s.ID] {
+		if sources[s.ID] != nil {
 			bad(where+".id", "duplicate ID %q", s.ID)
 		}
-		sources[s.ID] = true
+		sources[s.ID] = s
 		if err := ValidateSource(s); err != nil {
 			var ke *Error
 			if errors.As(err, &ke) && ke.Field != "id" {
@@ -81,11 +84,12 @@ func (d *Dataset) Validate() error {
 			bad(where+".sources", "at least one source is required")
 		}
 		for _, r := range refs {
-			if !sources[r] {
+			if sources[r] == nil {
 				bad(where+".sources", "unknown source %q", r)
 			}
 		}
 	}
+	source := func(id string) *Source { return sources[id] }
 	for i, e := range d.Entities {
 		where := fmt.Sprintf("entities[%d]", i)
 		if err := e.Validate(); err != nil {
@@ -95,11 +99,18 @@ func (d *Dataset) Validate() error {
 			}
 			errs = append(errs, err)
 		}
-		if _, dup := ids[e.ID]; dup || sources[e.ID] {
+		if _, dup := ids[e.ID]; dup || sources[e.ID] != nil {
 			bad(where+".id", "duplicate ID %q", e.ID)
 		}
 		ids[e.ID] = e.Kind
 		checkSources(where, e.Sources)
+		if err := CheckDiscrepancies(e, source); err != nil {
+			var ke *Error
+			if errors.As(err, &ke) {
+				ke.Field = where + "." + ke.Field
+			}
+			errs = append(errs, err)
+		}
 	}
 	seen := map[string]bool{}
 	for i, r := range d.Relations {
@@ -129,7 +140,20 @@ func (d *Dataset) Validate() error {
 			bad(where, "duplicate relation %s", r.ID)
 		}
 		seen[r.ID] = true
-		checkSources(where, r.Sources)
+		if err := CheckEvidence(where, r, source); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	stated := map[string]bool{}
+	for _, r := range d.Relations {
+		stated[r.ID] = r.IsStated()
+	}
+	for i, r := range d.Relations {
+		for _, id := range r.RestsOn {
+			if s, ok := stated[id]; !ok || !s {
+				bad(fmt.Sprintf("relations[%d].restsOn", i), "%s is not a STATED relation of the dataset: an inferred fact rests on stated facts", id)
+			}
+		}
 	}
 	for i, r := range d.Redirects {
 		where := fmt.Sprintf("redirects[%d]", i)
@@ -174,6 +198,7 @@ func (e *Entity) Validate() error {
 		checkText("description", e.Description, MaxTextBytes),
 		checkList("notes", e.Notes, MaxNotes, MaxTextBytes),
 		checkList("sources", e.Sources, MaxSources, MaxIDLength),
+		e.checkDiscrepancies(),
 	} {
 		if err != nil {
 			return err
@@ -243,7 +268,9 @@ func (e *Entity) Validate() error {
 	return nil
 }
 
-// Validate checks one relation on its own: type, role, title and dates.
+// Validate checks one relation on its own: type, role, title, dates, and
+// the fields its basis asks for (a source for a STATED relation, a rule and
+// the facts it rests on for an INFERRED one, a note for a BACKGROUND one).
 func (r *Relation) Validate() error {
 	switch {
 	case !valid(r.Type, RelationTypes):
@@ -268,7 +295,7 @@ func (r *Relation) Validate() error {
 			return err
 		}
 	}
-	return nil
+	return r.checkBasis()
 }
 
 // CheckKinds checks that the relation may join an entity of kind from to

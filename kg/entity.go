@@ -15,8 +15,11 @@ type Entity struct {
 	Description string   `json:"description,omitempty"`
 	// Sources are the IDs of the sources that attest the entity.
 	Sources []string `json:"sources,omitempty"`
-	// Notes are remarks for analysts, such as a discrepancy in a source.
+	// Notes are remarks for analysts.
 	Notes []string `json:"notes,omitempty"`
+	// Discrepancies are the points where a source disagrees with what is
+	// known from elsewhere.
+	Discrepancies []Discrepancy `json:"discrepancies,omitempty"`
 
 	// CountryCode is the ISO 3166-1 alpha-2 code of a country.
 	CountryCode string `json:"countryCode,omitempty"`
@@ -130,6 +133,17 @@ type Relation struct {
 	Quote string `json:"quote,omitempty"`
 	// Sources are the IDs of the sources that attest the relation.
 	Sources []string `json:"sources,omitempty"`
+	// Basis says how the relation is known (see Basis); empty means
+	// STATED, as in data written before bases existed.
+	Basis Basis `json:"basis,omitempty"`
+	// Rule names the rule an INFERRED relation was derived by.
+	Rule Rule `json:"rule,omitempty"`
+	// RestsOn are the IDs of the stated relations an INFERRED relation was
+	// derived from.
+	RestsOn []string `json:"restsOn,omitempty"`
+	// Note says what is known and how, for a BACKGROUND relation; any
+	// relation may carry one.
+	Note string `json:"note,omitempty"`
 	// UpdatedAt and UpdatedBy say who wrote the relation last, and when.
 	UpdatedAt string `json:"updatedAt,omitempty"`
 	UpdatedBy string `json:"updatedBy,omitempty"`

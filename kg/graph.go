@@ -38,6 +38,8 @@ type NeighborhoodQuery struct {
 	// keeps every kind.
 	Kinds []Kind
 	Limit int
+	// StatedOnly expands through STATED relations only.
+	StatedOnly bool
 }
 
 // Subgraph is a set of nodes (entity IDs) and the relations among them.
@@ -86,6 +88,8 @@ type PathQuery struct {
 	// Kinds restricts the nodes a path may pass through (its ends are
 	// exempt); empty allows every kind.
 	Kinds []Kind
+	// StatedOnly makes paths of STATED relations only.
+	StatedOnly bool
 }
 
 // Path is a chain of relations from one entity to another.

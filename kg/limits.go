@@ -31,6 +31,12 @@ const (
 	MaxUnitBytes = 100
 	// MaxSources is the most sources one record cites.
 	MaxSources = 100
+	// MaxDiscrepancies is the most discrepancies an entity records; what
+	// one says is bounded like a quote, what is known like a note.
+	MaxDiscrepancies = 20
+	// MaxRestsOn is the most facts an inferred fact rests on; its note is
+	// bounded like an entity's.
+	MaxRestsOn = 20
 	// MaxAmount is the largest amount of money or quantity, and baseline:
 	// 10^15, a thousand times the largest economy's yearly output in US
 	// dollars. Sums over any number of records a store can hold stay far

@@ -52,6 +52,11 @@ type SourceReader interface {
 	Sources(ctx context.Context, ids []string) ([]*Source, error)
 	// ListSources returns a page of sources ordered by ID.
 	ListSources(ctx context.Context, p PageRequest) (*SourcePage, error)
+	// Quoting returns the relations that cite the source and have a quote,
+	// and the entities with a discrepancy that cites it, at most max+1 of
+	// each, in no order: the facts whose evidence an edit of the source's
+	// text could take away.
+	Quoting(ctx context.Context, id string, max int) ([]*Relation, []*Entity, error)
 }
 
 // RelationReader reads the relations of entities whole, for the planners
@@ -61,8 +66,10 @@ type RelationReader interface {
 	// Relations returns, for each of the given entities, its relations in
 	// ID order, at most max+1 of them (so that the caller can tell an
 	// entity with more than max); a relation between two of them comes
-	// once.
-	Relations(ctx context.Context, ids []string, max int) ([]*Relation, error)
+	// once. Given bases, it keeps only relations of those bases (see
+	// Relation.EffectiveBasis), before the bound: a neighborhood of stated
+	// facts asks for BasisStated.
+	Relations(ctx context.Context, ids []string, max int, bases ...Basis) ([]*Relation, error)
 	// RelationsByID returns the relations with the given IDs (see
 	// RelationID), in no order, skipping unknown ones.
 	RelationsByID(ctx context.Context, ids []string) ([]*Relation, error)
@@ -92,7 +99,8 @@ type Lister interface {
 // Analyst answers the analysts' questions that the database answers best.
 type Analyst interface {
 	// WhoMet returns a page of everyone who took part in a meeting (an
-	// event of one of MeetingCategories) with the entity, by folded name
+	// event of one of MeetingCategories) with the entity, other than the
+	// organizations it belongs to (see OwnOrganizations), by folded name
 	// and ID, each with at most MaxListSize meetings as evidence.
 	WhoMet(ctx context.Context, q WhoMetQuery, p PageRequest) (*ContactPage, error)
 	// Investments returns a page of the investments that match the query,
@@ -216,6 +224,9 @@ type TimelineQuery struct {
 	ID         string
 	From, To   Date
 	Categories []Category
+	// StatedOnly follows STATED relations only: memberships,
+	// participations and places that a source states.
+	StatedOnly bool
 }
 
 // Stats counts the nodes and relationships of a store.
@@ -279,6 +290,14 @@ type EventFilter struct {
 	// as the whole period it names: from the first day of From to the last
 	// day of To. Events without a date are dropped when either is set.
 	From, To Date
+	// ReportedFrom and ReportedTo keep events reported in the window: one
+	// of the event's sources has a publication date (a period, like any
+	// date) overlapping [ReportedFrom, ReportedTo]. They match an undated
+	// event by its sources, so an analyst finds what was reported in a
+	// period without the event being given a date no source gives. Events
+	// whose sources have no publication date are dropped when either is
+	// set.
+	ReportedFrom, ReportedTo Date
 	// Participant keeps events this entity took part in, with Role when
 	// Role is set.
 	Participant string
@@ -299,7 +318,15 @@ type EventFilter struct {
 type WhoMetQuery struct {
 	ID       string
 	From, To Date
+	// StatedOnly keeps meetings where a source states both the entity's
+	// participation and the other's.
+	StatedOnly bool
 }
+
+// OwnRelations are the relations that make an organization the entity's
+// own for WhoMet, followed from the entity at most MemberDepth times: a
+// person's positions, and an organization's memberships and parents.
+var OwnRelations = []RelationType{RelHoldsPosition, RelMemberOf, RelPartOf}
 
 // Contact is someone who met the entity of a WhoMetQuery, with the
 // meetings (event IDs, in date order) as evidence.
@@ -315,6 +342,9 @@ type InvestmentQuery struct {
 	// place located in it (up to three LOCATED_IN hops).
 	TargetID string
 	From, To Date
+	// StatedOnly follows STATED relations only: the investor's
+	// participation, the target's (or the place's) and the LOCATED_IN hops.
+	StatedOnly bool
 }
 
 // Investment is an investor's stake in an event: an event where the

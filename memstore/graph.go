@@ -21,6 +21,7 @@ func (s *Store) Walks(ctx context.Context, q kg.PathQuery) ([]kg.Walk, error) {
 	if s.entities[q.From] == nil || s.entities[q.To] == nil || q.From == q.To {
 		return nil, nil
 	}
+	bases := kg.StatedOnly(q.StatedOnly)
 	// distTo holds how far each node that may lie on a path is from the
 	// end; the search below never enters a node that cannot reach the end
 	// in the hops left, so its work follows the paths found, not the
@@ -35,7 +36,7 @@ func (s *Store) Walks(ctx context.Context, q kg.PathQuery) ([]kg.Walk, error) {
 			}
 			for _, r := range s.byEntity[x] {
 				o := r.Other(x)
-				if _, seen := distTo[o]; seen || o == q.From {
+				if _, seen := distTo[o]; seen || o == q.From || !r.HasBasis(bases) {
 					continue
 				}
 				if len(q.Kinds) > 0 && !slices.Contains(q.Kinds, kg.KindOfID(o)) {
@@ -65,6 +66,9 @@ func (s *Store) Walks(ctx context.Context, q kg.PathQuery) ([]kg.Walk, error) {
 		// The smallest relation ID to each neighbour.
 		best := map[string]string{}
 		for _, r := range s.byEntity[id] {
+			if !r.HasBasis(bases) {
+				continue
+			}
 			o := r.Other(id)
 			if b, ok := best[o]; !ok || r.ID < b {
 				best[o] = r.ID
@@ -113,8 +117,8 @@ func (s *Store) Walks(ctx context.Context, q kg.PathQuery) ([]kg.Walk, error) {
 }
 
 // members returns the entity and every entity at most kg.MemberDepth
-// member relations away from it (following them backwards).
-func (s *Store) members(ctx context.Context, id string) (map[string]bool, error) {
+// member relations of the bases away from it (following them backwards).
+func (s *Store) members(ctx context.Context, id string, bases []kg.Basis) (map[string]bool, error) {
 	in := map[string]bool{id: true}
 	frontier := []string{id}
 	for depth := 0; depth < kg.MemberDepth; depth++ {
@@ -124,7 +128,7 @@ func (s *Store) members(ctx context.Context, id string) (map[string]bool, error)
 				return nil, err
 			}
 			for _, r := range s.byEntity[x] {
-				if r.To == x && slices.Contains(kg.MemberRelations, r.Type) && !in[r.From] {
+				if r.To == x && slices.Contains(kg.MemberRelations, r.Type) && !in[r.From] && r.HasBasis(bases) {
 					in[r.From] = true
 					next = append(next, r.From)
 				}
@@ -136,8 +140,8 @@ func (s *Store) members(ctx context.Context, id string) (map[string]bool, error)
 }
 
 // timelineEvents returns the IDs of the events the members took part in or
-// that were held at one of them.
-func (s *Store) timelineEvents(ctx context.Context, members map[string]bool) (map[string]bool, error) {
+// that were held at one of them, by relations of the bases.
+func (s *Store) timelineEvents(ctx context.Context, members map[string]bool, bases []kg.Basis) (map[string]bool, error) {
 	events := map[string]bool{}
 	for m := range members {
 		if err := kg.Live(ctx); err != nil {
@@ -145,6 +149,7 @@ func (s *Store) timelineEvents(ctx context.Context, members map[string]bool) (ma
 		}
 		for _, r := range s.byEntity[m] {
 			switch {
+			case !r.HasBasis(bases):
 			case r.Type == kg.RelParticipatedIn && r.From == m:
 				events[r.To] = true
 			case r.Type == kg.RelHeldAt && r.To == m:
@@ -161,11 +166,12 @@ func (s *Store) Timeline(ctx context.Context, q kg.TimelineQuery, p kg.PageReque
 	defer s.mu.RUnlock()
 	var items []keyed[string]
 	if s.entities[q.ID] != nil {
-		members, err := s.members(ctx, q.ID)
+		bases := kg.StatedOnly(q.StatedOnly)
+		members, err := s.members(ctx, q.ID, bases)
 		if err != nil {
 			return nil, err
 		}
-		events, err := s.timelineEvents(ctx, members)
+		events, err := s.timelineEvents(ctx, members, bases)
 		if err != nil {
 			return nil, err
 		}

@@ -99,7 +99,7 @@ func workload(n int) []step {
 		case 1:
 			st = func(ctx context.Context, s *Store) error {
 				return service.Write(ctx, s, func(ctx context.Context) (*kg.ChangeSet, error) {
-					return service.PlanSource(&kg.Source{
+					return service.PlanSource(ctx, s, &kg.Source{
 						ID:    fmt.Sprintf("source:w-%d", i),
 						Title: "Source " + strings.Repeat("w", 5*i),
 					})

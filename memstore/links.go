@@ -61,9 +61,10 @@ func pageOf[T any](ctx context.Context, items []keyed[T], p kg.PageRequest, max 
 	return vals, cursors, end < len(items), total, nil
 }
 
-// Relations returns each entity's first max+1 relations by ID, a relation
-// between two of them once.
-func (s *Store) Relations(ctx context.Context, ids []string, max int) ([]*kg.Relation, error) {
+// Relations returns each entity's first max+1 relations of the bases
+// (any basis when none is given) by ID, a relation between two of them
+// once.
+func (s *Store) Relations(ctx context.Context, ids []string, max int, bases ...kg.Basis) ([]*kg.Relation, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	seen := map[string]bool{}
@@ -73,6 +74,9 @@ func (s *Store) Relations(ctx context.Context, ids []string, max int) ([]*kg.Rel
 			return nil, err
 		}
 		rels := s.sortedRelations(id)
+		if len(bases) > 0 {
+			rels = slices.DeleteFunc(rels, func(r *kg.Relation) bool { return !r.HasBasis(bases) })
+		}
 		if len(rels) > max+1 {
 			rels = rels[:max+1]
 		}

@@ -151,6 +151,7 @@ func cloneEntity(e *kg.Entity) *kg.Entity {
 	c.Aliases = slices.Clone(e.Aliases)
 	c.Sources = slices.Clone(e.Sources)
 	c.Notes = slices.Clone(e.Notes)
+	c.Discrepancies = slices.Clone(e.Discrepancies)
 	if e.Amount != nil {
 		m := *e.Amount
 		if m.Baseline != nil {
@@ -166,9 +167,13 @@ func cloneEntity(e *kg.Entity) *kg.Entity {
 	return &c
 }
 
+// cloneRelation copies a relation to store it, with its basis recorded:
+// a relation written (or journaled) before bases existed is STATED.
 func cloneRelation(r *kg.Relation) *kg.Relation {
 	c := *r
 	c.Sources = slices.Clone(r.Sources)
+	c.RestsOn = slices.Clone(r.RestsOn)
+	c.Basis = r.EffectiveBasis()
 	if c.ID == "" {
 		c.ID = kg.RelationID(c.Type, c.From, c.To, c.Role)
 	}

@@ -480,3 +480,28 @@ func TestUpgradeFirstFormatStrictly(t *testing.T) {
 		})
 	}
 }
+
+// TestJournalWithoutBasis replays a journal whose relations have no basis,
+// as journals written before bases existed hold them: they are STATED.
+func TestJournalWithoutBasis(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s, _ := mustOpen(t, dir)
+	d := extra(0)
+	d.Entities = append(d.Entities, &kg.Entity{ID: "person:test-0", Kind: kg.KindPerson, Name: "Test Person", Sources: d.Entities[0].Sources})
+	rel := &kg.Relation{Type: kg.RelHoldsPosition, From: "person:test-0", To: "org:test-company-0", Title: "Chair", Sources: d.Entities[0].Sources}
+	rel.ID = kg.RelationID(rel.Type, rel.From, rel.To, "")
+	c := &kg.ChangeSet{Expect: map[string]int{}, PutSources: d.Sources, PutEntities: d.Entities, PutRelations: []*kg.Relation{rel}}
+	if err := s.Apply(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	s.Close(ctx)
+	if b, _ := os.ReadFile(filepath.Join(dir, memstore.JournalFile)); bytes.Contains(b, []byte(`"basis"`)) {
+		t.Fatal("the journal records a basis; this test needs a record without one")
+	}
+	again, _ := mustOpen(t, dir)
+	rels, err := again.Relations(ctx, []string{"person:test-0"}, 10, kg.BasisStated)
+	if err != nil || len(rels) != 1 || rels[0].Basis != kg.BasisStated {
+		t.Errorf("replayed relations: %v, %v; want the position, STATED", rels, err)
+	}
+}

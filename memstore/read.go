@@ -18,6 +18,37 @@ func (s *Store) Sources(ctx context.Context, ids []string) ([]*kg.Source, error)
 	return lookup(s, ids, s.sources), nil
 }
 
+// Quoting returns the relations that cite the source with a quote, and the
+// entities whose discrepancies cite it, at most max+1 of each.
+func (s *Store) Quoting(ctx context.Context, id string, max int) ([]*kg.Relation, []*kg.Entity, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var rels []*kg.Relation
+	n := 0
+	for _, r := range s.relations {
+		if n++; n%liveEvery == 0 {
+			if err := kg.Live(ctx); err != nil {
+				return nil, nil, err
+			}
+		}
+		if r.Quote != "" && slices.Contains(r.Sources, id) && len(rels) <= max {
+			rels = append(rels, r)
+		}
+	}
+	var es []*kg.Entity
+	for _, e := range s.entities {
+		if n++; n%liveEvery == 0 {
+			if err := kg.Live(ctx); err != nil {
+				return nil, nil, err
+			}
+		}
+		if slices.Contains(e.DiscrepancySources(), id) && len(es) <= max {
+			es = append(es, e)
+		}
+	}
+	return rels, es, nil
+}
+
 // lookup returns the values of the IDs found in m, under the read lock.
 func lookup[T any](s *Store, ids []string, m map[string]T) []T {
 	s.mu.RLock()
@@ -72,11 +103,11 @@ func (s *Store) ListEvents(ctx context.Context, f kg.EventFilter, p kg.PageReque
 	defer s.mu.RUnlock()
 	var inCountry map[string]bool
 	if f.Country != "" {
-		members, err := s.members(ctx, f.Country)
+		members, err := s.members(ctx, f.Country, nil)
 		if err != nil {
 			return nil, err
 		}
-		if inCountry, err = s.timelineEvents(ctx, members); err != nil {
+		if inCountry, err = s.timelineEvents(ctx, members, nil); err != nil {
 			return nil, err
 		}
 	}
@@ -91,6 +122,7 @@ func (s *Store) ListEvents(ctx context.Context, f kg.EventFilter, p kg.PageReque
 		if e.Kind != kg.KindEvent ||
 			len(f.Categories) > 0 && !slices.Contains(f.Categories, e.Category) ||
 			!e.InWindow(f.From, f.To) ||
+			!s.reportedIn(e, f.ReportedFrom, f.ReportedTo) ||
 			f.Participant != "" && !s.participated(f.Participant, e.ID, f.Role) ||
 			inCountry != nil && !inCountry[e.ID] ||
 			!inAmountRange(e, f) {
@@ -99,6 +131,23 @@ func (s *Store) ListEvents(ctx context.Context, f kg.EventFilter, p kg.PageReque
 		all = append(all, e)
 	}
 	return pageOrdered(ctx, all, p, func(e *kg.Entity) string { return e.Date.SortKey() }, f.Descending)
+}
+
+// reportedIn reports whether one of the event's sources was published in
+// a period overlapping the window [from, to]; every event is in an
+// inactive window.
+func (s *Store) reportedIn(e *kg.Entity, from, to kg.Date) bool {
+	lo, hi, active := kg.DateWindow(from, to)
+	if !active {
+		return true
+	}
+	for _, id := range e.Sources {
+		if src := s.sources[id]; src != nil && !src.PublishedAt.IsZero() &&
+			src.PublishedAt.Start() <= hi && src.PublishedAt.End() >= lo {
+			return true
+		}
+	}
+	return false
 }
 
 // inAmountRange applies the amount filters of f.
@@ -159,9 +208,14 @@ func (s *Store) ListSources(ctx context.Context, p kg.PageRequest) (*kg.SourcePa
 func (s *Store) WhoMet(ctx context.Context, q kg.WhoMetQuery, p kg.PageRequest) (*kg.ContactPage, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
+	bases := kg.StatedOnly(q.StatedOnly)
+	own, err := s.ownOrganizations(ctx, q.ID)
+	if err != nil {
+		return nil, err
+	}
 	meetings := map[string]map[string]bool{}
 	for _, r := range s.byEntity[q.ID] {
-		if r.Type != kg.RelParticipatedIn || r.From != q.ID || slices.Contains(kg.PassiveRoles, r.Role) {
+		if r.Type != kg.RelParticipatedIn || r.From != q.ID || slices.Contains(kg.PassiveRoles, r.Role) || !r.HasBasis(bases) {
 			continue
 		}
 		ev := s.entities[r.To]
@@ -173,7 +227,7 @@ func (s *Store) WhoMet(ctx context.Context, q kg.WhoMetQuery, p kg.PageRequest) 
 		}
 		for _, o := range s.byEntity[ev.ID] {
 			if o.Type != kg.RelParticipatedIn || o.To != ev.ID || o.From == q.ID ||
-				slices.Contains(kg.PassiveRoles, o.Role) {
+				slices.Contains(kg.PassiveRoles, o.Role) || !o.HasBasis(bases) || own[o.From] {
 				continue
 			}
 			if meetings[o.From] == nil {
@@ -203,6 +257,35 @@ func (s *Store) WhoMet(ctx context.Context, q kg.WhoMetQuery, p kg.PageRequest) 
 	return &kg.ContactPage{Contacts: contacts, Cursors: cursors, HasNext: hasNext, TotalCount: total}, nil
 }
 
+// ownOrganizations returns the organizations the entity belongs to:
+// those kg.OwnRelations lead to from it, at most kg.MemberDepth of them
+// away, whatever their basis.
+func (s *Store) ownOrganizations(ctx context.Context, id string) (map[string]bool, error) {
+	own := map[string]bool{}
+	seen := map[string]bool{id: true}
+	frontier := []string{id}
+	for depth := 0; depth < kg.MemberDepth && len(frontier) > 0; depth++ {
+		var next []string
+		for _, x := range frontier {
+			if err := kg.Live(ctx); err != nil {
+				return nil, err
+			}
+			for _, r := range s.byEntity[x] {
+				if r.From != x || !slices.Contains(kg.OwnRelations, r.Type) || seen[r.To] {
+					continue
+				}
+				seen[r.To] = true
+				next = append(next, r.To)
+				if kg.KindOfID(r.To) == kg.KindOrganization {
+					own[r.To] = true
+				}
+			}
+		}
+		frontier = next
+	}
+	return own, nil
+}
+
 // sortEvents orders event IDs by date and ID.
 func (s *Store) sortEvents(ids []string) {
 	slices.SortFunc(ids, func(a, b string) int {
@@ -214,6 +297,7 @@ func (s *Store) sortEvents(ids []string) {
 func (s *Store) Investments(ctx context.Context, q kg.InvestmentQuery, p kg.PageRequest) (*kg.InvestmentPage, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
+	bases := kg.StatedOnly(q.StatedOnly)
 	seen := map[kg.Investment]bool{}
 	var items []keyed[kg.Investment]
 	n := 0
@@ -223,16 +307,17 @@ func (s *Store) Investments(ctx context.Context, q kg.InvestmentQuery, p kg.Page
 				return nil, err
 			}
 		}
-		if r.Type != kg.RelParticipatedIn || r.Role != kg.RoleInvestor || q.InvestorID != "" && r.From != q.InvestorID {
+		if r.Type != kg.RelParticipatedIn || r.Role != kg.RoleInvestor || q.InvestorID != "" && r.From != q.InvestorID ||
+			!r.HasBasis(bases) {
 			continue
 		}
 		ev := s.entities[r.To]
 		if ev == nil || !ev.InWindow(q.From, q.To) {
 			continue
 		}
-		for _, t := range s.targets(ev.ID) {
+		for _, t := range s.targets(ev.ID, bases) {
 			inv := kg.Investment{InvestorID: r.From, TargetID: t, EventID: ev.ID}
-			if seen[inv] || q.TargetID != "" && !s.within(t, q.TargetID) {
+			if seen[inv] || q.TargetID != "" && !s.within(t, q.TargetID, bases) {
 				continue
 			}
 			seen[inv] = true
@@ -253,11 +338,12 @@ func investmentKey(inv kg.Investment) string {
 }
 
 // targets returns the TARGET participants of the event or, when it has
-// none, the places it was held at.
-func (s *Store) targets(event string) []string {
+// none, the places it was held at, by relations of the bases.
+func (s *Store) targets(event string, bases []kg.Basis) []string {
 	var targets, places []string
 	for _, r := range s.byEntity[event] {
 		switch {
+		case !r.HasBasis(bases):
 		case r.Type == kg.RelParticipatedIn && r.To == event && r.Role == kg.RoleTarget:
 			targets = append(targets, r.From)
 		case r.Type == kg.RelHeldAt && r.From == event:
@@ -271,8 +357,8 @@ func (s *Store) targets(event string) []string {
 }
 
 // within reports whether id is target or lies in it by at most three
-// LOCATED_IN hops.
-func (s *Store) within(id, target string) bool {
+// LOCATED_IN hops of the bases.
+func (s *Store) within(id, target string, bases []kg.Basis) bool {
 	frontier := []string{id}
 	for depth := 0; depth <= 3; depth++ {
 		var next []string
@@ -284,7 +370,7 @@ func (s *Store) within(id, target string) bool {
 				continue // only places lie in something: skip a hub's relations
 			}
 			for _, r := range s.byEntity[x] {
-				if r.Type == kg.RelLocatedIn && r.From == x {
+				if r.Type == kg.RelLocatedIn && r.From == x && r.HasBasis(bases) {
 					next = append(next, r.To)
 				}
 			}

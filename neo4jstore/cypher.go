@@ -61,6 +61,23 @@ UNWIND $ids AS id
 MATCH (s:Source {id: id})
 RETURN s {.*} AS s`
 
+// cypherQuotingRelations and cypherQuotingEntities find the facts that
+// quote a source: relations that cite it with a quote, and entities whose
+// discrepancies (a JSON string, see entityProps) name it, which $needle
+// matches.
+const (
+	cypherQuotingRelations = `
+MATCH (:Entity)-[r]->(:Entity)
+WHERE r.quote IS NOT NULL AND $id IN r.sources
+RETURN r {.*, type: type(r), from: startNode(r).id, to: endNode(r).id} AS r
+LIMIT $max`
+	cypherQuotingEntities = `
+MATCH (e:Entity)
+WHERE e.discrepancies CONTAINS $needle
+RETURN e {.*} AS e
+LIMIT $max`
+)
+
 // countGuard starts the subquery that counts a list: when the request
 // does not ask for the count ($count false), no row enters it, so the
 // count's match never runs and the subquery returns 0.
@@ -93,7 +110,24 @@ WHERE (size($categories) = 0 OR e.category IN $categories)
   AND ($amounts = false OR (e.amount IS NOT NULL
         AND ($minAmount IS NULL OR e.amount >= $minAmount)
         AND ($maxAmount IS NULL OR e.amount <= $maxAmount)
-        AND ($currency = '' OR e.amountCurrency = $currency)))`
+        AND ($currency = '' OR e.amountCurrency = $currency)))
+  AND ($reported = false OR EXISTS {
+        MATCH (s:Source) WHERE s.id IN e.sources AND s.publishedAt IS NOT NULL
+          AND ` + publishedFirst + ` <= $reportedHi AND ` + publishedLast + ` >= $reportedLo })`
+
+// publishedFirst and publishedLast are the first and last day of the
+// period a source's publishedAt names ("2021", "2021-11" or "2021-11-10"),
+// as strings that compare with real days as the days would: a month ends
+// on its "31st", which no real day of a later month precedes.
+const (
+	publishedFirst = `CASE size(s.publishedAt) WHEN 4 THEN s.publishedAt + '-01-01' WHEN 7 THEN s.publishedAt + '-01' ELSE s.publishedAt END`
+	publishedLast  = `CASE size(s.publishedAt) WHEN 4 THEN s.publishedAt + '-12-31' WHEN 7 THEN s.publishedAt + '-31' ELSE s.publishedAt END`
+)
+
+// stated is true of a relationship r that a source states, or of any when
+// $stated is false; a relationship written before bases existed has no
+// basis and is STATED.
+const stated = `($stated = false OR coalesce(r.basis, 'STATED') = 'STATED')`
 
 var (
 	cypherListEvents     = listStatement(eventFilter, "sortKey", false)
@@ -102,12 +136,16 @@ var (
 
 var cypherListSources = listStatement(`MATCH (e:Source)`, "id", false)
 
-// whoMetMatch matches the meetings of $id and the others who took part.
+// whoMetMatch matches the meetings of $id and the others who took part,
+// leaving out the organizations $id belongs to (kg.OwnRelations, at most
+// kg.MemberDepth of them).
 const whoMetMatch = `
 MATCH (me:Entity {id: $id})-[mine:PARTICIPATED_IN]->(ev:Event)<-[theirs:PARTICIPATED_IN]-(other:Entity)
 WHERE ev.category IN $categories AND other <> me
   AND NOT mine.role IN $passive AND NOT theirs.role IN $passive
-  AND ($dated = false OR (ev.dateFirst IS NOT NULL AND ev.dateFirst <= $hi AND ev.dateLast >= $lo))`
+  AND ($dated = false OR (ev.dateFirst IS NOT NULL AND ev.dateFirst <= $hi AND ev.dateLast >= $lo))
+  AND ($stated = false OR (coalesce(mine.basis, 'STATED') = 'STATED' AND coalesce(theirs.basis, 'STATED') = 'STATED'))
+  AND NOT (other:Organization AND EXISTS { MATCH (me)-[:HOLDS_POSITION|MEMBER_OF|PART_OF*1..3]->(other) })`
 
 // cypherWhoMet returns a page of the contacts by folded name and ID, each
 // with at most $maxMeetings meetings in date order.
@@ -125,18 +163,20 @@ RETURN count(DISTINCT other) AS total`
 
 // investmentsTail finds each event's targets (its TARGET participants or,
 // when it has none, the places it was held at) and keeps the investments
-// into $target or a place within it.
+// into $target or a place within it, through stated relations only when
+// $stated.
 const investmentsTail = `
 WITH DISTINCT inv, ev
-OPTIONAL MATCH (tgt:Entity)-[:PARTICIPATED_IN {role: 'TARGET'}]->(ev)
+OPTIONAL MATCH (tgt:Entity)-[r:PARTICIPATED_IN {role: 'TARGET'}]->(ev) WHERE ` + stated + `
 WITH inv, ev, collect(DISTINCT tgt) AS targets
-OPTIONAL MATCH (ev)-[:HELD_AT]->(place:Entity)
+OPTIONAL MATCH (ev)-[r:HELD_AT]->(place:Entity) WHERE ` + stated + `
 WITH inv, ev, targets, collect(DISTINCT place) AS places
 WITH inv, ev, CASE WHEN size(targets) > 0 THEN targets ELSE places END AS targets
 UNWIND targets AS t
 WITH inv, ev, t
 WHERE $target = '' OR t.id = $target
-   OR EXISTS { MATCH (t)-[:LOCATED_IN*1..3]->(:Entity {id: $target}) }
+   OR EXISTS { MATCH (t)-[hops:LOCATED_IN*1..3]->(:Entity {id: $target})
+               WHERE $stated = false OR all(r IN hops WHERE coalesce(r.basis, 'STATED') = 'STATED') }
 WITH DISTINCT inv.id AS investor, t.id AS target, ev.id AS event, ev.sortKey AS sortKey`
 
 // investmentsPage cuts a page of the investments in date order, then by
@@ -153,11 +193,12 @@ RETURN count(*) AS total`
 
 const investmentsWhere = `
 WHERE ($investor = '' OR inv.id = $investor)
-  AND ($dated = false OR (ev.dateFirst IS NOT NULL AND ev.dateFirst <= $hi AND ev.dateLast >= $lo))`
+  AND ($dated = false OR (ev.dateFirst IS NOT NULL AND ev.dateFirst <= $hi AND ev.dateLast >= $lo))
+  AND ` + stated
 
 // investmentsFrom starts from every investor's participations.
 const investmentsFrom = `
-MATCH (inv:Entity)-[:PARTICIPATED_IN {role: 'INVESTOR'}]->(ev:Event)` + investmentsWhere + investmentsTail
+MATCH (inv:Entity)-[r:PARTICIPATED_IN {role: 'INVESTOR'}]->(ev:Event)` + investmentsWhere + investmentsTail
 
 // investmentsInto starts from the target and the places within it, so
 // that asking about one country does not read every investment.
@@ -169,7 +210,7 @@ CALL {
   WITH t MATCH (ev:Event)-[:HELD_AT]->(t) RETURN ev
 }
 WITH DISTINCT ev
-MATCH (inv:Entity)-[:PARTICIPATED_IN {role: 'INVESTOR'}]->(ev)` + investmentsWhere + investmentsTail
+MATCH (inv:Entity)-[r:PARTICIPATED_IN {role: 'INVESTOR'}]->(ev)` + investmentsWhere + investmentsTail
 
 // cypherInvestments holds the page and count statements, [into][count].
 var cypherInvestments = [2][2]string{
@@ -261,13 +302,14 @@ ORDER BY r.id`
 
 const cypherDumpRedirects = `MATCH (r:Redirect) RETURN r.id AS from, r.to AS to ORDER BY from`
 
-// cypherRelations returns each entity's first $max relations by ID; a
-// relation between two of them comes once.
+// cypherRelations returns each entity's first $max relations of $bases
+// (any basis when empty) by ID; a relation between two of them comes once.
 const cypherRelations = `
 UNWIND $ids AS id
 CALL {
   WITH id
   MATCH (:Entity {id: id})-[r]-(:Entity)
+  WHERE size($bases) = 0 OR coalesce(r.basis, 'STATED') IN $bases
   WITH DISTINCT r ORDER BY r.id LIMIT $max
   RETURN r
 }
@@ -339,9 +381,9 @@ RETURN i, total ORDER BY i`
 
 // cypherWalksExactly holds one statement per path length (index 0 for 1),
 // since a quantifier's bounds cannot be parameters. Each finds every walk of
-// up to that many relations with Cypher's SHORTEST GROUPS (one group per
-// length), keeping those that repeat no node and pass only through nodes of
-// the asked kinds.
+// up to that many relations (stated ones only when $stated) with Cypher's
+// SHORTEST GROUPS (one group per length), keeping those that repeat no node
+// and pass only through nodes of the asked kinds.
 var cypherWalksExactly = [kg.MaxPathLength]string{
 	walksHead + `{1,1}` + walksTail,
 	walksHead + `{2,2}` + walksTail,
@@ -362,7 +404,7 @@ var cypherWalks = [kg.MaxPathLength]string{
 }
 
 const walksHead = `
-MATCH p = SHORTEST 6 GROUPS (a:Entity {id: $from})-[]-`
+MATCH p = SHORTEST 6 GROUPS (a:Entity {id: $from})-[r WHERE ` + stated + `]-`
 
 const walksTail = `(b:Entity {id: $to})
 WITH nodes(p) AS ns, relationships(p) AS rs
@@ -371,14 +413,16 @@ WHERE all(i IN range(0, size(ns) - 2) WHERE NOT ns[i] IN ns[i + 1..])
 RETURN [n IN ns | n.id] AS nodes, [r IN rs | r.id] AS edges
 LIMIT $cap`
 
-// timelineMatch matches the events of $id's timeline.
+// timelineMatch matches the events of $id's timeline, through stated
+// relations only when $stated.
 const timelineMatch = `
-MATCH (m:Entity)` + memberPattern + `(:Entity {id: $id})
+MATCH (m:Entity)-[hops:BASED_IN|LOCATED_IN|CITIZEN_OF|PART_OF|HOLDS_POSITION*0..3]->(:Entity {id: $id})
+WHERE $stated = false OR all(r IN hops WHERE coalesce(r.basis, 'STATED') = 'STATED')
 WITH DISTINCT m
 CALL {
-  WITH m MATCH (m)-[:PARTICIPATED_IN]->(ev:Event) RETURN ev
+  WITH m MATCH (m)-[r:PARTICIPATED_IN]->(ev:Event) WHERE ` + stated + ` RETURN ev
   UNION
-  WITH m MATCH (ev:Event)-[:HELD_AT]->(m) RETURN ev
+  WITH m MATCH (ev:Event)-[r:HELD_AT]->(m) WHERE ` + stated + ` RETURN ev
 }
 WITH DISTINCT ev
 WHERE (size($categories) = 0 OR ev.category IN $categories)

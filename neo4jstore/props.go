@@ -1,12 +1,15 @@
 package neo4jstore
 
 import (
+	"encoding/json"
+
 	"github.com/puente-kg/puente/kg"
 )
 
 // Entities are stored flat: Neo4j properties cannot hold maps, so money and
-// quantities become prefixed properties. Empty values are left out, which
-// SET n = $props turns into absent properties.
+// quantities become prefixed properties, and discrepancies a JSON string.
+// Empty values are left out, which SET n = $props turns into absent
+// properties.
 
 func entityProps(e *kg.Entity) map[string]any {
 	p := map[string]any{
@@ -25,6 +28,10 @@ func entityProps(e *kg.Entity) map[string]any {
 		}
 	}
 	set("description", e.Description)
+	if len(e.Discrepancies) > 0 {
+		b, _ := json.Marshal(e.Discrepancies) // structs of strings: it cannot fail
+		p["discrepancies"] = string(b)
+	}
 	set("countryCode", e.CountryCode)
 	set("orgType", string(e.OrgType))
 	set("placeType", string(e.PlaceType))
@@ -88,6 +95,11 @@ func entityFrom(p map[string]any) *kg.Entity {
 	if v, ok := p["version"].(int64); ok {
 		e.Version = int(v)
 	}
+	if v, ok := p["discrepancies"].(string); ok {
+		// Written by entityProps from valid values; a damaged property
+		// reads as none.
+		_ = json.Unmarshal([]byte(v), &e.Discrepancies)
+	}
 	if v, ok := p["amount"].(float64); ok {
 		e.Amount = &kg.Money{
 			Amount:    v,
@@ -140,8 +152,11 @@ func sourceFrom(p map[string]any) *kg.Source {
 	return s
 }
 
+// relationProps returns the properties of a relationship. The basis is
+// always written; relationFrom reads a relationship without one (written
+// before bases existed) as STATED.
 func relationProps(r *kg.Relation) map[string]any {
-	p := map[string]any{"id": r.ID, "sources": strs(r.Sources)}
+	p := map[string]any{"id": r.ID, "sources": strs(r.Sources), "basis": string(r.EffectiveBasis())}
 	set := func(k, v string) {
 		if v != "" {
 			p[k] = v
@@ -152,13 +167,18 @@ func relationProps(r *kg.Relation) map[string]any {
 	set("startDate", r.StartDate.String())
 	set("endDate", r.EndDate.String())
 	set("quote", r.Quote)
+	set("rule", string(r.Rule))
+	set("note", r.Note)
+	if len(r.RestsOn) > 0 {
+		p["restsOn"] = r.RestsOn
+	}
 	set("updatedAt", r.UpdatedAt)
 	set("updatedBy", r.UpdatedBy)
 	return p
 }
 
 func relationFrom(p map[string]any) *kg.Relation {
-	return &kg.Relation{
+	r := &kg.Relation{
 		ID:        str(p, "id"),
 		Type:      kg.RelationType(str(p, "type")),
 		From:      str(p, "from"),
@@ -169,9 +189,15 @@ func relationFrom(p map[string]any) *kg.Relation {
 		EndDate:   date(p, "endDate"),
 		Quote:     str(p, "quote"),
 		Sources:   list(p, "sources"),
+		Basis:     kg.Basis(str(p, "basis")),
+		Rule:      kg.Rule(str(p, "rule")),
+		RestsOn:   list(p, "restsOn"),
+		Note:      str(p, "note"),
 		UpdatedAt: str(p, "updatedAt"),
 		UpdatedBy: str(p, "updatedBy"),
 	}
+	r.Basis = r.EffectiveBasis()
+	return r
 }
 
 func strs(s []string) []string {

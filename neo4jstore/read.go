@@ -2,7 +2,9 @@ package neo4jstore
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -20,9 +22,32 @@ func (s *Store) Sources(ctx context.Context, ids []string) ([]*kg.Source, error)
 	return readAll(ctx, s, "sources", cypherSources, map[string]any{"ids": ids}, "s", sourceFrom)
 }
 
-// Relations returns each entity's first max+1 relations by ID.
-func (s *Store) Relations(ctx context.Context, ids []string, max int) ([]*kg.Relation, error) {
-	return readAll(ctx, s, "relations", cypherRelations, map[string]any{"ids": ids, "max": max + 1}, "r", relationFrom)
+// Quoting returns the relations that cite the source with a quote, and the
+// entities whose discrepancies cite it, at most max+1 of each.
+func (s *Store) Quoting(ctx context.Context, id string, max int) ([]*kg.Relation, []*kg.Entity, error) {
+	rels, err := readAll(ctx, s, "quoting relations", cypherQuotingRelations, map[string]any{"id": id, "max": max + 1}, "r", relationFrom)
+	if err != nil {
+		return nil, nil, err
+	}
+	needle, _ := json.Marshal(map[string]string{"source": id}) // {"source":"…"}, as entityProps writes it
+	es, err := readAll(ctx, s, "quoting entities", cypherQuotingEntities,
+		map[string]any{"needle": strings.TrimSuffix(string(needle), "}"), "max": max + 1}, "e", entityFrom)
+	if err != nil {
+		return nil, nil, err
+	}
+	// The needle may match a discrepancy's text rather than its source.
+	es = slices.DeleteFunc(es, func(e *kg.Entity) bool { return !slices.Contains(e.DiscrepancySources(), id) })
+	return rels, es, nil
+}
+
+// Relations returns each entity's first max+1 relations of the bases (any
+// basis when none is given) by ID.
+func (s *Store) Relations(ctx context.Context, ids []string, max int, bases ...kg.Basis) ([]*kg.Relation, error) {
+	bs := make([]string, len(bases))
+	for i, b := range bases {
+		bs[i] = string(b)
+	}
+	return readAll(ctx, s, "relations", cypherRelations, map[string]any{"ids": ids, "max": max + 1, "bases": bs}, "r", relationFrom)
 }
 
 // readAll runs one statement and converts the map in the column col of
@@ -200,6 +225,8 @@ func (s *Store) ListEvents(ctx context.Context, f kg.EventFilter, p kg.PageReque
 		"minAmount": f.MinAmount, "maxAmount": f.MaxAmount, "currency": f.Currency,
 	}
 	addWindow(params, f.From, f.To)
+	lo, hi, reported := kg.DateWindow(f.ReportedFrom, f.ReportedTo)
+	params["reportedLo"], params["reportedHi"], params["reported"] = lo, hi, reported
 	if err := pageParams(params, p, kg.MaxPageSize); err != nil {
 		return nil, err
 	}
@@ -207,7 +234,7 @@ func (s *Store) ListEvents(ctx context.Context, f kg.EventFilter, p kg.PageReque
 	if f.Descending {
 		cypher = cypherListEventsDesc
 	}
-	if f.Participant == "" && f.Country == "" && !params["amounts"].(bool) {
+	if f.Participant == "" && f.Country == "" && !params["amounts"].(bool) && !reported {
 		cypher = cypherListEventsPlain[b2i(len(cats) > 0)][b2i(params["dated"].(bool))][b2i(f.Descending)]
 	}
 	page, err := s.entityPage(ctx, cypher, params, p.First, func(e *kg.Entity) string { return e.Date.SortKey() })
@@ -251,7 +278,7 @@ func (s *Store) WhoMet(ctx context.Context, q kg.WhoMetQuery, p kg.PageRequest) 
 	for i, r := range kg.PassiveRoles {
 		passive[i] = string(r)
 	}
-	params := map[string]any{"id": q.ID, "categories": cats, "passive": passive, "maxMeetings": kg.MaxListSize}
+	params := map[string]any{"id": q.ID, "categories": cats, "passive": passive, "maxMeetings": kg.MaxListSize, "stated": q.StatedOnly}
 	addWindow(params, q.From, q.To)
 	if err := pageParams(params, p, kg.MaxListSize); err != nil {
 		return nil, err
@@ -286,7 +313,7 @@ func (s *Store) count(ctx context.Context, cypher string, params map[string]any)
 
 // Investments returns a page of the investments that match the query.
 func (s *Store) Investments(ctx context.Context, q kg.InvestmentQuery, p kg.PageRequest) (*kg.InvestmentPage, error) {
-	params := map[string]any{"investor": q.InvestorID, "target": q.TargetID}
+	params := map[string]any{"investor": q.InvestorID, "target": q.TargetID, "stated": q.StatedOnly}
 	addWindow(params, q.From, q.To)
 	if err := pageParams(params, p, kg.MaxListSize); err != nil {
 		return nil, err
@@ -390,7 +417,7 @@ func (s *Store) Walks(ctx context.Context, q kg.PathQuery) ([]kg.Walk, error) {
 		return nil, kg.Invalid("minLength", "walks from a minimum length are asked one length at a time")
 	}
 	recs, err := s.read(ctx, cypher, map[string]any{
-		"from": q.From, "to": q.To, "kinds": kindStrings(q.Kinds), "cap": kg.MaxPathCandidates + 1,
+		"from": q.From, "to": q.To, "kinds": kindStrings(q.Kinds), "cap": kg.MaxPathCandidates + 1, "stated": q.StatedOnly,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("walks: %w", err)
@@ -412,7 +439,7 @@ func (s *Store) Timeline(ctx context.Context, q kg.TimelineQuery, p kg.PageReque
 	for i, c := range q.Categories {
 		cats[i] = string(c)
 	}
-	params := map[string]any{"id": q.ID, "categories": cats}
+	params := map[string]any{"id": q.ID, "categories": cats, "stated": q.StatedOnly}
 	addWindow(params, q.From, q.To)
 	if err := pageParams(params, p, kg.MaxListSize); err != nil {
 		return nil, err

@@ -35,12 +35,24 @@ func (s *store) Sources(ctx context.Context, ids []string) ([]*kg.Source, error)
 	return call(ctx, s.o, "Sources", func(ctx context.Context) ([]*kg.Source, error) { return s.s.Sources(ctx, ids) })
 }
 
+func (s *store) Quoting(ctx context.Context, id string, max int) ([]*kg.Relation, []*kg.Entity, error) {
+	type quoting struct {
+		rels []*kg.Relation
+		es   []*kg.Entity
+	}
+	q, err := call(ctx, s.o, "Quoting", func(ctx context.Context) (quoting, error) {
+		rels, es, err := s.s.Quoting(ctx, id, max)
+		return quoting{rels, es}, err
+	})
+	return q.rels, q.es, err
+}
+
 func (s *store) ListSources(ctx context.Context, p kg.PageRequest) (*kg.SourcePage, error) {
 	return call(ctx, s.o, "ListSources", func(ctx context.Context) (*kg.SourcePage, error) { return s.s.ListSources(ctx, p) })
 }
 
-func (s *store) Relations(ctx context.Context, ids []string, max int) ([]*kg.Relation, error) {
-	return call(ctx, s.o, "Relations", func(ctx context.Context) ([]*kg.Relation, error) { return s.s.Relations(ctx, ids, max) })
+func (s *store) Relations(ctx context.Context, ids []string, max int, bases ...kg.Basis) ([]*kg.Relation, error) {
+	return call(ctx, s.o, "Relations", func(ctx context.Context) ([]*kg.Relation, error) { return s.s.Relations(ctx, ids, max, bases...) })
 }
 
 func (s *store) RelationsByID(ctx context.Context, ids []string) ([]*kg.Relation, error) {

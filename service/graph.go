@@ -10,9 +10,10 @@ import (
 	"github.com/puente-kg/puente/kg"
 )
 
-// Neighborhood expands breadth-first from the center, one Edges round
-// trip per level, and returns the subgraph: nodes by distance then ID, cut at
-// the limit, and the relations among them. A node of another kind than
+// Neighborhood expands breadth-first from the center, one Relations round
+// trip per level (through STATED relations only when q.StatedOnly), and
+// returns the subgraph: nodes by distance then ID, cut at the limit, and the
+// relations among them. A node of another kind than
 // asked is left out and not crossed. A node (other than the center) with
 // more than HubDegree relations is kept but not expanded, and listed in
 // Hubs, so that a country touching everything does not flood the answer.
@@ -32,7 +33,7 @@ func Neighborhood(ctx context.Context, r kg.RelationReader, q kg.NeighborhoodQue
 		if depth == 0 {
 			max = kg.MaxSubgraphLimit
 		}
-		rels, err := r.Relations(ctx, frontier, max)
+		rels, err := r.Relations(ctx, frontier, max, kg.StatedOnly(q.StatedOnly)...)
 		if err != nil {
 			return nil, err
 		}

@@ -20,7 +20,7 @@ func structural(t kg.RelationType) bool { return t != kg.RelParticipatedIn && t 
 type state struct {
 	entities  map[string]*kg.Entity
 	relations map[string][]*kg.Relation
-	sources   map[string]bool
+	sources   map[string]*kg.Source
 	redirects map[string]string
 }
 
@@ -81,7 +81,7 @@ type readQuery struct {
 // relations), the sources and the redirects.
 func read(ctx context.Context, r planReader, q readQuery) (*state, error) {
 	st := &state{entities: map[string]*kg.Entity{}, relations: map[string][]*kg.Relation{},
-		sources: map[string]bool{}, redirects: map[string]string{}}
+		sources: map[string]*kg.Source{}, redirects: map[string]string{}}
 	var ids []string
 	seen := map[string]bool{}
 	add := func(id string) {
@@ -143,7 +143,7 @@ func read(ctx context.Context, r planReader, q readQuery) (*state, error) {
 			return nil, err
 		}
 		for _, s := range srcs {
-			st.sources[s.ID] = true
+			st.sources[s.ID] = s
 		}
 	}
 	return st, nil
@@ -156,8 +156,87 @@ func (st *state) checkSources(field string, ids []string) error {
 		return kg.Invalid(field, "at least one source is required: every fact cites one")
 	}
 	for _, id := range ids {
-		if !st.sources[id] {
+		if st.sources[id] == nil {
 			return kg.Invalid(field, "unknown source %q (add it with upsertSource first)", id)
+		}
+	}
+	return nil
+}
+
+// source returns the source the plan's read found with the ID, or nil.
+func (st *state) source(id string) *kg.Source { return st.sources[id] }
+
+// checkRelation checks a relation against the sources the plan's read
+// found: each it cites exists, and its quote is found verbatim in the text
+// of one of them (see kg.CheckEvidence). That a STATED relation cites a
+// source at all is checked with its other fields (kg.Relation.Validate).
+func (st *state) checkRelation(field string, rel *kg.Relation) error {
+	for _, id := range rel.Sources {
+		if st.sources[id] == nil {
+			return kg.Invalid(field+".sources", "unknown source %q (add it with upsertSource first)", id)
+		}
+	}
+	return kg.CheckEvidence(field, rel, st.source)
+}
+
+// checkEntity checks what an entity cites: its sources exist, and so do
+// those of its discrepancies, whose text holds what each says.
+func (st *state) checkEntity(e *kg.Entity) error {
+	if err := st.checkSources("sources", e.Sources); err != nil {
+		return err
+	}
+	return kg.CheckDiscrepancies(e, st.source)
+}
+
+// input is a relation of a write's input and the field it came from.
+type input struct {
+	field string
+	rel   *kg.Relation
+}
+
+// checkRestsOn checks that every fact an INFERRED relation of the input
+// rests on is a STATED relation of the graph as the write leaves it: one
+// the change set puts, or one of the store that it does not delete. It
+// reads the store's with one RelationsByID.
+func checkRestsOn(ctx context.Context, r kg.RelationReader, in []input, c *kg.ChangeSet) error {
+	put := map[string]*kg.Relation{}
+	for _, rel := range c.PutRelations {
+		put[rel.ID] = rel
+	}
+	deleted := map[string]bool{}
+	for _, rel := range c.DeleteRelations {
+		deleted[rel.ID] = true
+	}
+	var ask []string
+	for _, f := range in {
+		for _, id := range f.rel.RestsOn {
+			if put[id] == nil && !deleted[id] && !slices.Contains(ask, id) {
+				ask = append(ask, id)
+			}
+		}
+	}
+	stored := map[string]*kg.Relation{}
+	if len(ask) > 0 {
+		rels, err := r.RelationsByID(ctx, ask)
+		if err != nil {
+			return err
+		}
+		for _, rel := range rels {
+			stored[rel.ID] = rel
+		}
+	}
+	for _, f := range in {
+		for _, id := range f.rel.RestsOn {
+			got := put[id]
+			if got == nil && !deleted[id] {
+				got = stored[id]
+			}
+			switch {
+			case got == nil:
+				return kg.Invalid(f.field+".restsOn", "%s is not a relation of the graph as this write leaves it", id)
+			case !got.IsStated():
+				return kg.Invalid(f.field+".restsOn", "%s is %s, not STATED: an inferred fact rests on stated facts", id, got.EffectiveBasis())
+			}
 		}
 	}
 	return nil
@@ -182,10 +261,15 @@ func (st *state) checkNotMerged(field, id string) error {
 	return nil
 }
 
-// citedSources lists the sources that an entity and its relations cite,
-// each once.
+// citedSources lists the sources that an entity, its discrepancies and its
+// relations cite, each once.
 func citedSources(e *kg.Entity, rels []*kg.Relation) []string {
 	out := slices.Clone(e.Sources)
+	for _, id := range e.DiscrepancySources() {
+		if !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
 	for _, rel := range rels {
 		for _, s := range rel.Sources {
 			if !slices.Contains(out, s) {
@@ -196,14 +280,69 @@ func citedSources(e *kg.Entity, rels []*kg.Relation) []string {
 	return out
 }
 
-// PlanSource plans the upsert of a source.
-func PlanSource(s *kg.Source) (*kg.ChangeSet, error) {
+// PlanSource plans the upsert of a source. A source's text is the evidence
+// of the facts that quote it: a new text (title and excerpt) must still hold
+// the quote of every relation that cites it (or the quote must be in
+// another source the relation cites), and what each discrepancy citing it
+// says; otherwise the edit is refused, naming the first fact it would leave
+// without its words.
+func PlanSource(ctx context.Context, r kg.SourceReader, s *kg.Source) (*kg.ChangeSet, error) {
 	if err := kg.ValidateSource(s); err != nil {
 		return nil, err
 	}
-	c := *s
-	return &kg.ChangeSet{Expect: map[string]int{}, PutSources: []*kg.Source{&c}}, nil
+	c := &kg.ChangeSet{Expect: map[string]int{}, PutSources: []*kg.Source{ptr(*s)}}
+	old, err := r.Sources(ctx, []string{s.ID})
+	if err != nil {
+		return nil, err
+	}
+	if len(old) == 0 || old[0].Title == s.Title && old[0].Excerpt == s.Excerpt {
+		// No fact cites a new source, and the same text holds the same
+		// quotes: nothing to read (the scan below reads every relation on
+		// Neo4j, which has no index on a list property).
+		return c, nil
+	}
+	rels, es, err := r.Quoting(ctx, s.ID, MaxEditRelations)
+	if err != nil {
+		return nil, err
+	}
+	if len(rels) > MaxEditRelations || len(es) > MaxEditRelations {
+		return nil, kg.Invalid("id", "more than %d facts quote %s: too many to check in one write", MaxEditRelations, s.ID)
+	}
+	var others []string
+	for _, rel := range rels {
+		for _, id := range rel.Sources {
+			if id != s.ID && !slices.Contains(others, id) {
+				others = append(others, id)
+			}
+		}
+	}
+	found := map[string]*kg.Source{s.ID: s}
+	if len(others) > 0 {
+		srcs, err := r.Sources(ctx, others)
+		if err != nil {
+			return nil, err
+		}
+		for _, src := range srcs {
+			found[src.ID] = src
+		}
+	}
+	lookup := func(id string) *kg.Source { return found[id] }
+	slices.SortFunc(rels, func(a, b *kg.Relation) int { return strings.Compare(a.ID, b.ID) })
+	for _, rel := range rels {
+		if kg.CheckEvidence("", rel, lookup) != nil {
+			return nil, kg.Invalid("excerpt", "the new text of %s no longer holds %q, the quote of %s", s.ID, rel.Quote, rel.ID)
+		}
+	}
+	slices.SortFunc(es, func(a, b *kg.Entity) int { return strings.Compare(a.ID, b.ID) })
+	for _, e := range es {
+		if kg.CheckDiscrepancies(e, lookup) != nil {
+			return nil, kg.Invalid("excerpt", "the new text of %s no longer holds what a discrepancy of %s says it says", s.ID, e.ID)
+		}
+	}
+	return c, nil
 }
+
+func ptr[T any](v T) *T { return &v }
 
 // EntityInput is an entity to create or replace, other than an event.
 type EntityInput struct {
@@ -246,14 +385,16 @@ func PlanEntity(ctx context.Context, r planReader, in EntityInput, stamp kg.Stam
 	if err := st.checkNotMerged("id", e.ID); err != nil {
 		return nil, err
 	}
-	if err := st.checkSources("sources", e.Sources); err != nil {
+	if err := st.checkEntity(e); err != nil {
 		return nil, err
 	}
+	var inputs []input
 	for i, rel := range in.Relations {
 		field := fmt.Sprintf("relations[%d]", i)
-		if err := st.checkSources(field+".sources", rel.Sources); err != nil {
+		if err := st.checkRelation(field, rel); err != nil {
 			return nil, err
 		}
+		inputs = append(inputs, input{field, rel})
 		if st.entities[rel.To] == nil && rel.To != e.ID {
 			return nil, st.unknown(field+".to", rel.To)
 		}
@@ -276,6 +417,9 @@ func PlanEntity(ctx context.Context, r planReader, in EntityInput, stamp kg.Stam
 		}
 		replaceRelations(c, keep, in.Relations, stamp, st)
 	}
+	if err := checkRestsOn(ctx, r, inputs, c); err != nil {
+		return nil, err
+	}
 	return c, nil
 }
 
@@ -284,7 +428,7 @@ func PlanEntity(ctx context.Context, r planReader, in EntityInput, stamp kg.Stam
 type EventInput struct {
 	Event *kg.Entity
 	// Participants have From set to the participating entity; their To is
-	// the event. Participants without sources cite the event's.
+	// the event. STATED participants without sources cite the event's.
 	Participants []*kg.Relation
 	// Places are where the event was held (HELD_AT).
 	Places []string
@@ -299,13 +443,18 @@ func PlanEvent(ctx context.Context, r planReader, in EventInput, stamp kg.Stamp)
 	if ev.Kind != kg.KindEvent {
 		return nil, kg.Invalid("kind", "upsertEvent writes events only")
 	}
+	if len(ev.Sources) == 0 {
+		// Before the participants, which cite the event's sources by default.
+		return nil, kg.Invalid("sources", "at least one source is required: every fact cites one")
+	}
 	ids := []string{ev.ID}
 	var rels []*kg.Relation
 	seen := map[string]bool{}
 	for i, p := range in.Participants {
 		field := fmt.Sprintf("participants[%d]", i)
-		rel := &kg.Relation{Type: kg.RelParticipatedIn, From: p.From, To: ev.ID, Role: p.Role, Quote: p.Quote, Sources: p.Sources}
-		if len(rel.Sources) == 0 {
+		rel := &kg.Relation{Type: kg.RelParticipatedIn, From: p.From, To: ev.ID, Role: p.Role, Quote: p.Quote, Sources: p.Sources,
+			Basis: p.Basis, Rule: p.Rule, RestsOn: p.RestsOn, Note: p.Note}
+		if len(rel.Sources) == 0 && rel.IsStated() {
 			rel.Sources = ev.Sources
 		}
 		if err := kg.CheckEntityID(field+".entity", rel.From); err != nil {
@@ -336,15 +485,19 @@ func PlanEvent(ctx context.Context, r planReader, in EventInput, stamp kg.Stamp)
 	if err := st.checkNotMerged("id", ev.ID); err != nil {
 		return nil, err
 	}
-	if err := st.checkSources("sources", ev.Sources); err != nil {
+	if err := st.checkEntity(ev); err != nil {
 		return nil, err
 	}
+	var inputs []input
 	for i, rel := range rels {
 		other, field := rel.From, fmt.Sprintf("participants[%d].entity", i)
 		if rel.Type == kg.RelHeldAt {
 			other, field = rel.To, fmt.Sprintf("places[%d]", i-len(in.Participants))
-		} else if err := st.checkSources(fmt.Sprintf("participants[%d].sources", i), rel.Sources); err != nil {
-			return nil, err
+		} else {
+			if err := st.checkRelation(fmt.Sprintf("participants[%d]", i), rel); err != nil {
+				return nil, err
+			}
+			inputs = append(inputs, input{fmt.Sprintf("participants[%d]", i), rel})
 		}
 		e := st.entities[other]
 		if e == nil {
@@ -371,6 +524,9 @@ func PlanEvent(ctx context.Context, r planReader, in EventInput, stamp kg.Stamp)
 		}
 	}
 	replaceRelations(c, keep, rels, stamp, st)
+	if err := checkRestsOn(ctx, r, inputs, c); err != nil {
+		return nil, err
+	}
 	return c, nil
 }
 
@@ -489,10 +645,32 @@ func PlanDelete(ctx context.Context, r planReader, id string) (*DeletePlan, erro
 	return plan, nil
 }
 
+// join makes one of two relations that a merge makes equal, in cur: a
+// STATED relation wins over one of another basis, taking its evidence
+// (basis, sources, quote, rule, restsOn, note) along; two STATED ones unite
+// their sources, and the other's quote fills an empty one; otherwise cur
+// stays as it is.
+func join(cur, other *kg.Relation) {
+	switch {
+	case cur.IsStated() && other.IsStated():
+		for _, s := range other.Sources {
+			if !slices.Contains(cur.Sources, s) {
+				cur.Sources = append(cur.Sources, s)
+			}
+		}
+		if cur.Quote == "" {
+			cur.Quote = other.Quote
+		}
+	case other.IsStated():
+		cur.Basis, cur.Rule, cur.RestsOn, cur.Note = other.EffectiveBasis(), "", nil, other.Note
+		cur.Sources, cur.Quote = slices.Clone(other.Sources), other.Quote
+	}
+}
+
 // PlanMerge plans merging entities into one: every relation of the merged
 // entities moves onto the kept one (relations that become equal are joined,
-// their sources united; relations between them vanish), their names and
-// aliases become aliases of the kept one, their sources and notes join its
+// see join; relations between them vanish), their names and aliases become
+// aliases of the kept one, their sources, notes and discrepancies join its
 // own, and each merged ID redirects to the kept one.
 func PlanMerge(ctx context.Context, r planReader, keepID string, mergeIDs []string, stamp kg.Stamp) (*kg.ChangeSet, error) {
 	if err := kg.CheckEntityID("keepId", keepID); err != nil {
@@ -526,6 +704,7 @@ func PlanMerge(ctx context.Context, r planReader, keepID string, mergeIDs []stri
 	merged.Aliases = slices.Clone(keep.Aliases)
 	merged.Sources = slices.Clone(keep.Sources)
 	merged.Notes = slices.Clone(keep.Notes)
+	merged.Discrepancies = slices.Clone(keep.Discrepancies)
 	addAll := func(dst *[]string, vals ...string) {
 		for _, v := range vals {
 			if v != "" && v != merged.Name && !slices.Contains(*dst, v) {
@@ -546,6 +725,11 @@ func PlanMerge(ctx context.Context, r planReader, keepID string, mergeIDs []stri
 		addAll(&merged.Aliases, m.Aliases...)
 		addAll(&merged.Sources, m.Sources...)
 		addAll(&merged.Notes, m.Notes...)
+		for _, d := range m.Discrepancies {
+			if !slices.Contains(merged.Discrepancies, d) {
+				merged.Discrepancies = append(merged.Discrepancies, d)
+			}
+		}
 		if merged.Description == "" {
 			merged.Description = m.Description
 		}
@@ -581,18 +765,12 @@ func PlanMerge(ctx context.Context, r planReader, keepID string, mergeIDs []stri
 			}
 			nid := kg.RelationID(rel.Type, from, to, rel.Role)
 			if cur := moved[nid]; cur != nil {
-				for _, s := range rel.Sources {
-					if !slices.Contains(cur.Sources, s) {
-						cur.Sources = append(cur.Sources, s)
-					}
-				}
-				if cur.Quote == "" {
-					cur.Quote = rel.Quote
-				}
+				join(cur, rel)
 			} else {
 				cp := *rel
 				cp.ID, cp.From, cp.To = nid, from, to
 				cp.Sources = slices.Clone(rel.Sources)
+				cp.RestsOn = slices.Clone(rel.RestsOn)
 				moved[nid] = &cp
 			}
 			changed[nid] = true

@@ -80,7 +80,7 @@ func (s *Service) Events(ctx context.Context, f kg.EventFilter, p kg.PageRequest
 		return nil, err
 	}
 	filter := kg.Filter(f.Categories, f.From, f.To, f.Participant, f.Role, f.Country,
-		deref(f.MinAmount), deref(f.MaxAmount), f.Currency, f.Descending)
+		deref(f.MinAmount), deref(f.MaxAmount), f.Currency, f.Descending, f.ReportedFrom, f.ReportedTo)
 	return paged("events", filter, p, func(r *kg.EntityPage) *[]string { return &r.Cursors },
 		func(p kg.PageRequest) (*kg.EntityPage, error) { return s.store.ListEvents(ctx, f, p) })
 }
@@ -103,7 +103,7 @@ func (s *Service) WhoMet(ctx context.Context, q kg.WhoMetQuery, p kg.PageRequest
 	if err := kg.CheckEntityID("id", q.ID); err != nil {
 		return nil, err
 	}
-	filter := kg.Filter(q.ID, q.From, q.To)
+	filter := kg.Filter(q.ID, q.From, q.To, q.StatedOnly)
 	return paged("whoMet", filter, p, func(r *kg.ContactPage) *[]string { return &r.Cursors },
 		func(p kg.PageRequest) (*kg.ContactPage, error) { return s.store.WhoMet(ctx, q, p) })
 }
@@ -113,7 +113,7 @@ func (s *Service) Investments(ctx context.Context, q kg.InvestmentQuery, p kg.Pa
 	if err := checkInvestments(q); err != nil {
 		return nil, err
 	}
-	filter := kg.Filter(q.InvestorID, q.TargetID, q.From, q.To)
+	filter := kg.Filter(q.InvestorID, q.TargetID, q.From, q.To, q.StatedOnly)
 	return paged("investments", filter, p, func(r *kg.InvestmentPage) *[]string { return &r.Cursors },
 		func(p kg.PageRequest) (*kg.InvestmentPage, error) { return s.store.Investments(ctx, q, p) })
 }
@@ -135,7 +135,7 @@ func (s *Service) Timeline(ctx context.Context, q kg.TimelineQuery, p kg.PageReq
 	if err := kg.CheckEntityID("id", q.ID); err != nil {
 		return nil, err
 	}
-	filter := kg.Filter(q.ID, q.From, q.To, q.Categories)
+	filter := kg.Filter(q.ID, q.From, q.To, q.Categories, q.StatedOnly)
 	return paged("timeline", filter, p, func(r *kg.IDPage) *[]string { return &r.Cursors },
 		func(p kg.PageRequest) (*kg.IDPage, error) { return s.store.Timeline(ctx, q, p) })
 }

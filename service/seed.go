@@ -30,7 +30,10 @@ type SeedReport struct {
 //     entity it was merged into, and a relation whose other end does not
 //     exist is skipped;
 //   - a redirect is written only when its ID is neither an entity nor
-//     already redirected.
+//     already redirected;
+//   - a source the store has keeps its text, so a relation whose quote (or
+//     a discrepancy whose words) that text does not hold is skipped: its
+//     evidence is not there.
 //
 // Seeding twice therefore changes nothing the second time. The dataset is
 // validated first; an invalid one changes nothing.
@@ -86,8 +89,17 @@ func planSeed(ctx context.Context, r kg.Reader, d *kg.Dataset) (*kg.ChangeSet, S
 		}
 	}
 	c := &kg.ChangeSet{Expect: map[string]int{}}
+	// The sources as the store will hold them: its own where it has them.
+	stored := map[string]*kg.Source{}
 	for _, src := range d.Sources {
-		if st.sources[src.ID] {
+		stored[src.ID] = src
+		if st.sources[src.ID] != nil {
+			stored[src.ID] = st.sources[src.ID]
+		}
+	}
+	source := func(id string) *kg.Source { return stored[id] }
+	for _, src := range d.Sources {
+		if st.sources[src.ID] != nil {
 			rep.Kept.Sources++
 			continue
 		}
@@ -102,6 +114,10 @@ func planSeed(ctx context.Context, r kg.Reader, d *kg.Dataset) (*kg.ChangeSet, S
 		}
 		cp := *e
 		cp.Version = 0
+		cp.Discrepancies = slices.DeleteFunc(slices.Clone(e.Discrepancies), func(x kg.Discrepancy) bool {
+			s := source(x.Source)
+			return s == nil || !s.States(x.Says)
+		})
 		c.PutEntities = append(c.PutEntities, &cp)
 		created[e.ID] = true
 		c.Expect[e.ID] = -1
@@ -125,7 +141,7 @@ func planSeed(ctx context.Context, r kg.Reader, d *kg.Dataset) (*kg.ChangeSet, S
 			continue
 		}
 		from, to := resolve(rel.From), resolve(rel.To)
-		if from == "" || to == "" || from == to && rel.From != rel.To {
+		if from == "" || to == "" || from == to && rel.From != rel.To || kg.CheckEvidence("", rel, source) != nil {
 			continue
 		}
 		cp := *rel

@@ -171,7 +171,7 @@ func sleep(ctx context.Context, d time.Duration) error {
 
 // UpsertSource creates or replaces a source.
 func (s *Service) UpsertSource(ctx context.Context, src *kg.Source) error {
-	return Write(ctx, s.store, func(ctx context.Context) (*kg.ChangeSet, error) { return PlanSource(src) })
+	return Write(ctx, s.store, func(ctx context.Context) (*kg.ChangeSet, error) { return PlanSource(ctx, s.store, src) })
 }
 
 // UpsertEntity creates or replaces an entity that is not an event (see

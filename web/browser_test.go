@@ -255,6 +255,30 @@ func TestBrowser(t *testing.T) {
 			t.Errorf("tooltip %q (%v)", tip, err)
 		}
 
+		// Facts no source states are drawn dashed, and the switch hides them.
+		var bases struct {
+			Neighborhood struct{ Edges []struct{ Basis string } }
+		}
+		query(t, srv, `query($id: ID!, $depth: Int!) { neighborhood(id: $id, depth: $depth) { edges { basis } } }`,
+			map[string]any{"id": "org:xiaomi", "depth": depth}, &bases)
+		unstated := 0
+		for _, e := range bases.Neighborhood.Edges {
+			if e.Basis != "STATED" {
+				unstated++
+			}
+		}
+		dashed := eval[int](ctx, t, `window.cy.edges().filter(e => e.style('line-style') === 'dashed').length`)
+		switched := eval[int](ctx, t, `(() => {
+			const box = document.getElementById('unstated');
+			box.click();
+			const hidden = window.cy.edges('.filtered').length;
+			box.click();
+			return hidden + 1000 * window.cy.edges('.filtered').length;
+		})()`)
+		if unstated == 0 || dashed != unstated || switched != unstated {
+			t.Errorf("%d edges no source states: %d drawn dashed; the switch hid %d and left %d hidden after", unstated, dashed, switched%1000, switched/1000)
+		}
+
 		// Unticking every category hides every event but the center.
 		eval[bool](ctx, t, `document.getElementById('no-categories').click(); true`)
 		hidden := eval[int](ctx, t, `window.cy.nodes('.filtered').length`)

@@ -401,3 +401,49 @@ func (p Position) Sources(ctx context.Context, first *int) ([]*Source, error) {
 func (r Relationship) Sources(ctx context.Context, first *int) ([]*Source, error) {
 	return SourceList(ctx, r.Relation.Sources, first)
 }
+
+// RestsOnSize is the default size of restsOn; MaxRestsOnSize bounds it.
+const (
+	RestsOnSize    = 20
+	MaxRestsOnSize = 100
+)
+
+// restsOn loads, through the request's loaders, the relations an INFERRED
+// relation rests on, in the order it lists them, at most first of them; a
+// relation since deleted or moved by a merge is left out.
+func restsOn(ctx context.Context, rel *kg.Relation, first *int) ([]*Relationship, error) {
+	n := RestsOnSize
+	if first != nil {
+		if *first < 1 || *first > MaxRestsOnSize {
+			return nil, kg.Invalid("first", "must be between 1 and %d, got %d", MaxRestsOnSize, *first)
+		}
+		n = *first
+	}
+	ids := rel.RestsOn[:min(n, len(rel.RestsOn))]
+	rels, err := loaders.For(ctx).Relation.LoadAll(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*Relationship, 0, len(rels))
+	for _, r := range rels {
+		if r != nil {
+			out = append(out, &Relationship{Relation: r})
+		}
+	}
+	return out, nil
+}
+
+// RestsOn returns the stated relations an INFERRED relation rests on.
+func (r Relationship) RestsOn(ctx context.Context, first *int) ([]*Relationship, error) {
+	return restsOn(ctx, r.Relation, first)
+}
+
+// RestsOn returns the stated relations an INFERRED participation rests on.
+func (p Participation) RestsOn(ctx context.Context, first *int) ([]*Relationship, error) {
+	return restsOn(ctx, p.Relation, first)
+}
+
+// RestsOn returns the stated relations an INFERRED position rests on.
+func (p Position) RestsOn(ctx context.Context, first *int) ([]*Relationship, error) {
+	return restsOn(ctx, p.Relation, first)
+}

@@ -98,8 +98,27 @@ func ToEntity(e *kg.Entity) Entity {
 	return &Event{b}
 }
 
+// Discrepancies returns where a source disagrees with what is known from
+// elsewhere.
+func (b base) Discrepancies() []*kg.Discrepancy {
+	out := make([]*kg.Discrepancy, len(b.Entity.Discrepancies))
+	for i := range b.Entity.Discrepancies {
+		out[i] = &b.Entity.Discrepancies[i]
+	}
+	return out
+}
+
 // Relationship is the view of any relation.
 type Relationship struct{ *kg.Relation }
+
+// Basis returns how the relation is known.
+func (r Relationship) Basis() kg.Basis { return r.Relation.EffectiveBasis() }
+
+// Rule returns the rule of an INFERRED relation, or nil.
+func (r Relationship) Rule() *kg.Rule { return nonEmpty(r.Relation.Rule) }
+
+// Note returns the note, or nil.
+func (r Relationship) Note() *string { return nonEmpty(r.Relation.Note) }
 
 // Role returns the role of a participation, or nil.
 func (r Relationship) Role() *kg.Role { return nonEmpty(r.Relation.Role) }
@@ -116,11 +135,29 @@ type Participation struct{ *kg.Relation }
 // Quote returns the quote, or nil.
 func (p Participation) Quote() *string { return nonEmpty(p.Relation.Quote) }
 
+// Basis returns how the participation is known.
+func (p Participation) Basis() kg.Basis { return p.Relation.EffectiveBasis() }
+
+// Rule returns the rule of an INFERRED participation, or nil.
+func (p Participation) Rule() *kg.Rule { return nonEmpty(p.Relation.Rule) }
+
+// Note returns the note, or nil.
+func (p Participation) Note() *string { return nonEmpty(p.Relation.Note) }
+
 // Position is the view of a HOLDS_POSITION relation.
 type Position struct{ *kg.Relation }
 
 // Quote returns the quote, or nil.
 func (p Position) Quote() *string { return nonEmpty(p.Relation.Quote) }
+
+// Basis returns how the position is known.
+func (p Position) Basis() kg.Basis { return p.Relation.EffectiveBasis() }
+
+// Rule returns the rule of an INFERRED position, or nil.
+func (p Position) Rule() *kg.Rule { return nonEmpty(p.Relation.Rule) }
+
+// Note returns the note, or nil.
+func (p Position) Note() *string { return nonEmpty(p.Relation.Note) }
 
 func nonEmpty[T ~string](s T) *T {
 	if s == "" {
@@ -155,6 +192,9 @@ func (e GraphEdge) Label() *string {
 	}
 	return nonEmpty(e.Title)
 }
+
+// Basis returns how the relation is known.
+func (e GraphEdge) Basis() kg.Basis { return e.Relation.EffectiveBasis() }
 
 // Relationship returns the relation's full view.
 func (e GraphEdge) Relationship() *Relationship { return &Relationship{Relation: e.Relation} }

@@ -41,6 +41,18 @@ type ContactEdge struct {
 	Node *kg.Contact `json:"node"`
 }
 
+// A point where a source disagrees with what is known from elsewhere.
+type DiscrepancyInput struct {
+	// The source that says it.
+	Source string `json:"source"`
+	// What is in question, such as `edition`.
+	About *string `json:"about,omitempty"`
+	// What the source says, verbatim from its text (title or excerpt).
+	Says string `json:"says"`
+	// What is known from elsewhere.
+	Known string `json:"known"`
+}
+
 // A page of entities.
 type EntityConnection struct {
 	// How many entities match, over all pages.
@@ -91,6 +103,8 @@ type EntityInput struct {
 	OrgType *kg.OrgType `json:"orgType,omitempty"`
 	// For a place, its type.
 	PlaceType *kg.PlaceType `json:"placeType,omitempty"`
+	// Where a source disagrees with what is known from elsewhere.
+	Discrepancies []*DiscrepancyInput `json:"discrepancies,omitempty"`
 	// When given, replace the relations the entity starts.
 	Relations []*RelationInput `json:"relations,omitempty"`
 }
@@ -119,10 +133,16 @@ type EventEdge struct {
 type EventFilter struct {
 	// Only events of these categories.
 	Categories []kg.Category `json:"categories,omitempty"`
-	// Only events whose period overlaps the period starting with this date.
+	// Only events whose period overlaps the period starting with this date; undated events never match.
 	From *kg.Date `json:"from,omitempty"`
-	// Only events whose period overlaps the period ending with this date.
+	// Only events whose period overlaps the period ending with this date; undated events never match.
 	To *kg.Date `json:"to,omitempty"`
+	// Only events reported in the period starting with this date: one of the
+	// event's sources was published in a period overlapping it. Dated or not, an
+	// event matches by when it was reported, not when it happened.
+	ReportedFrom *kg.Date `json:"reportedFrom,omitempty"`
+	// Only events reported in the period ending with this date (see `reportedFrom`).
+	ReportedTo *kg.Date `json:"reportedTo,omitempty"`
 	// Only events this entity took part in.
 	Participant *string `json:"participant,omitempty"`
 	// With `participant`, only events where it had this role.
@@ -153,7 +173,7 @@ type EventInput struct {
 	Sources []string `json:"sources"`
 	// What kind of event.
 	Category kg.Category `json:"category"`
-	// When it happened (or started): YYYY, YYYY-MM or YYYY-MM-DD.
+	// When it happened (or started): YYYY, YYYY-MM or YYYY-MM-DD, as a source gives it; omit it when none does.
 	Date *kg.Date `json:"date,omitempty"`
 	// When a multi-day event ended; not before `date`.
 	EndDate *kg.Date `json:"endDate,omitempty"`
@@ -165,6 +185,8 @@ type EventInput struct {
 	Amount *MoneyInput `json:"amount,omitempty"`
 	// A counted or measured quantity.
 	Quantity *QuantityInput `json:"quantity,omitempty"`
+	// Where a source disagrees with what is known from elsewhere.
+	Discrepancies []*DiscrepancyInput `json:"discrepancies,omitempty"`
 	// Where it was held (places or countries).
 	Places []string `json:"places,omitempty"`
 	// Who took part, and in what role.
@@ -232,10 +254,18 @@ type ParticipantInput struct {
 	Entity string `json:"entity"`
 	// In what role.
 	Role kg.Role `json:"role"`
-	// The sentence of the source this rests on.
+	// The sentence of the source this rests on, verbatim from the text (title or excerpt) of one of `sources`.
 	Quote *string `json:"quote,omitempty"`
-	// The sources; the event's when omitted.
+	// The sources; for a STATED participation, the event's when omitted.
 	Sources []string `json:"sources,omitempty"`
+	// How the fact is known; STATED when omitted.
+	Basis *kg.Basis `json:"basis,omitempty"`
+	// For an INFERRED fact, the rule it was derived by.
+	Rule *kg.Rule `json:"rule,omitempty"`
+	// For an INFERRED fact, the IDs of the STATED relations it rests on.
+	RestsOn []string `json:"restsOn,omitempty"`
+	// What is known and how: required for a BACKGROUND fact.
+	Note *string `json:"note,omitempty"`
 }
 
 // A page of participations.
@@ -283,10 +313,19 @@ type RelationInput struct {
 	StartDate *kg.Date `json:"startDate,omitempty"`
 	// Until when.
 	EndDate *kg.Date `json:"endDate,omitempty"`
-	// The sentence of the source this rests on.
+	// The sentence of the source this rests on, verbatim from the text (title or excerpt) of one of `sources`.
 	Quote *string `json:"quote,omitempty"`
-	// The sources that attest the relation: at least one.
-	Sources []string `json:"sources"`
+	// The sources that attest the relation: at least one for a STATED relation,
+	// none for an INFERRED one, reference sources (if any) for a BACKGROUND one.
+	Sources []string `json:"sources,omitempty"`
+	// How the fact is known; STATED when omitted.
+	Basis *kg.Basis `json:"basis,omitempty"`
+	// For an INFERRED fact, the rule it was derived by.
+	Rule *kg.Rule `json:"rule,omitempty"`
+	// For an INFERRED fact, the IDs of the STATED relations it rests on.
+	RestsOn []string `json:"restsOn,omitempty"`
+	// What is known and how: required for a BACKGROUND fact.
+	Note *string `json:"note,omitempty"`
 }
 
 // A page of relations.

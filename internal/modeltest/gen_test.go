@@ -1,6 +1,7 @@
 package modeltest_test
 
 import (
+	"maps"
 	"math/rand/v2"
 	"slices"
 
@@ -20,9 +21,12 @@ var (
 	nonEvents = slices.Concat(persons, orgs, countries, placeIDs)
 	allIDs    = slices.Concat(nonEvents, eventIDs)
 
-	namePool  = []string{"Ana", "Bo", "Acme", "Beta", "Lima", "Peru"}
-	notePool  = []string{"n1", "n2", "Acme"}
-	quotePool = []string{"", "", "q1", "q2"}
+	namePool = []string{"Ana", "Bo", "Acme", "Beta", "Lima", "Peru"}
+	notePool = []string{"n1", "n2", "Acme"}
+	// quotePool holds quotes that the titles and excerpts of the sources
+	// the sequences write hold ("Source A", "An excerpt.", "Imported m-a",
+	// "Seeded m-b"...) or do not.
+	quotePool = []string{"", "", "", "Source", "excerpt", "m-", "q1"}
 	rolePool  = []kg.Role{"HOST", "GUEST", kg.RoleInvestor}
 )
 
@@ -188,6 +192,7 @@ func (g *gen) relation(from string, targets []string, sources []string) *kg.Rela
 		}
 	}
 	r := &kg.Relation{Type: t, From: from, To: to, Quote: one(g, quotePool), Sources: sources}
+	g.basis(r, nil)
 	if t == kg.RelHoldsPosition {
 		r.Title = one(g, []string{"Chair", "CEO"})
 	}
@@ -198,6 +203,44 @@ func (g *gen) relation(from string, targets []string, sources []string) *kg.Rela
 		}
 	}
 	return r
+}
+
+// basis gives a relation a basis: mostly STATED (said or left out), now
+// and then BACKGROUND (with a note, maybe a reference source) or INFERRED
+// (with a rule, resting on relations of the model or of the same write,
+// extra), and sometimes with a field its basis forbids or lacks.
+func (g *gen) basis(r *kg.Relation, extra []string) {
+	switch p := g.r.Float64(); {
+	case p < 0.4:
+	case p < 0.8:
+		r.Basis = "STATED"
+	case p < 0.9:
+		r.Basis = "BACKGROUND"
+		r.Note = one(g, []string{"bg", "bg", "bg", " "})
+		if g.chance(0.6) {
+			r.Sources = nil
+		}
+		if g.chance(0.7) {
+			r.Quote = ""
+		}
+	default:
+		r.Basis = "INFERRED"
+		r.Rule = one(g, append(slices.Clone(rules), ""))
+		cands := slices.Sorted(maps.Keys(g.m.relations))
+		cands = append(cands, extra...)
+		if len(cands) == 0 || g.chance(0.05) {
+			cands = append(cands, "OWNS:org:acme>org:beta", "not-a-relation")
+		}
+		r.RestsOn = []string{one(g, cands)}
+		if g.chance(0.3) {
+			if id := one(g, cands); id != r.RestsOn[0] {
+				r.RestsOn = append(r.RestsOn, id)
+			}
+		}
+		if g.chance(0.9) {
+			r.Sources, r.Quote = nil, ""
+		}
+	}
 }
 
 func (g *gen) count(weights ...float64) int {
@@ -238,7 +281,7 @@ func (g *gen) entityOp() *op {
 	}
 	if n := len(o.Relations); n > 0 && g.chance(0.05) {
 		dup := *o.Relations[n-1]
-		dup.Quote = "q-again"
+		dup.Note = "again"
 		o.Relations = append(o.Relations, &dup)
 	}
 	o.Replace = g.chance(0.85)
@@ -267,6 +310,11 @@ func (g *gen) eventOp() *op {
 		if g.chance(0.5) {
 			p.Sources = g.sources(sourceIDs)
 		}
+		var same []string // the participations of this write so far
+		for _, q := range o.Participants {
+			same = append(same, kg.RelationID(kg.RelParticipatedIn, q.From, id, q.Role))
+		}
+		g.basis(p, same)
 		o.Participants = append(o.Participants, p)
 	}
 	if n := len(o.Participants); n > 0 && g.chance(0.04) {
@@ -370,8 +418,10 @@ func (g *gen) importOp() *op {
 				if !ok {
 					continue
 				}
-				rec.Links = append(rec.Links, &kg.Relation{Type: kg.RelParticipatedIn, From: from, To: id,
-					Role: one(g, rolePool), Quote: one(g, quotePool), Sources: g.sources(pool)})
+				p := &kg.Relation{Type: kg.RelParticipatedIn, From: from, To: id,
+					Role: one(g, rolePool), Quote: one(g, quotePool), Sources: g.sources(pool)}
+				g.basis(p, nil)
+				rec.Links = append(rec.Links, p)
 			}
 			if to, ok := g.target(slices.Concat(placeIDs, countries)); ok && g.chance(0.4) {
 				rec.Links = append(rec.Links, &kg.Relation{Type: kg.RelHeldAt, From: id, To: to, Sources: g.sources(pool)})

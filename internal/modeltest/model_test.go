@@ -2,6 +2,7 @@ package modeltest_test
 
 import (
 	"cmp"
+	"maps"
 	"slices"
 	"strings"
 
@@ -88,10 +89,13 @@ func normalized(e *kg.Entity) *kg.Entity {
 	return &c
 }
 
-// normalizedRel returns a copy of r with its ID set and without provenance.
+// normalizedRel returns a copy of r with its ID and basis set (STATED when
+// it has none) and without provenance.
 func normalizedRel(r *kg.Relation) *kg.Relation {
 	c := *r
 	c.Sources = slices.Clone(r.Sources)
+	c.RestsOn = slices.Clone(r.RestsOn)
+	c.Basis = basisOf(r)
 	c.ID = kg.RelationID(c.Type, c.From, c.To, c.Role)
 	c.UpdatedAt, c.UpdatedBy = "", ""
 	return &c
@@ -153,6 +157,19 @@ func (m *model) touching(id string) []*kg.Relation {
 	return out
 }
 
+// source returns the model's source with the ID, or nil.
+func (m *model) source(id string) *kg.Source { return m.sources[id] }
+
+// known reports whether every ID names a source (of the model, or extra).
+func (m *model) known(ids []string, extra map[string]bool) bool {
+	for _, id := range ids {
+		if m.sources[id] == nil && !extra[id] {
+			return false
+		}
+	}
+	return true
+}
+
 func (m *model) putRelation(r *kg.Relation) {
 	c := normalizedRel(r)
 	m.relations[c.ID] = c
@@ -163,9 +180,7 @@ func (m *model) putRelation(r *kg.Relation) {
 func (m *model) apply(o *op) string {
 	switch o.Kind {
 	case opSource:
-		c := *o.Source
-		m.sources[c.ID] = &c
-		return ""
+		return m.upsertSource(o.Source)
 	case opEntity:
 		return m.upsertEntity(o.Entity, o.Relations, o.Replace)
 	case opEvent:
@@ -182,12 +197,36 @@ func (m *model) apply(o *op) string {
 	panic("unknown operation " + string(o.Kind))
 }
 
+// upsertSource replaces a source, unless its new text (title and excerpt)
+// no longer holds the quote of a relation that cites it (and no other
+// source the relation cites holds it): EINVALID.
+func (m *model) upsertSource(src *kg.Source) string {
+	c := *src
+	source := func(id string) *kg.Source {
+		if id == c.ID {
+			return &c
+		}
+		return m.sources[id]
+	}
+	for _, r := range m.relations {
+		if slices.Contains(r.Sources, c.ID) && !quoted(r, source) {
+			m.hits["source edit refused: it would take a quote away"]++
+			return kg.EINVALID
+		}
+	}
+	m.sources[c.ID] = &c
+	return ""
+}
+
 // upsertEntity replaces an entity that is not an event and, when replace
 // is set, the structural relations it starts. Every refusal is EINVALID:
 // an ID that was merged away, a missing or unknown source, a relation to
 // an entity that does not exist (other than the entity itself) or of a
-// kind the relation type does not join. The relations are checked even
-// when they do not replace the old ones.
+// kind the relation type does not join, a relation whose basis fields are
+// wrong (see alone), whose quote no source it cites holds, or that rests
+// on a fact that is not a STATED relation of the graph as the write leaves
+// it. The relations are checked even when they do not replace the old
+// ones.
 func (m *model) upsertEntity(e *kg.Entity, rels []*kg.Relation, replace bool) string {
 	if e.Kind == kg.KindEvent {
 		return kg.EINVALID
@@ -205,19 +244,38 @@ func (m *model) upsertEntity(e *kg.Entity, rels []*kg.Relation, replace bool) st
 		return kg.EINVALID
 	}
 	for _, r := range rels {
-		if !m.cites(r.Sources, nil) || m.entities[r.To] == nil && r.To != e.ID || !fits(r.Type, e.Kind, kindOf(r.To)) {
+		if !alone(r) || !m.known(r.Sources, nil) || !quoted(r, m.source) ||
+			m.entities[r.To] == nil && r.To != e.ID || !fits(r.Type, e.Kind, kindOf(r.To)) {
 			return kg.EINVALID
+		}
+	}
+	fresh := map[string]*kg.Relation{}
+	for _, r := range rels {
+		c := normalizedRel(&kg.Relation{Type: r.Type, From: e.ID, To: r.To, Title: r.Title,
+			StartDate: r.StartDate, EndDate: r.EndDate, Quote: r.Quote, Sources: r.Sources,
+			Basis: r.Basis, Rule: r.Rule, RestsOn: r.RestsOn, Note: r.Note})
+		fresh[c.ID] = c // a relation given twice: the last one wins
+	}
+	after := maps.Clone(m.relations)
+	if replace {
+		for id, r := range m.relations {
+			if r.From == e.ID && structural(r.Type) && fresh[id] == nil {
+				delete(after, id)
+			}
+		}
+		maps.Copy(after, fresh)
+	}
+	for _, r := range rels {
+		if !restsOnStated(r, after) {
+			return kg.EINVALID
+		}
+		if len(r.RestsOn) > 0 {
+			m.hits["inferred relation written"]++
 		}
 	}
 	m.entities[e.ID] = normalized(e)
 	if !replace {
 		return ""
-	}
-	fresh := map[string]*kg.Relation{}
-	for _, r := range rels {
-		c := normalizedRel(&kg.Relation{Type: r.Type, From: e.ID, To: r.To, Title: r.Title,
-			StartDate: r.StartDate, EndDate: r.EndDate, Quote: r.Quote, Sources: r.Sources})
-		fresh[c.ID] = c // a relation given twice: the last one wins
 	}
 	for id, r := range m.relations {
 		if r.From == e.ID && structural(r.Type) && fresh[id] == nil {
@@ -235,26 +293,34 @@ func (m *model) upsertEntity(e *kg.Entity, rels []*kg.Relation, replace bool) st
 }
 
 // upsertEvent replaces an event with its participants (who take part with
-// their own sources, or the event's when they cite none) and places (cited
-// by the event's sources), which replace the ones it had. Every refusal is
-// EINVALID: a participant named twice with one role, an ID merged away, a
-// missing or unknown source, a participant or place that does not exist
-// or has the wrong kind.
+// their own sources, or, when STATED, the event's when they cite none) and
+// places (cited by the event's sources), which replace the ones it had.
+// Every refusal is EINVALID: a participant named twice with one role, an
+// ID merged away, a missing or unknown source, a participant or place that
+// does not exist or has the wrong kind, a participation whose basis fields
+// are wrong, whose quote no source it cites holds, or that rests on a fact
+// that is not a STATED relation of the graph as the write leaves it.
 func (m *model) upsertEvent(ev *kg.Entity, parts []*kg.Relation, places []string) string {
 	if ev.Kind != kg.KindEvent {
 		return kg.EINVALID
 	}
 	fresh := map[string]*kg.Relation{}
+	var written []*kg.Relation
 	for _, p := range parts {
-		r := &kg.Relation{Type: kg.RelParticipatedIn, From: p.From, To: ev.ID, Role: p.Role, Quote: p.Quote, Sources: p.Sources}
-		if len(r.Sources) == 0 {
+		r := &kg.Relation{Type: kg.RelParticipatedIn, From: p.From, To: ev.ID, Role: p.Role, Quote: p.Quote, Sources: p.Sources,
+			Basis: p.Basis, Rule: p.Rule, RestsOn: p.RestsOn, Note: p.Note}
+		if len(r.Sources) == 0 && basisOf(r) == "STATED" {
 			r.Sources = ev.Sources
+		}
+		if !alone(r) {
+			return kg.EINVALID
 		}
 		r = normalizedRel(r)
 		if fresh[r.ID] != nil {
 			return kg.EINVALID
 		}
 		fresh[r.ID] = r
+		written = append(written, r)
 	}
 	if m.redirects[ev.ID] != "" {
 		m.hits["merged-away event ID refused"]++
@@ -263,12 +329,8 @@ func (m *model) upsertEvent(ev *kg.Entity, parts []*kg.Relation, places []string
 	if !m.cites(ev.Sources, nil) {
 		return kg.EINVALID
 	}
-	for _, p := range parts {
-		sources := p.Sources
-		if len(sources) == 0 {
-			sources = ev.Sources
-		}
-		if !m.cites(sources, nil) || m.entities[p.From] == nil || !fits(kg.RelParticipatedIn, kindOf(p.From), kg.KindEvent) {
+	for _, r := range written {
+		if !m.known(r.Sources, nil) || !quoted(r, m.source) || m.entities[r.From] == nil || !fits(kg.RelParticipatedIn, kindOf(r.From), kg.KindEvent) {
 			return kg.EINVALID
 		}
 	}
@@ -278,6 +340,22 @@ func (m *model) upsertEvent(ev *kg.Entity, parts []*kg.Relation, places []string
 		}
 		r := normalizedRel(&kg.Relation{Type: kg.RelHeldAt, From: ev.ID, To: pl, Sources: ev.Sources})
 		fresh[r.ID] = r
+	}
+	after := maps.Clone(m.relations)
+	for id, r := range m.relations {
+		ours := r.Type == kg.RelParticipatedIn && r.To == ev.ID || r.Type == kg.RelHeldAt && r.From == ev.ID
+		if ours && fresh[id] == nil {
+			delete(after, id)
+		}
+	}
+	maps.Copy(after, fresh)
+	for _, r := range written {
+		if !restsOnStated(r, after) {
+			return kg.EINVALID
+		}
+		if len(r.RestsOn) > 0 {
+			m.hits["inferred participation written"]++
+		}
 	}
 	m.entities[ev.ID] = normalized(ev)
 	for id, r := range m.relations {
@@ -333,7 +411,9 @@ func (m *model) deleteEntity(id string) {
 // (each once, merged entity by merged entity, by ID) move their merged
 // ends to keep; one that then joins keep to itself vanishes, and one that
 // becomes equal to a relation of keep (or to one moved before) joins it:
-// the sources it lacks are appended, and its quote fills an empty one.
+// the sources it lacks are appended, and its quote fills an empty one,
+// when both are STATED; a STATED one replaces the evidence of one of
+// another basis; otherwise the first stays as it is.
 // Merged IDs redirect to keep, and so do the IDs that redirected to them.
 func (m *model) merge(keep string, merged []string) string {
 	if len(merged) == 0 {
@@ -413,14 +493,10 @@ func (m *model) merge(keep string, merged []string) string {
 			continue
 		}
 		m.hits["merge joined two relations"]++
-		for _, s := range moved.Sources {
-			if !slices.Contains(cur.Sources, s) {
-				cur.Sources = append(cur.Sources, s)
-			}
+		if basisOf(cur) != basisOf(moved) {
+			m.hits["merge joined relations of two bases"]++
 		}
-		if cur.Quote == "" {
-			cur.Quote = moved.Quote
-		}
+		joinRelations(cur, moved)
 	}
 	for _, id := range merged {
 		delete(m.entities, id)
@@ -440,12 +516,19 @@ func (m *model) merge(keep string, merged []string) string {
 
 // importFile predicts bulk.Read, bulk.Check and bulk.Import of a file.
 //
+// The read refuses the whole file (codeRead) when a relation's basis
+// fields are wrong on their own (see alone: a STATED one that cites no
+// source, among others).
+//
 // The check refuses the whole file (codeCheck, nothing written) when an
-// entity or relation cites no source or an unknown one (the file's
-// sources count), a relation is given twice, joins an entity that is
-// neither in the file nor in the store or joins kinds its type does not,
-// or a redirect leads to an entity that is neither in the file nor in the
-// store or starts from an entity of the file.
+// entity cites no source, an entity or relation cites an unknown one (the
+// file's sources count), a relation's quote is not in the title or excerpt
+// of a source it cites (the file's version of a source counts), a source
+// of the file with a new text no longer holds the quote of a relation of
+// the store that the file does not replace, a relation is given twice, joins an entity that is neither in the file nor in the
+// store or joins kinds its type does not, or a redirect leads to an entity
+// that is neither in the file nor in the store or starts from an entity of
+// the file.
 //
 // Then the records are merged by ID, batch by batch, each batch all or
 // nothing: sources, entities, relations, redirects (which move the
@@ -463,6 +546,39 @@ func (m *model) importFile(f *importFile) string {
 	fileSources := map[string]bool{}
 	for _, s := range f.Sources {
 		fileSources[s.ID] = true
+	}
+	source := func(id string) *kg.Source {
+		for _, s := range f.Sources {
+			if s.ID == id {
+				return s
+			}
+		}
+		return m.sources[id]
+	}
+	fileRels := map[string]*kg.Relation{}
+	for _, rec := range f.Records {
+		for _, l := range rec.Links {
+			if !alone(l) {
+				m.hits["import refused by the read"]++
+				return codeRead
+			}
+			r := normalizedRel(l)
+			fileRels[r.ID] = r
+		}
+	}
+	// A source of the file with a new text must still hold the quotes of
+	// the store's relations that cite it, unless the file replaces them.
+	for _, src := range f.Sources {
+		old := m.sources[src.ID]
+		if old == nil || old.Title == src.Title && old.Excerpt == src.Excerpt {
+			continue
+		}
+		for id, r := range m.relations {
+			if fileRels[id] == nil && slices.Contains(r.Sources, src.ID) && !quoted(r, source) {
+				m.hits["import refused: a source would take a quote away"]++
+				return codeCheck
+			}
+		}
 	}
 	kind := func(id string) (kg.Kind, bool) {
 		if k, ok := fileKinds[id]; ok {
@@ -491,7 +607,7 @@ func (m *model) importFile(f *importFile) string {
 			seen[r.ID] = true
 			fk, okF := kind(r.From)
 			tk, okT := kind(r.To)
-			if !okF || !okT || !fits(r.Type, fk, tk) || !m.cites(r.Sources, fileSources) {
+			if !okF || !okT || !fits(r.Type, fk, tk) || !m.known(r.Sources, fileSources) || !quoted(r, source) {
 				bad = true
 			}
 			rels = append(rels, r)
@@ -551,9 +667,10 @@ func (m *model) importFile(f *importFile) string {
 // (EINVALID); otherwise sources and entities are written only when their
 // ID is free (an entity's not merged away either), the relations of the
 // entities written come along with their ends resolved through redirects
-// (skipped when an end does not exist, or when resolving makes a relation
-// between two entities a self-relation), and redirects from IDs that are
-// neither entities nor redirected are written to the resolved target.
+// (skipped when an end does not exist, when resolving makes a relation
+// between two entities a self-relation, or when the store's text of the
+// sources it cites does not hold its quote), and redirects from IDs that
+// are neither entities nor redirected are written to the resolved target.
 func (m *model) seed(d *kg.Dataset) string {
 	if !validDataset(d) {
 		return kg.EINVALID
@@ -576,6 +693,9 @@ func (m *model) seed(d *kg.Dataset) string {
 			m.sources[c.ID] = &c
 		}
 	}
+	// The store's text of a source wins; a quote it does not hold leaves
+	// its relation out.
+	source := func(id string) *kg.Source { return m.sources[id] }
 	for _, e := range d.Entities {
 		if m.entities[e.ID] == nil && m.redirects[e.ID] == "" {
 			created[e.ID] = true
@@ -592,6 +712,10 @@ func (m *model) seed(d *kg.Dataset) string {
 		from, to := resolve(r.From), resolve(r.To)
 		if from == "" || to == "" || from == to && r.From != r.To {
 			m.hits["seed skipped a relation"]++
+			continue
+		}
+		if !quoted(r, source) {
+			m.hits["seed skipped a relation whose quote the stored source lacks"]++
 			continue
 		}
 		if from != r.From || to != r.To {
@@ -623,23 +747,28 @@ func (m *model) seed(d *kg.Dataset) string {
 }
 
 // validDataset checks what the generator may get wrong in a seed dataset
-// on purpose: every record cites sources of the dataset, and every
-// relation joins entities of the dataset of fitting kinds.
+// on purpose: every entity cites sources of the dataset, every relation
+// joins entities of the dataset of fitting kinds, has the fields its basis
+// asks for, cites sources of the dataset, one of which holds its quote,
+// and, when INFERRED, rests on STATED relations of the dataset.
 func validDataset(d *kg.Dataset) bool {
-	sources := map[string]bool{}
+	sources := map[string]*kg.Source{}
 	for _, s := range d.Sources {
-		sources[s.ID] = true
+		sources[s.ID] = s
 	}
-	cited := func(ids []string) bool {
-		if len(ids) == 0 {
-			return false
-		}
+	source := func(id string) *kg.Source { return sources[id] }
+	known := func(ids []string) bool {
 		for _, id := range ids {
-			if !sources[id] {
+			if sources[id] == nil {
 				return false
 			}
 		}
 		return true
+	}
+	cited := func(ids []string) bool { return len(ids) > 0 && known(ids) }
+	rels := map[string]*kg.Relation{}
+	for _, r := range d.Relations {
+		rels[kg.RelationID(r.Type, r.From, r.To, r.Role)] = r
 	}
 	kinds := map[string]kg.Kind{}
 	for _, e := range d.Entities {
@@ -653,7 +782,7 @@ func validDataset(d *kg.Dataset) bool {
 		fk, okF := kinds[r.From]
 		tk, okT := kinds[r.To]
 		id := kg.RelationID(r.Type, r.From, r.To, r.Role)
-		if !okF || !okT || !fits(r.Type, fk, tk) || !cited(r.Sources) || seen[id] {
+		if !okF || !okT || !fits(r.Type, fk, tk) || !alone(r) || !known(r.Sources) || !quoted(r, source) || !restsOnStated(r, rels) || seen[id] {
 			return false
 		}
 		seen[id] = true

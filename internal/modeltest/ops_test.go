@@ -103,7 +103,8 @@ func (f *importFile) jsonl() []byte {
 		if rec.Entity.Kind == kg.KindEvent {
 			l := &bulk.EventLine{Entity: *rec.Entity}
 			for _, r := range rec.Links {
-				ll := &bulk.LinkLine{StartDate: r.StartDate, EndDate: r.EndDate, Quote: r.Quote, Sources: r.Sources}
+				ll := &bulk.LinkLine{StartDate: r.StartDate, EndDate: r.EndDate, Quote: r.Quote, Sources: r.Sources,
+					Basis: r.Basis, Rule: r.Rule, RestsOn: r.RestsOn, Note: r.Note}
 				if r.Type == kg.RelParticipatedIn {
 					ll.Entity, ll.Role = r.From, r.Role
 					l.Participants = append(l.Participants, ll)
@@ -118,7 +119,8 @@ func (f *importFile) jsonl() []byte {
 		l := &bulk.EntityLine{Entity: *rec.Entity}
 		for _, r := range rec.Links {
 			l.Relations = append(l.Relations, &bulk.LinkLine{Type: r.Type, To: r.To, Title: r.Title,
-				StartDate: r.StartDate, EndDate: r.EndDate, Quote: r.Quote, Sources: r.Sources})
+				StartDate: r.StartDate, EndDate: r.EndDate, Quote: r.Quote, Sources: r.Sources,
+				Basis: r.Basis, Rule: r.Rule, RestsOn: r.RestsOn, Note: r.Note})
 		}
 		put(bulk.Line{Entity: l})
 	}
@@ -160,7 +162,7 @@ func (o *op) run(ctx context.Context, s kg.Store) error {
 	write := func(plan func(ctx context.Context) (*kg.ChangeSet, error)) error { return service.Write(ctx, s, plan) }
 	switch o.Kind {
 	case opSource:
-		return write(func(ctx context.Context) (*kg.ChangeSet, error) { return service.PlanSource(o.Source) })
+		return write(func(ctx context.Context) (*kg.ChangeSet, error) { return service.PlanSource(ctx, s, o.Source) })
 	case opEntity:
 		return write(func(ctx context.Context) (*kg.ChangeSet, error) {
 			o := o.fresh()

@@ -41,6 +41,14 @@ func (c *Counting) Sources(ctx context.Context, ids []string) ([]*kg.Source, err
 	return c.Store.Sources(ctx, ids)
 }
 
+// Quoting counts two calls (a statement for relations, one for entities)
+// and passes it on.
+func (c *Counting) Quoting(ctx context.Context, id string, max int) ([]*kg.Relation, []*kg.Entity, error) {
+	c.count()
+	c.count()
+	return c.Store.Quoting(ctx, id, max)
+}
+
 // ListSources counts one call and passes it on.
 func (c *Counting) ListSources(ctx context.Context, p kg.PageRequest) (*kg.SourcePage, error) {
 	c.count()
@@ -48,9 +56,9 @@ func (c *Counting) ListSources(ctx context.Context, p kg.PageRequest) (*kg.Sourc
 }
 
 // Relations counts one call and passes it on.
-func (c *Counting) Relations(ctx context.Context, ids []string, max int) ([]*kg.Relation, error) {
+func (c *Counting) Relations(ctx context.Context, ids []string, max int, bases ...kg.Basis) ([]*kg.Relation, error) {
 	c.count()
-	return c.Store.Relations(ctx, ids, max)
+	return c.Store.Relations(ctx, ids, max, bases...)
 }
 
 // RelationsByID counts one call and passes it on.

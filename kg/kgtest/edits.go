@@ -275,9 +275,9 @@ func (c *countingReader) Sources(ctx context.Context, ids []string) ([]*kg.Sourc
 	return c.Reader.Sources(ctx, ids)
 }
 
-func (c *countingReader) Relations(ctx context.Context, ids []string, max int) ([]*kg.Relation, error) {
+func (c *countingReader) Relations(ctx context.Context, ids []string, max int, bases ...kg.Basis) ([]*kg.Relation, error) {
 	c.calls.Add(1)
-	return c.Reader.Relations(ctx, ids, max)
+	return c.Reader.Relations(ctx, ids, max, bases...)
 }
 
 func (c *countingReader) Redirects(ctx context.Context, ids []string) ([]kg.Redirect, error) {
@@ -487,10 +487,10 @@ func testLimits(t *testing.T, s kg.Store) {
 		{"huge quantity", "quantity.amount", event(func(e *kg.Entity) { e.Quantity = &kg.Quantity{Amount: kg.MaxAmount * 10, Unit: "doses"} })},
 		{"long URL", "url", func(ctx context.Context) (*kg.ChangeSet, error) {
 			u := "https://example.org/" + strings.Repeat("u", kg.MaxURLBytes)
-			return service.PlanSource(&kg.Source{ID: "source:limit-test", Title: "Limit", URL: &u})
+			return service.PlanSource(ctx, s, &kg.Source{ID: "source:limit-test", Title: "Limit", URL: &u})
 		}},
 		{"long title", "title", func(ctx context.Context) (*kg.ChangeSet, error) {
-			return service.PlanSource(&kg.Source{ID: "source:limit-test", Title: long})
+			return service.PlanSource(ctx, s, &kg.Source{ID: "source:limit-test", Title: long})
 		}},
 	}
 	for _, tt := range tests {

@@ -26,7 +26,7 @@ func RunWrites(t *testing.T, open func(tb testing.TB) kg.Store) {
 	}{
 		{"source", func(ctx context.Context) (*kg.ChangeSet, error) {
 			u := "https://example.org/news/1"
-			return service.PlanSource(&kg.Source{ID: "source:test-news", Title: "Test news", URL: &u})
+			return service.PlanSource(ctx, s, &kg.Source{ID: "source:test-news", Title: "Test news", URL: &u})
 		}},
 		{"entity", func(ctx context.Context) (*kg.ChangeSet, error) {
 			return service.PlanEntity(ctx, s, service.EntityInput{
@@ -183,7 +183,7 @@ func checkRefusals(t *testing.T, ctx context.Context, s kg.Store, stamp kg.Stamp
 		}, kg.EINVALID, "amount.currency"},
 		{"bad URL", func() (*kg.ChangeSet, error) {
 			u := "javascript:alert(1)"
-			return service.PlanSource(&kg.Source{ID: "source:x", Title: "X", URL: &u})
+			return service.PlanSource(ctx, s, &kg.Source{ID: "source:x", Title: "X", URL: &u})
 		}, kg.EINVALID, "url"},
 		{"delete unknown", func() (*kg.ChangeSet, error) {
 			_, err := service.PlanDelete(ctx, s, "org:nobody")

@@ -1,7 +1,8 @@
 // The network explorer: search an entity, draw its neighborhood, expand
-// nodes, filter events by date and category, download what is shown. It
-// talks to the same GraphQL API as any client; downloads go through the
-// server's export endpoints.
+// nodes, filter events by date and category, show or hide the facts no
+// source states (inferred and background edges, drawn dashed), download
+// what is shown. It talks to the same GraphQL API as any client; downloads
+// go through the server's export endpoints.
 //
 // For tests and the console: window.cy is the Cytoscape instance, and
 // window.puente.state is "idle", "loading", "drawn" or "error".
@@ -24,11 +25,19 @@
   var NEIGHBORHOOD = 'query Neighborhood($id: ID!, $depth: Int!) { neighborhood(id: $id, depth: $depth) { ' +
     'truncated hubs nodes { id label kind entity { description ' +
     'sources(first: 5) { id title publisher publishedAt } ... on Event { category date endDate } } } ' +
-    'edges { id source target type label relationship { startDate endDate quote sources(first: 5) { title } } } } }';
+    'edges { id source target type label basis relationship { startDate endDate quote rule note ' +
+    'sources(first: 5) { title } restsOn(first: 5) { id } } } } }';
 
   var CATEGORIES = '{ __type(name: "EventCategory") { enumValues { name description } } }';
 
-  var state = { center: null, depth: 2, expanded: {}, categories: {} };
+  var state = { center: null, depth: 2, expanded: {}, categories: {}, unstated: true };
+
+  // BASES says how each basis of a fact is drawn and named.
+  var BASES = {
+    STATED: { name: 'Stated by a source', line: 'solid' },
+    INFERRED: { name: 'Inferred from stated facts', line: 'dashed' },
+    BACKGROUND: { name: 'Background knowledge', line: 'dashed' },
+  };
   window.puente = { state: 'idle', error: null };
 
   var $ = function (id) { return document.getElementById(id); };
@@ -138,6 +147,8 @@
         'text-background-padding': 1,
       },
     },
+    // Facts no source states: inferred and background edges are dashed.
+    { selector: 'edge[basis != "STATED"]', style: { 'line-style': 'dashed', 'line-dash-pattern': [5, 4] } },
     { selector: '.filtered', style: { display: 'none' } },
     { selector: 'node:selected', style: { 'overlay-color': '#0f3d57', 'overlay-opacity': 0.15 } },
   ];
@@ -199,6 +210,10 @@
           type: e.type,
           label: e.label || '',
           caption: edgeCaption(e, byID),
+          basis: e.basis || 'STATED',
+          rule: r.rule || '',
+          note: r.note || '',
+          restsOn: (r.restsOn || []).length,
           quote: r.quote || '',
           sources: r.sources || [],
         },
@@ -317,14 +332,27 @@
         n.toggleClass('filtered', hide);
       });
       cy.edges().forEach(function (e) {
-        e.toggleClass('filtered', e.source().hasClass('filtered') || e.target().hasClass('filtered'));
+        var unstated = e.data('basis') !== 'STATED' && !state.unstated;
+        e.toggleClass('filtered', unstated || e.source().hasClass('filtered') || e.target().hasClass('filtered'));
       });
+      if (!state.unstated) {
+        // A node that only facts no source states connect is hidden too.
+        cy.nodes().forEach(function (n) {
+          if (!n.data('center') && !n.hasClass('filtered') && n.connectedEdges().not('.filtered').length === 0) {
+            n.addClass('filtered');
+          }
+        });
+      }
     });
     if (cy.nodes().length) status(counts() + '.');
   }
 
   $('from').addEventListener('change', applyFilters);
   $('to').addEventListener('change', applyFilters);
+  $('unstated').addEventListener('change', function () {
+    state.unstated = $('unstated').checked;
+    applyFilters();
+  });
 
   function setAllCategories(on) {
     Array.prototype.forEach.call($('categories').querySelectorAll('input'), function (box) {
@@ -367,6 +395,14 @@
     item.appendChild(document.createTextNode(KINDS[k].name));
     $('legend').appendChild(item);
   });
+  ['STATED', 'INFERRED'].forEach(function (b) {
+    var item = document.createElement('span');
+    var line = document.createElement('i');
+    line.className = 'edge-' + BASES[b].line;
+    item.appendChild(line);
+    item.appendChild(document.createTextNode(b === 'STATED' ? 'Stated by a source' : 'Inferred or background (dashed)'));
+    $('legend').appendChild(item);
+  });
 
   var tip = $('tooltip');
   function showTip(evt) {
@@ -392,10 +428,16 @@
       title.textContent = d.caption;
       tip.appendChild(title);
       add('div', el.source().data('label') + ' → ' + el.target().data('label'), 'meta');
+      var basis = (BASES[d.basis] || BASES.STATED).name;
+      if (d.basis === 'INFERRED') {
+        basis += ' by ' + d.rule.toLowerCase().replace(/_/g, ' ') + ' (rests on ' + d.restsOn + ' stated fact' + (d.restsOn === 1 ? '' : 's') + ')';
+      }
+      add('div', basis, 'basis');
       if (d.quote) add('p', '“' + d.quote + '”', 'quote');
+      if (d.note) add('p', d.note, 'note');
     }
     var sources = d.sources || [];
-    add('div', sources.length ? 'Sources' : 'No source listed', 'sources-title');
+    add('div', sources.length ? 'Sources' : (el.isEdge() && d.basis !== 'STATED' ? 'No source states it' : 'No source listed'), 'sources-title');
     var ul = document.createElement('ul');
     sources.forEach(function (s) {
       var li = document.createElement('li');
