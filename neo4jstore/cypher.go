@@ -75,12 +75,17 @@ WHERE (size($kinds) = 0 OR e.kind IN $kinds)
   AND ($country = '' OR EXISTS {
         MATCH (e)-[:BASED_IN|LOCATED_IN|CITIZEN_OF]->(:Entity {id: $country}) })`
 
+// cypherListEntities seeks the page's first entity in the sortName index
+// (e.sortName >= $afterKey, which holds for every name when there is no
+// cursor) and reads the index in order until the page is full, rather
+// than sorting every entity for each page.
 const cypherListEntities = `
 CALL {` + countGuard + entityFilter + `
   RETURN count(e) AS total
 }
 CALL {` + entityFilter + `
-    AND ($after = false OR e.sortName > $afterKey OR (e.sortName = $afterKey AND e.id > $afterId))
+    AND e.sortName >= $afterKey
+    AND ($after = false OR e.sortName > $afterKey OR e.id > $afterId)
   WITH e ORDER BY e.sortName, e.id LIMIT $limit
   RETURN collect(e {.*}) AS page
 }
