@@ -74,6 +74,25 @@ func TestWritersMatchBeforeStreaming(t *testing.T) {
 	}
 }
 
+// FuzzEscape checks that the writers escape text exactly as
+// xml.EscapeText does.
+func FuzzEscape(f *testing.F) {
+	for _, s := range []string{"", "plain", `<a href="x">&'</a>`, "tab\tnl\ncr\r", "\x00\x01\x1f", "\xff\xfe", "\uFFFD\uFFFE\uD7FF", "中文 \U0001F600", oddGraph().Title} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var b bytes.Buffer
+		x := newSink(&b)
+		x.esc(s)
+		if err := x.flush(); err != nil {
+			t.Fatal(err)
+		}
+		if want := esc(s); b.String() != want {
+			t.Errorf("esc(%q) = %q, xml.EscapeText gives %q", s, b.String(), want)
+		}
+	})
+}
+
 // firstDiff shows where two outputs part.
 func firstDiff(got, want []byte) string {
 	i := 0

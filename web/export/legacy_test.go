@@ -13,6 +13,14 @@ import (
 	"time"
 )
 
+// esc escapes s for an attribute value or character data; characters that
+// XML 1.0 does not allow become U+FFFD.
+func esc(s string) string {
+	var b strings.Builder
+	xml.EscapeText(&b, []byte(s))
+	return b.String()
+}
+
 // legacyXMLWriter writes XML text, remembering the first error.
 type legacyXMLWriter struct {
 	w   *bufio.Writer

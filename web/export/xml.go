@@ -4,8 +4,8 @@ import (
 	"encoding/xml"
 	"io"
 	"strconv"
-	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/puente-kg/puente/kg"
 )
@@ -20,20 +20,68 @@ const (
 	xsiNamespace     = "http://www.w3.org/2001/XMLSchema-instance"
 )
 
-// esc escapes s for an attribute value or character data; characters that
+// esc writes s escaped for an attribute value or character data, as
+// xml.EscapeText does (the same bytes), without copying s: characters that
 // XML 1.0 does not allow become U+FFFD.
-func esc(s string) string {
-	var b strings.Builder
-	xml.EscapeText(&b, []byte(s))
-	return b.String()
+func (s *sink) esc(t string) {
+	last := 0
+	for i := 0; i < len(t); {
+		r, width := utf8.DecodeRuneInString(t[i:])
+		i += width
+		var e string
+		switch r {
+		case '"':
+			e = "&#34;"
+		case '\'':
+			e = "&#39;"
+		case '&':
+			e = "&amp;"
+		case '<':
+			e = "&lt;"
+		case '>':
+			e = "&gt;"
+		case '\t':
+			e = "&#x9;"
+		case '\n':
+			e = "&#xA;"
+		case '\r':
+			e = "&#xD;"
+		default:
+			if inXMLCharRange(r) && (r != utf8.RuneError || width > 1) {
+				continue
+			}
+			e = "\uFFFD"
+		}
+		s.raw(t[last : i-width])
+		s.raw(e)
+		last = i
+	}
+	s.raw(t[last:])
 }
+
+// inXMLCharRange reports whether XML 1.0 allows the character.
+func inXMLCharRange(r rune) bool {
+	return r == 0x09 || r == 0x0A || r == 0x0D ||
+		r >= 0x20 && r <= 0xD7FF ||
+		r >= 0xE000 && r <= 0xFFFD ||
+		r >= 0x10000 && r <= 0x10FFFF
+}
+
+// indents holds the indentation of every level the formats use.
+const indents = "            "
 
 // tag writes an element's start tag with its attributes, given as name,
 // value pairs, closing it when empty is true.
 func (s *sink) tag(indent int, name string, empty bool, attrs ...string) {
-	s.raw(strings.Repeat("  ", indent) + "<" + name)
+	s.raw(indents[:2*indent])
+	s.raw("<")
+	s.raw(name)
 	for i := 0; i+1 < len(attrs); i += 2 {
-		s.raw(" " + attrs[i] + `="` + esc(attrs[i+1]) + `"`)
+		s.raw(" ")
+		s.raw(attrs[i])
+		s.raw(`="`)
+		s.esc(attrs[i+1])
+		s.raw(`"`)
 	}
 	if empty {
 		s.raw("/>\n")
@@ -45,7 +93,10 @@ func (s *sink) tag(indent int, name string, empty bool, attrs ...string) {
 // element writes <name attrs...>text</name> on one line.
 func (s *sink) element(indent int, name, text string, attrs ...string) {
 	s.tag(indent, name, false, attrs...)
-	s.raw(esc(text) + "</" + name + ">\n")
+	s.esc(text)
+	s.raw("</")
+	s.raw(name)
+	s.raw(">\n")
 }
 
 // WriteGraphML writes the graph as GraphML: one <key> per attribute, typed
@@ -70,11 +121,15 @@ func (x *graphmlWriter) Begin(title string) error {
 	}
 	for _, a := range nodeAttrs {
 		x.tag(1, "key", false, "id", "n_"+a.Name, "for", "node", "attr.name", a.Name, "attr.type", string(a.Type))
-		x.raw("<desc>" + esc(a.Title) + "</desc></key>\n")
+		x.raw("<desc>")
+		x.esc(a.Title)
+		x.raw("</desc></key>\n")
 	}
 	for _, a := range edgeAttrs {
 		x.tag(1, "key", false, "id", "e_"+a.Name, "for", "edge", "attr.name", a.Name, "attr.type", string(a.Type))
-		x.raw("<desc>" + esc(a.Title) + "</desc></key>\n")
+		x.raw("<desc>")
+		x.esc(a.Title)
+		x.raw("</desc></key>\n")
 	}
 	x.tag(1, "graph", false, "id", "puente", "edgedefault", "directed")
 	x.raw("\n")
