@@ -170,19 +170,25 @@ func (e *exporter) whole(w http.ResponseWriter, r *http.Request, f export.Format
 	if err == nil {
 		return
 	}
-	if !out.started {
+	switch {
+	case out.sendErr != nil || ctx.Err() != nil:
+		// The client went away: nothing failed on this side.
+		e.logger.InfoContext(r.Context(), "whole-graph export stopped: the client went away",
+			"path", r.URL.Path, "bytes", out.written)
+	case !out.started:
 		e.fail(w, r, err)
 		return
+	default:
+		e.logger.ErrorContext(r.Context(), "whole-graph export failed mid-stream; cutting the connection",
+			"path", r.URL.Path, "code", kg.ErrorCode(err), "bytes", out.written, "err", err.Error())
 	}
-	e.logger.ErrorContext(r.Context(), "whole-graph export failed mid-stream; cutting the connection",
-		"path", r.URL.Path, "code", kg.ErrorCode(err), "bytes", out.written, "err", err.Error())
 	panic(http.ErrAbortHandler)
 }
 
 // detach returns a context for a whole-graph export: not cut at the
 // request's deadline, since a large graph takes longer than one query
-// may, but cancelled when the client goes away or the server closes the
-// connection.
+// may, but cancelled when the client goes away before that deadline.
+// After it, a client that goes away shows as a failed write.
 func detach(r *http.Request) (context.Context, func()) {
 	ctx, cancel := context.WithCancel(context.WithoutCancel(r.Context()))
 	stop := context.AfterFunc(r.Context(), func() {
@@ -206,6 +212,9 @@ type streamWriter struct {
 	// deadlines through the handlers around this one.
 	noDeadline bool
 	written    int64
+	// sendErr is the first write that failed: the client went away or
+	// stopped reading.
+	sendErr error
 }
 
 func (s *streamWriter) Write(p []byte) (int, error) {
@@ -222,6 +231,7 @@ func (s *streamWriter) Write(p []byte) (int, error) {
 	n, err := s.w.Write(p)
 	s.written += int64(n)
 	if err != nil {
+		s.sendErr = err
 		return n, fmt.Errorf("send: %w", err)
 	}
 	return n, nil

@@ -438,3 +438,56 @@ func TestExportWholeGraphFailures(t *testing.T) {
 		})
 	}
 }
+
+// stuckStore blocks its second ListEntities call until the call's
+// context is done: an export stuck in the store, which only the client
+// going away can end.
+type stuckStore struct {
+	kg.Store
+	mu      sync.Mutex
+	calls   int
+	started chan struct{}
+}
+
+func (s *stuckStore) ListEntities(ctx context.Context, f kg.EntityFilter, p kg.PageRequest) (*kg.EntityPage, error) {
+	s.mu.Lock()
+	s.calls++
+	n := s.calls
+	s.mu.Unlock()
+	if n == 2 {
+		close(s.started)
+		<-ctx.Done()
+		return nil, ctx.Err()
+	}
+	return s.Store.ListEntities(ctx, f, p)
+}
+
+// TestExportWholeGraphClientGone checks that an export whose client goes
+// away stops, even in the middle of a read of the store, and gives its
+// slot back.
+func TestExportWholeGraphClientGone(t *testing.T) {
+	stuck := &stuckStore{Store: testenv.Memory(t), started: make(chan struct{})}
+	svc := service.New(stuck, service.Options{MaxExpensive: 1})
+	srv := exportServer(t, svc, false)
+	resp, err := http.Get(srv.URL + "/export/graphml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.ReadFull(resp.Body, make([]byte, 1000)); err != nil {
+		t.Fatalf("the first bytes: %v", err)
+	}
+	<-stuck.started // the nodes are written; the export waits for the store
+	resp.Body.Close()
+	srv.CloseClientConnections()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		release, err := svc.Expensive(context.Background())
+		if err == nil {
+			release()
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the export whose client went away still holds its slot after 10 s")
+		}
+	}
+}
