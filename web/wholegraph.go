@@ -40,7 +40,7 @@ const WholeGraphTitle = "The whole Puente knowledge graph"
 //
 // The export is not a snapshot: what is written while it runs may or may
 // not show, and an entity added between the two walks may leave edges
-// whose source is not among the nodes.
+// with an end that is not among the nodes.
 func WholeGraph(ctx context.Context, store GraphReader, x export.Writer, callTimeout time.Duration) error {
 	if err := x.Begin(WholeGraphTitle); err != nil {
 		return err
