@@ -33,6 +33,12 @@ const DefaultCallTimeout = 30 * time.Second
 
 // ExportOptions configure the export endpoints.
 type ExportOptions struct {
+	// Service gives whole-graph exports their slot among its expensive
+	// requests (see service.Service.Expensive), so that they share the
+	// limit with the GraphQL endpoint's; server.go passes the one service
+	// of every endpoint. Nil gives the exports a limit of their own, of
+	// service.DefaultMaxExpensive.
+	Service *service.Service
 	// RequireReader makes whole-graph exports need a bearer token of role
 	// reader or above, whatever the rules for other reads; server.go sets
 	// it whenever any token is configured.
@@ -57,7 +63,7 @@ type ExportOptions struct {
 //	     and the named relations among them (every relation among them when
 //	     "edges" is absent): what the explorer shows
 //
-// A whole-graph export takes one of the service's slots for expensive
+// A whole-graph export takes one of opts.Service's slots for expensive
 // requests while it runs, and needs a token of role reader or above when
 // opts.RequireReader is set.
 //
@@ -65,11 +71,16 @@ type ExportOptions struct {
 // unknown entity, 404 with code NOT_FOUND; a whole-graph export without
 // the token it needs, 401 with code UNAUTHENTICATED; one that finds every
 // slot taken for a second, 429 with code TOO_MANY_REQUESTS.
-func Export(svc *service.Service, logger *slog.Logger, opts ExportOptions) http.Handler {
+func Export(store kg.Reader, logger *slog.Logger, opts ExportOptions) http.Handler {
 	if opts.CallTimeout <= 0 {
 		opts.CallTimeout = DefaultCallTimeout
 	}
-	e := &exporter{svc: svc, store: svc.Store(), logger: logger, opts: opts}
+	e := &exporter{store: store, logger: logger, opts: opts}
+	if opts.Service != nil {
+		e.expensive = opts.Service.Expensive
+	} else {
+		e.expensive = service.NewGate(service.DefaultMaxExpensive, time.Second).Enter
+	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /export/{format}", e.get)
 	mux.HandleFunc("POST /export/{format}", e.post)
@@ -80,10 +91,12 @@ func Export(svc *service.Service, logger *slog.Logger, opts ExportOptions) http.
 }
 
 type exporter struct {
-	svc    *service.Service
-	store  kg.Reader
-	logger *slog.Logger
-	opts   ExportOptions
+	store kg.Reader
+	// expensive takes a slot of the expensive requests and returns the
+	// function that frees it.
+	expensive func(context.Context) (func(), error)
+	logger    *slog.Logger
+	opts      ExportOptions
 }
 
 func (e *exporter) get(w http.ResponseWriter, r *http.Request) {

@@ -14,7 +14,6 @@ import (
 
 	"github.com/puente-kg/puente/graph"
 	"github.com/puente-kg/puente/kg"
-	"github.com/puente-kg/puente/service"
 	"github.com/puente-kg/puente/web"
 )
 
@@ -28,7 +27,7 @@ func newServer(t testing.TB, store kg.Store) *httptest.Server {
 	mux.Handle("GET /{$}", web.GraphiQL("/query"))
 	mux.Handle("GET /explore", web.Explorer("/query"))
 	mux.Handle("GET /static/", web.Static())
-	mux.Handle("/export/", web.Export(service.New(store, service.Options{}), logger, web.ExportOptions{}))
+	mux.Handle("/export/", web.Export(store, logger, web.ExportOptions{}))
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	return srv

@@ -152,7 +152,7 @@ func (e *exporter) whole(w http.ResponseWriter, r *http.Request, f export.Format
 		setFileHeaders(w, f, "puente-graph")
 		return
 	}
-	release, err := e.svc.Expensive(r.Context())
+	release, err := e.expensive(r.Context())
 	if err != nil {
 		e.fail(w, r, err)
 		return

@@ -273,10 +273,12 @@ func (downStore) ListEntities(context.Context, kg.EntityFilter, kg.PageRequest) 
 	return nil, kg.Errorf(kg.EUNAVAILABLE, "the database is down")
 }
 
-// exportServer serves the export endpoints behind the auth middleware,
-// with tokens reader:reader-token and editor:editor-token when withTokens
-// is set (and RequireReader with them, as server.go does).
-func exportServer(t *testing.T, svc *service.Service, withTokens bool) *httptest.Server {
+// exportServer serves the export endpoints over the store behind the auth
+// middleware, with the slots of a service over it of at most maxExpensive
+// expensive requests, and with tokens reader:reader-token and
+// editor:editor-token when withTokens is set (and RequireReader with them,
+// as server.go does). It returns the service too.
+func exportServer(t *testing.T, store kg.Store, maxExpensive int, withTokens bool) (*httptest.Server, *service.Service) {
 	t.Helper()
 	spec := ""
 	if withTokens {
@@ -287,10 +289,11 @@ func exportServer(t *testing.T, svc *service.Service, withTokens bool) *httptest
 		t.Fatal(err)
 	}
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	h := web.Export(svc, logger, web.ExportOptions{RequireReader: tokens.Len() > 0})
+	svc := service.New(store, service.Options{MaxExpensive: maxExpensive})
+	h := web.Export(store, logger, web.ExportOptions{Service: svc, RequireReader: tokens.Len() > 0})
 	srv := httptest.NewServer(auth.Middleware(tokens, false, h))
 	t.Cleanup(srv.Close)
-	return srv
+	return srv, svc
 }
 
 // answer is a response with its body and, for errors, the code.
@@ -332,8 +335,8 @@ func fetch(srv *httptest.Server, path, token string) answer {
 // need none, and that a neighborhood export does not.
 func TestExportWholeGraphAuth(t *testing.T) {
 	store := testenv.Memory(t)
-	svc := service.New(store, service.Options{})
-	open, guarded := exportServer(t, svc, false), exportServer(t, svc, true)
+	open, _ := exportServer(t, store, 0, false)
+	guarded, _ := exportServer(t, store, 0, true)
 	for _, tc := range []struct {
 		name   string
 		srv    *httptest.Server
@@ -366,8 +369,7 @@ func TestExportWholeGraphAuth(t *testing.T) {
 func TestExportWholeGraphSlot(t *testing.T) {
 	ctx := context.Background()
 	slow := &slowStore{Store: testenv.Memory(t), started: make(chan struct{}), release: make(chan struct{})}
-	svc := service.New(slow, service.Options{MaxExpensive: 2})
-	srv := exportServer(t, svc, false)
+	srv, svc := exportServer(t, slow, 2, false)
 	done := make(chan answer)
 	go func() { done <- fetch(srv, "/export/gexf", "") }()
 	select {
@@ -431,7 +433,7 @@ func TestExportWholeGraphFailures(t *testing.T) {
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			srv := exportServer(t, service.New(tc.store, service.Options{}), false)
+			srv, _ := exportServer(t, tc.store, 0, false)
 			if err := tc.check(fetch(srv, "/export/graphml", "")); err != nil {
 				t.Error(err)
 			}
@@ -467,8 +469,7 @@ func (s *stuckStore) ListEntities(ctx context.Context, f kg.EntityFilter, p kg.P
 // slot back.
 func TestExportWholeGraphClientGone(t *testing.T) {
 	stuck := &stuckStore{Store: testenv.Memory(t), started: make(chan struct{})}
-	svc := service.New(stuck, service.Options{MaxExpensive: 1})
-	srv := exportServer(t, svc, false)
+	srv, svc := exportServer(t, stuck, 1, false)
 	resp, err := http.Get(srv.URL + "/export/graphml")
 	if err != nil {
 		t.Fatal(err)
