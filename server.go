@@ -397,7 +397,8 @@ func routes(cfg config, store kg.Store, logger *slog.Logger, obs *observe.Observ
 	mux.Handle("GET /{$}", web.GraphiQL("/query"))
 	mux.Handle("GET /explore", web.Explorer("/query"))
 	mux.Handle("GET /static/", web.Static())
-	mux.Handle("/export/", guard(exportETag(web.Export(observed, logger))))
+	mux.Handle("/export/", guard(exportETag(web.Export(observed, logger, web.ExportOptions{
+		Service: opts.Service, RequireReader: cfg.tokens.Len() > 0, CallTimeout: cfg.neo4j.Timeout}))))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte("ok\n"))
 	})

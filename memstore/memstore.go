@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/puente-kg/puente/kg"
@@ -34,6 +35,11 @@ type Store struct {
 	// so that a search filters candidates without tokenizing every name.
 	tokens map[string][]string
 	search *searchIndex
+	// byName indexes every entity by folded name and ID for ListEntities;
+	// nil until a list builds it, and again after each write to an entity
+	// (see dropIndexes). byNameMu lets one reader build it at a time.
+	byName   atomic.Pointer[[]keyed[*kg.Entity]]
+	byNameMu sync.Mutex
 }
 
 var _ kg.Store = (*Store)(nil)
@@ -187,8 +193,13 @@ func (s *Store) Stats(ctx context.Context) (kg.Stats, error) {
 	return kg.Stats{Entities: len(s.entities), Sources: len(s.sources), Relations: len(s.relations)}, nil
 }
 
+// dropIndexes forgets the indexes that writes to entities make stale. The
+// caller holds s.mu for writing.
+func (s *Store) dropIndexes() { s.byName.Store(nil) }
+
 // setEntity stores an entity and its search tokens.
 func (s *Store) setEntity(e *kg.Entity) {
+	s.dropIndexes()
 	s.entities[e.ID] = e
 	var toks []string
 	for _, n := range e.Names() {
@@ -201,6 +212,7 @@ func (s *Store) setEntity(e *kg.Entity) {
 
 // removeEntity forgets an entity and its search tokens.
 func (s *Store) removeEntity(id string) {
+	s.dropIndexes()
 	delete(s.entities, id)
 	s.search.remove(id, s.tokens[id])
 	delete(s.tokens, id)

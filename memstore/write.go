@@ -162,6 +162,7 @@ func (s *Store) commitStaged(st *staged) {
 		if e := s.entities[id]; e != nil && e.Version != v {
 			cp := cloneEntity(e)
 			cp.Version = v
+			s.dropIndexes()
 			s.entities[id] = cp
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/puente-kg/puente/kg"
 	"github.com/puente-kg/puente/service"
@@ -24,24 +25,62 @@ const MaxExportNodes = 5000
 const maxExportBody = 1 << 20
 
 // relationBatch is how many entity IDs one Relations call asks about when
-// the whole graph is exported.
+// a selection is exported.
 const relationBatch = 200
+
+// DefaultCallTimeout is the default of ExportOptions.CallTimeout.
+const DefaultCallTimeout = 30 * time.Second
+
+// ExportOptions configure the export endpoints.
+type ExportOptions struct {
+	// Service gives whole-graph exports their slot among its expensive
+	// requests (see service.Service.Expensive), so that they share the
+	// limit with the GraphQL endpoint's; server.go passes the one service
+	// of every endpoint. Nil gives the exports a limit of their own, of
+	// service.DefaultMaxExpensive.
+	Service *service.Service
+	// RequireReader makes whole-graph exports need a bearer token of role
+	// reader or above, whatever the rules for other reads; server.go sets
+	// it whenever any token is configured.
+	RequireReader bool
+	// CallTimeout bounds each read of the store and, where the server
+	// lets a handler set write deadlines, each write to the client during
+	// a whole-graph export. The export as a whole has no deadline: it
+	// streams for as long as the graph takes and stops when the client
+	// goes away. 0 means DefaultCallTimeout.
+	CallTimeout time.Duration
+}
 
 // Export returns the export endpoints, to be mounted at /export/:
 //
 //	GET  /export/{graphml,gexf,cytoscape}?id=ID&depth=N  the neighborhood of ID
 //	     (depth 1 to 3, default 1; limit up to 1000, default 1000), the same
 //	     nodes and edges as the GraphQL neighborhood query
-//	GET  /export/{graphml,gexf,cytoscape}                the whole graph
+//	GET  /export/{graphml,gexf,cytoscape}                the whole graph,
+//	     streamed (see WholeGraph)
 //	POST /export/{graphml,gexf,cytoscape}                the entities named in
 //	     the JSON body {"nodes": [IDs], "edges": [relation IDs], "title": "…"}
 //	     and the named relations among them (every relation among them when
 //	     "edges" is absent): what the explorer shows
 //
+// A whole-graph export takes one of opts.Service's slots for expensive
+// requests while it runs, and needs a token of role reader or above when
+// opts.RequireReader is set.
+//
 // Bad parameters get 400 with {"error": …, "code": "BAD_USER_INPUT"}; an
-// unknown entity, 404 with code NOT_FOUND.
-func Export(store kg.Reader, logger *slog.Logger) http.Handler {
-	e := &exporter{store: store, logger: logger}
+// unknown entity, 404 with code NOT_FOUND; a whole-graph export without
+// the token it needs, 401 with code UNAUTHENTICATED; one that finds every
+// slot taken for a second, 429 with code TOO_MANY_REQUESTS.
+func Export(store kg.Reader, logger *slog.Logger, opts ExportOptions) http.Handler {
+	if opts.CallTimeout <= 0 {
+		opts.CallTimeout = DefaultCallTimeout
+	}
+	e := &exporter{store: store, logger: logger, opts: opts}
+	if opts.Service != nil {
+		e.expensive = opts.Service.Expensive
+	} else {
+		e.expensive = service.NewGate(service.DefaultMaxExpensive, time.Second).Enter
+	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /export/{format}", e.get)
 	mux.HandleFunc("POST /export/{format}", e.post)
@@ -52,8 +91,12 @@ func Export(store kg.Reader, logger *slog.Logger) http.Handler {
 }
 
 type exporter struct {
-	store  kg.Reader
-	logger *slog.Logger
+	store kg.Reader
+	// expensive takes a slot of the expensive requests and returns the
+	// function that frees it.
+	expensive func(context.Context) (func(), error)
+	logger    *slog.Logger
+	opts      ExportOptions
 }
 
 func (e *exporter) get(w http.ResponseWriter, r *http.Request) {
@@ -71,12 +114,7 @@ func (e *exporter) get(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 		}
-		g, err := WholeGraph(r.Context(), e.store)
-		if err != nil {
-			e.fail(w, r, err)
-			return
-		}
-		e.write(w, r, format, g, "puente-graph")
+		e.whole(w, r, format)
 		return
 	}
 	nq := kg.NeighborhoodQuery{ID: id, Depth: 1, Limit: kg.MaxSubgraphLimit}
@@ -141,31 +179,48 @@ func (e *exporter) write(w http.ResponseWriter, r *http.Request, f export.Format
 		e.fail(w, r, fmt.Errorf("write %s: %w", f, err))
 		return
 	}
-	h := w.Header()
-	h.Set("Content-Type", f.ContentType())
-	h.Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", name+"."+f.Extension()))
-	h.Set("Content-Length", strconv.Itoa(b.Len()))
-	h.Set("Cache-Control", "no-cache")
-	h.Set("X-Content-Type-Options", "nosniff")
+	setFileHeaders(w, f, name)
+	w.Header().Set("Content-Length", strconv.Itoa(b.Len()))
 	if r.Method == http.MethodHead {
 		return
 	}
 	w.Write(b.Bytes())
 }
 
-// fail answers with the error's code: 400 for bad input, 404 for an unknown
-// entity, 503 when the database is unreachable, and 500 otherwise, logged
-// in full and shown as "internal error".
+// setFileHeaders describes the file an export sends.
+func setFileHeaders(w http.ResponseWriter, f export.Format, name string) {
+	h := w.Header()
+	h.Set("Content-Type", f.ContentType())
+	h.Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", name+"."+f.Extension()))
+	h.Set("Cache-Control", "no-cache")
+	h.Set("X-Content-Type-Options", "nosniff")
+}
+
+// fail answers with the error's code: 400 for bad input, 401 without the
+// token needed, 403 with a token whose role is too low, 404 for an
+// unknown entity, 429 when every slot for expensive requests is taken, 503
+// when the database is unreachable, 504 when it did not answer in time,
+// and 500 otherwise, logged in full and shown as "internal error".
 func (e *exporter) fail(w http.ResponseWriter, r *http.Request, err error) {
 	code := kg.ErrorCode(err)
 	status := http.StatusInternalServerError
 	switch code {
 	case kg.EINVALID:
 		status = http.StatusBadRequest
+	case kg.EUNAUTHENTICATED:
+		status = http.StatusUnauthorized
+		w.Header().Set("WWW-Authenticate", `Bearer realm="puente"`)
+	case kg.EFORBIDDEN:
+		status = http.StatusForbidden
 	case kg.ENOTFOUND:
 		status = http.StatusNotFound
+	case service.CodeBusy:
+		status = http.StatusTooManyRequests
+		w.Header().Set("Retry-After", "1")
 	case kg.EUNAVAILABLE:
 		status = http.StatusServiceUnavailable
+	case kg.ETIMEOUT:
+		status = http.StatusGatewayTimeout
 	}
 	if status >= 500 {
 		e.logger.ErrorContext(r.Context(), "export failed", "path", r.URL.Path, "code", code, "err", err.Error())
@@ -202,33 +257,6 @@ func NeighborhoodGraph(ctx context.Context, store kg.Reader, q kg.NeighborhoodQu
 		}
 	}
 	g.Edges = sub.Edges
-	return g, nil
-}
-
-// WholeGraph returns every entity, by name, and every relation, by ID.
-func WholeGraph(ctx context.Context, store kg.Reader) (*export.Graph, error) {
-	g := &export.Graph{Title: "The whole Puente knowledge graph"}
-	after := ""
-	for {
-		page, err := store.ListEntities(ctx, kg.EntityFilter{}, kg.PageRequest{First: kg.MaxPageSize, After: after})
-		if err != nil {
-			return nil, fmt.Errorf("list entities: %w", err)
-		}
-		g.Nodes = append(g.Nodes, page.Entities...)
-		if !page.HasNext || len(page.Cursors) == 0 {
-			break
-		}
-		after = page.Cursors[len(page.Cursors)-1]
-	}
-	ids := make([]string, len(g.Nodes))
-	for i, e := range g.Nodes {
-		ids[i] = e.ID
-	}
-	edges, err := relationsAmong(ctx, store, ids, nil)
-	if err != nil {
-		return nil, err
-	}
-	g.Edges = edges
 	return g, nil
 }
 

@@ -27,7 +27,7 @@ func newServer(t testing.TB, store kg.Store) *httptest.Server {
 	mux.Handle("GET /{$}", web.GraphiQL("/query"))
 	mux.Handle("GET /explore", web.Explorer("/query"))
 	mux.Handle("GET /static/", web.Static())
-	mux.Handle("/export/", web.Export(store, logger))
+	mux.Handle("/export/", web.Export(store, logger, web.ExportOptions{}))
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	return srv

@@ -12,11 +12,13 @@
 package export
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/puente-kg/puente/kg"
 )
@@ -75,17 +77,121 @@ func (f Format) Extension() string {
 	return string(f)
 }
 
-// Write writes the graph in the format.
-func Write(w io.Writer, f Format, g *Graph) error {
+// Writer writes one document as it goes, so that a graph of any size can
+// be written while holding only what is being written: Begin, then every
+// node, then every edge, then End. Output goes through a buffer of its own
+// and reaches the underlying writer in chunks; End flushes it. A writer
+// remembers the first error, which every later call returns.
+type Writer interface {
+	// Begin writes the head of the document: the title, when not empty,
+	// and the attribute declarations.
+	Begin(title string) error
+	// Node writes an entity as a node. It fails once an edge is written:
+	// the formats list every node before any edge.
+	Node(e *kg.Entity) error
+	// Edge writes a relation as an edge; its ends should be written nodes.
+	Edge(r *kg.Relation) error
+	// End finishes the document and flushes it.
+	End() error
+}
+
+// NewWriter returns a writer of a document in the format to w.
+func NewWriter(w io.Writer, f Format) (Writer, error) {
+	return newWriter(w, f, time.Now())
+}
+
+// newWriter is NewWriter with the time GEXF's meta gives as the document's
+// last modification.
+func newWriter(w io.Writer, f Format, now time.Time) (Writer, error) {
 	switch f {
 	case GraphML:
-		return WriteGraphML(w, g)
+		return &graphmlWriter{sink: newSink(w)}, nil
 	case GEXF:
-		return WriteGEXF(w, g)
+		return &gexfWriter{sink: newSink(w), now: now}, nil
 	case Cytoscape:
-		return WriteCytoscape(w, g)
+		return &cytoscapeWriter{sink: newSink(w)}, nil
 	}
-	return fmt.Errorf("export: unknown format %q", f)
+	return nil, fmt.Errorf("export: unknown format %q", f)
+}
+
+// Write writes the graph in the format.
+func Write(w io.Writer, f Format, g *Graph) error {
+	return write(w, f, g, time.Now())
+}
+
+func write(w io.Writer, f Format, g *Graph, now time.Time) error {
+	x, err := newWriter(w, f, now)
+	if err != nil {
+		return err
+	}
+	if err := x.Begin(g.Title); err != nil {
+		return err
+	}
+	for _, e := range g.Nodes {
+		if err := x.Node(e); err != nil {
+			return err
+		}
+	}
+	for _, r := range g.Edges {
+		if err := x.Edge(r); err != nil {
+			return err
+		}
+	}
+	return x.End()
+}
+
+// sink buffers a document's text and remembers the first error, and the
+// part of the document the writer is in.
+type sink struct {
+	w     *bufio.Writer
+	err   error
+	phase phase
+	// nodes and edges count what was written.
+	nodes, edges int
+}
+
+// phase is where a writer is in its document.
+type phase int
+
+const (
+	phaseNew phase = iota
+	phaseNodes
+	phaseEdges
+	phaseEnded
+)
+
+// sinkBuffer is the size of a writer's buffer: what reaches the underlying
+// writer at once.
+const sinkBuffer = 32 << 10
+
+func newSink(w io.Writer) sink { return sink{w: bufio.NewWriterSize(w, sinkBuffer)} }
+
+func (s *sink) raw(t string) {
+	if s.err == nil {
+		_, s.err = s.w.WriteString(t)
+	}
+}
+
+// check returns the first error, or an error when the writer is not in
+// one of the phases op may come in.
+func (s *sink) check(op string, in ...phase) error {
+	if s.err != nil {
+		return s.err
+	}
+	if !slices.Contains(in, s.phase) {
+		names := [...]string{"before Begin", "among the nodes", "among the edges", "after End"}
+		return fmt.Errorf("export: %s %s: a document is Begin, nodes, edges, End", op, names[s.phase])
+	}
+	return nil
+}
+
+// flush writes out what is buffered and returns the first error.
+func (s *sink) flush() error {
+	if s.err != nil {
+		return s.err
+	}
+	s.err = s.w.Flush()
+	return s.err
 }
 
 // Type is the type of an attribute.
