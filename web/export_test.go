@@ -644,3 +644,52 @@ func TestSchemasRejectInvalid(t *testing.T) {
 		t.Error("the GEXF XSD accepts type=money")
 	}
 }
+
+// TestExportBasis checks that every format carries each relation's basis,
+// and that statedOnly keeps only the relations a source states, for the
+// whole graph and for a neighborhood, on every backend.
+func TestExportBasis(t *testing.T) {
+	for _, b := range testenv.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			srv := newServer(t, b.Open(t))
+			for _, f := range export.Formats {
+				t.Run(string(f), func(t *testing.T) {
+					all := parseExport(t, f, fetchExport(t, srv, f, nil))
+					bases := map[string]int{}
+					for _, e := range all.edges {
+						bases[e.attrs["basis"]]++
+					}
+					if bases["STATED"] == 0 || bases["INFERRED"] == 0 || bases["BACKGROUND"] == 0 || len(bases) != 3 {
+						t.Fatalf("bases of the whole graph's edges: %v, want STATED, INFERRED and BACKGROUND only", bases)
+					}
+					stated := parseExport(t, f, fetchExport(t, srv, f, url.Values{"statedOnly": {"true"}}))
+					if len(stated.edges) != bases["STATED"] || len(stated.nodes) != len(all.nodes) {
+						t.Errorf("statedOnly: %d edges and %d nodes, want the %d stated edges and all %d nodes",
+							len(stated.edges), len(stated.nodes), bases["STATED"], len(all.nodes))
+					}
+					for _, e := range stated.edges {
+						if e.attrs["basis"] != "STATED" {
+							t.Errorf("statedOnly kept %s, basis %q", e.id, e.attrs["basis"])
+						}
+					}
+					around := url.Values{"id": {"person:li-zhanshu"}, "depth": {"2"}}
+					nb := parseExport(t, f, fetchExport(t, srv, f, around))
+					around.Set("statedOnly", "true")
+					nbStated := parseExport(t, f, fetchExport(t, srv, f, around))
+					if len(nbStated.edges) >= len(nb.edges) {
+						t.Errorf("a neighborhood of stated facts only has %d edges, the whole one %d", len(nbStated.edges), len(nb.edges))
+					}
+					for _, e := range nbStated.edges {
+						if e.attrs["basis"] != "STATED" {
+							t.Errorf("neighborhood with statedOnly kept %s, basis %q", e.id, e.attrs["basis"])
+						}
+					}
+				})
+			}
+			resp, _ := get(t, srv, "/export/graphml?statedOnly=maybe")
+			if resp.StatusCode != 400 {
+				t.Errorf("statedOnly=maybe: HTTP %d, want 400", resp.StatusCode)
+			}
+		})
+	}
+}

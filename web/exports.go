@@ -107,6 +107,13 @@ func (e *exporter) get(w http.ResponseWriter, r *http.Request) {
 	}
 	q := r.URL.Query()
 	id := q.Get("id")
+	statedOnly := false
+	if q.Has("statedOnly") {
+		if statedOnly, err = strconv.ParseBool(q.Get("statedOnly")); err != nil {
+			e.fail(w, r, kg.Invalid("statedOnly", "%q is not true or false", q.Get("statedOnly")))
+			return
+		}
+	}
 	if id == "" {
 		for _, p := range []string{"depth", "limit"} {
 			if q.Has(p) {
@@ -114,10 +121,10 @@ func (e *exporter) get(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 		}
-		e.whole(w, r, format)
+		e.whole(w, r, format, statedOnly)
 		return
 	}
-	nq := kg.NeighborhoodQuery{ID: id, Depth: 1, Limit: kg.MaxSubgraphLimit}
+	nq := kg.NeighborhoodQuery{ID: id, Depth: 1, Limit: kg.MaxSubgraphLimit, StatedOnly: statedOnly}
 	for _, p := range []struct {
 		name string
 		dst  *int
@@ -148,6 +155,8 @@ type Selection struct {
 	Nodes []string `json:"nodes"`
 	// Edges are relation IDs; nil keeps every relation among the nodes.
 	Edges []string `json:"edges"`
+	// StatedOnly keeps only the relations a source states (basis STATED).
+	StatedOnly bool `json:"statedOnly"`
 }
 
 func (e *exporter) post(w http.ResponseWriter, r *http.Request) {
@@ -305,6 +314,9 @@ func SelectionGraph(ctx context.Context, store kg.Reader, sel Selection) (*expor
 		return g, nil
 	}
 	g.Edges, err = relationsAmong(ctx, store, ids, keep)
+	if sel.StatedOnly {
+		g.Edges = slices.DeleteFunc(g.Edges, func(r *kg.Relation) bool { return !r.IsStated() })
+	}
 	return g, err
 }
 

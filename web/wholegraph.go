@@ -41,8 +41,12 @@ const WholeGraphTitle = "The whole Puente knowledge graph"
 // The export is not a snapshot: what is written while it runs may or may
 // not show, and an entity added between the two walks may leave edges
 // with an end that is not among the nodes.
-func WholeGraph(ctx context.Context, store GraphReader, x export.Writer, callTimeout time.Duration) error {
-	if err := x.Begin(WholeGraphTitle); err != nil {
+func WholeGraph(ctx context.Context, store GraphReader, x export.Writer, callTimeout time.Duration, statedOnly bool) error {
+	title := WholeGraphTitle
+	if statedOnly {
+		title += ", stated facts only"
+	}
+	if err := x.Begin(title); err != nil {
 		return err
 	}
 	err := eachEntityPage(ctx, store, callTimeout, func(page []*kg.Entity) error {
@@ -66,9 +70,15 @@ func WholeGraph(ctx context.Context, store GraphReader, x export.Writer, callTim
 		if err != nil {
 			return err
 		}
+		edge := func(r *kg.Relation) error {
+			if statedOnly && !r.IsStated() {
+				return nil
+			}
+			return x.Edge(r)
+		}
 		for i, lp := range pages {
 			for _, l := range lp.Links {
-				if err := x.Edge(l.Relation); err != nil {
+				if err := edge(l.Relation); err != nil {
 					return err
 				}
 			}
@@ -80,7 +90,7 @@ func WholeGraph(ctx context.Context, store GraphReader, x export.Writer, callTim
 				}
 				lp = more[0]
 				for _, l := range lp.Links {
-					if err := x.Edge(l.Relation); err != nil {
+					if err := edge(l.Relation); err != nil {
 						return err
 					}
 				}
@@ -141,7 +151,7 @@ func links(ctx context.Context, store kg.LinkReader, callTimeout time.Duration, 
 // for as long as it runs. A failure before the first byte is answered
 // with its status; after it, the connection is cut, so that the client
 // sees an incomplete response rather than a short file.
-func (e *exporter) whole(w http.ResponseWriter, r *http.Request, f export.Format) {
+func (e *exporter) whole(w http.ResponseWriter, r *http.Request, f export.Format, statedOnly bool) {
 	if e.opts.RequireReader {
 		if err := auth.Require(r.Context(), auth.Reader); err != nil {
 			e.fail(w, r, err)
@@ -165,7 +175,7 @@ func (e *exporter) whole(w http.ResponseWriter, r *http.Request, f export.Format
 	defer out.clearDeadline()
 	x, err := export.NewWriter(out, f)
 	if err == nil {
-		err = WholeGraph(ctx, e.store, x, e.opts.CallTimeout)
+		err = WholeGraph(ctx, e.store, x, e.opts.CallTimeout, statedOnly)
 	}
 	if err == nil {
 		return

@@ -221,7 +221,7 @@ func TestExportWholeGraphBounded(t *testing.T) {
 	}
 	h := &holding{GraphReader: store}
 	var c counter
-	if err := web.WholeGraph(ctx, h, &c, time.Minute); err != nil {
+	if err := web.WholeGraph(ctx, h, &c, time.Minute, false); err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("%d entities and %d relations exported in %d calls; at most %d entities and %d relations held at once",

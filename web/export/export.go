@@ -305,6 +305,7 @@ var edgeAttrs = []edgeAttr{
 	{Attribute{"title", String, "title of the position, for HOLDS_POSITION"}, func(r *kg.Relation) (string, bool) { return text(r.Title) }},
 	{Attribute{"startDate", String, "since when: YYYY, YYYY-MM or YYYY-MM-DD"}, func(r *kg.Relation) (string, bool) { return date(r.StartDate) }},
 	{Attribute{"endDate", String, "until when: YYYY, YYYY-MM or YYYY-MM-DD"}, func(r *kg.Relation) (string, bool) { return date(r.EndDate) }},
+	{Attribute{"basis", String, "how the relation is known: STATED, INFERRED or BACKGROUND"}, func(r *kg.Relation) (string, bool) { return text(string(r.EffectiveBasis())) }},
 	{Attribute{"quote", String, "sentence of the source the relation rests on"}, func(r *kg.Relation) (string, bool) { return text(r.Quote) }},
 	{Attribute{"sources", String, "IDs of the sources that attest the relation, separated by '; '"}, func(r *kg.Relation) (string, bool) { return list(r.Sources) }},
 }
