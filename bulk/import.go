@@ -107,10 +107,8 @@ func Check(ctx context.Context, p *Parsed, store kg.Reader) ([]LineError, error)
 		errs = append(errs, LineError{p.LineOf(owner), fmt.Errorf(format, args...)})
 	}
 	checkSources := func(owner, what string, ids []string) {
-		for _, id := range ids {
-			if sources[id] == nil {
-				bad(owner, "%s cites unknown source %q", what, id)
-			}
+		for _, id := range kg.UnknownSources(ids, sources) {
+			bad(owner, "%s cites unknown source %q", what, id)
 		}
 	}
 	source := func(id string) *kg.Source { return sources[id] }
@@ -120,7 +118,7 @@ func Check(ctx context.Context, p *Parsed, store kg.Reader) ([]LineError, error)
 		}
 		checkSources(e.ID, e.ID, e.Sources)
 		checkSources(e.ID, e.ID+"'s discrepancies", e.DiscrepancySources())
-		if err := kg.CheckDiscrepancies(e, source); err != nil && len(sourcesMissing(e.DiscrepancySources(), sources)) == 0 {
+		if err := kg.CheckDiscrepancies(e, source); err != nil && len(kg.UnknownSources(e.DiscrepancySources(), sources)) == 0 {
 			bad(e.ID, "%s: %v", e.ID, err)
 		}
 		if to := mergedAway[e.ID]; to != "" {
@@ -151,7 +149,7 @@ func Check(ctx context.Context, p *Parsed, store kg.Reader) ([]LineError, error)
 		}
 		what := string(r.Type) + " " + r.From + " → " + r.To
 		checkSources(owner, what, r.Sources)
-		if len(sourcesMissing(r.Sources, sources)) == 0 {
+		if len(kg.UnknownSources(r.Sources, sources)) == 0 {
 			if err := kg.CheckEvidence("", r, source); err != nil {
 				bad(owner, "%s: %v", what, kg.ErrorMessage(err))
 			}
@@ -249,17 +247,6 @@ func storeQuoting(ctx context.Context, p *Parsed, store kg.Reader, sources map[s
 	}
 	slices.SortFunc(out, func(a, b quoted) int { return strings.Compare(a.source+a.fact, b.source+b.fact) })
 	return out, nil
-}
-
-// sourcesMissing returns the IDs that are not among the sources.
-func sourcesMissing(ids []string, sources map[string]*kg.Source) []string {
-	var out []string
-	for _, id := range ids {
-		if sources[id] == nil {
-			out = append(out, id)
-		}
-	}
-	return out
 }
 
 // Options tune an import.

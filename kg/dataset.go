@@ -83,10 +83,8 @@ func (d *Dataset) Validate() error {
 		if len(refs) == 0 {
 			bad(where+".sources", "at least one source is required")
 		}
-		for _, r := range refs {
-			if sources[r] == nil {
-				bad(where+".sources", "unknown source %q", r)
-			}
+		for _, r := range UnknownSources(refs, sources) {
+			bad(where+".sources", "unknown source %q", r)
 		}
 	}
 	source := func(id string) *Source { return sources[id] }
@@ -360,4 +358,18 @@ func ValidateSource(s *Source) error {
 		}
 	}
 	return nil
+}
+
+// UnknownSources returns the IDs among ids that name no source in sources:
+// the one check that every source a fact cites exists, which the
+// validation of datasets, the planners of writes and the check of imports
+// share.
+func UnknownSources(ids []string, sources map[string]*Source) []string {
+	var out []string
+	for _, id := range ids {
+		if sources[id] == nil {
+			out = append(out, id)
+		}
+	}
+	return out
 }

@@ -155,10 +155,8 @@ func (st *state) checkSources(field string, ids []string) error {
 	if len(ids) == 0 {
 		return kg.Invalid(field, "at least one source is required: every fact cites one")
 	}
-	for _, id := range ids {
-		if st.sources[id] == nil {
-			return kg.Invalid(field, "unknown source %q (add it with upsertSource first)", id)
-		}
+	if unknown := kg.UnknownSources(ids, st.sources); len(unknown) > 0 {
+		return kg.Invalid(field, "unknown source %q (add it with upsertSource first)", unknown[0])
 	}
 	return nil
 }
@@ -171,10 +169,8 @@ func (st *state) source(id string) *kg.Source { return st.sources[id] }
 // of one of them (see kg.CheckEvidence). That a STATED relation cites a
 // source at all is checked with its other fields (kg.Relation.Validate).
 func (st *state) checkRelation(field string, rel *kg.Relation) error {
-	for _, id := range rel.Sources {
-		if st.sources[id] == nil {
-			return kg.Invalid(field+".sources", "unknown source %q (add it with upsertSource first)", id)
-		}
+	if unknown := kg.UnknownSources(rel.Sources, st.sources); len(unknown) > 0 {
+		return kg.Invalid(field+".sources", "unknown source %q (add it with upsertSource first)", unknown[0])
 	}
 	return kg.CheckEvidence(field, rel, st.source)
 }
