@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -92,30 +93,14 @@ const (
 )
 
 func (o *Options) defaults() {
-	if o.MaxDepth == 0 {
-		o.MaxDepth = DefaultMaxDepth
-	}
-	if o.MaxComplexity == 0 {
-		o.MaxComplexity = DefaultMaxComplexity
-	}
-	if o.MaxTokens == 0 {
-		o.MaxTokens = DefaultMaxTokens
-	}
-	if o.MaxExpensive == 0 {
-		o.MaxExpensive = DefaultMaxExpensive
-	}
-	if o.MaxFields == 0 {
-		o.MaxFields = DefaultMaxFields
-	}
-	if o.MaxResponseBytes == 0 {
-		o.MaxResponseBytes = DefaultMaxResponseBytes
-	}
-	if o.MaxBatchSize == 0 {
-		o.MaxBatchSize = DefaultMaxBatchSize
-	}
-	if o.APQCacheBytes == 0 {
-		o.APQCacheBytes = DefaultAPQCacheBytes
-	}
+	o.MaxDepth = cmp.Or(o.MaxDepth, DefaultMaxDepth)
+	o.MaxComplexity = cmp.Or(o.MaxComplexity, DefaultMaxComplexity)
+	o.MaxTokens = cmp.Or(o.MaxTokens, DefaultMaxTokens)
+	o.MaxExpensive = cmp.Or(o.MaxExpensive, DefaultMaxExpensive)
+	o.MaxFields = cmp.Or(o.MaxFields, DefaultMaxFields)
+	o.MaxResponseBytes = cmp.Or(o.MaxResponseBytes, DefaultMaxResponseBytes)
+	o.MaxBatchSize = cmp.Or(o.MaxBatchSize, DefaultMaxBatchSize)
+	o.APQCacheBytes = cmp.Or(o.APQCacheBytes, DefaultAPQCacheBytes)
 }
 
 // OptionsFor returns the options that suit the store: a store that knows
