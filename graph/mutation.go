@@ -31,7 +31,7 @@ func (r *mutationResolver) upsertSource(ctx context.Context, in model.SourceInpu
 		return nil, err
 	}
 	src := &kg.Source{ID: in.ID, Title: in.Title, URL: in.URL, Publisher: str(in.Publisher), Excerpt: str(in.Excerpt), PublishedAt: date(in.PublishedAt)}
-	if err := r.Service.UpsertSource(ctx, src); err != nil {
+	if err := r.Service.UpsertSource(ctx, src, stamp(ctx)); err != nil {
 		return nil, err
 	}
 	loaders.For(ctx).Forget()
@@ -119,7 +119,7 @@ func (r *mutationResolver) deleteEntity(ctx context.Context, id string) (*model.
 	if err := auth.Require(ctx, auth.Admin); err != nil {
 		return nil, err
 	}
-	plan, err := r.Service.DeleteEntity(ctx, id)
+	plan, err := r.Service.DeleteEntity(ctx, id, stamp(ctx))
 	if err != nil {
 		return nil, err
 	}

@@ -28,6 +28,9 @@ type ChangeSet struct {
 	// PutRedirects are written last; redirects that pointed to a merged
 	// entity are moved along (see Redirect).
 	PutRedirects []Redirect `json:"putRedirects,omitempty"`
+	// Log, when set, is the change log's entry for the write, which the
+	// backend numbers (Seq), dates (At) and writes with the rest.
+	Log *Change `json:"log,omitempty"`
 }
 
 // Failpoints of an apply, in order. A backend calls Fail at each; tests

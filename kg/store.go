@@ -16,6 +16,7 @@ import "context"
 type Store interface {
 	Reader
 	Writer
+	ChangeLog
 	// Migrate brings the database schema (constraints and indexes) up to
 	// date. It is idempotent.
 	Migrate(ctx context.Context) error

@@ -40,6 +40,8 @@ type Store struct {
 	// (see dropIndexes). byNameMu lets one reader build it at a time.
 	byName   atomic.Pointer[[]keyed[*kg.Entity]]
 	byNameMu sync.Mutex
+	// log is the change log.
+	log changeLog
 }
 
 var _ kg.Store = (*Store)(nil)

@@ -19,12 +19,14 @@ func (s *Store) Apply(ctx context.Context, c *kg.ChangeSet) error {
 	if err != nil {
 		return err
 	}
+	c = s.log.stamp(c)
 	if s.journal != nil {
 		if err := s.journal.append(record{Op: "changes", Changes: c}); err != nil {
 			return err
 		}
 	}
 	s.commitStaged(st)
+	s.log.add(c.Log)
 	return nil
 }
 
@@ -233,5 +235,6 @@ func (s *Store) applyChanges(c *kg.ChangeSet) error {
 		return err
 	}
 	s.commitStaged(st)
+	s.log.add(c.Log)
 	return nil
 }

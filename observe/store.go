@@ -2,6 +2,7 @@ package observe
 
 import (
 	"context"
+	"time"
 
 	"github.com/puente-kg/puente/kg"
 )
@@ -93,6 +94,18 @@ func (s *store) Walks(ctx context.Context, q kg.PathQuery) ([]kg.Walk, error) {
 
 func (s *store) Stats(ctx context.Context) (kg.Stats, error) {
 	return call(ctx, s.o, "Stats", func(ctx context.Context) (kg.Stats, error) { return s.s.Stats(ctx) })
+}
+
+func (s *store) Changes(ctx context.Context, q kg.ChangeQuery) ([]*kg.Change, error) {
+	return call(ctx, s.o, "Changes", func(ctx context.Context) ([]*kg.Change, error) { return s.s.Changes(ctx, q) })
+}
+
+func (s *store) LastChange(ctx context.Context) (int64, error) {
+	return call(ctx, s.o, "LastChange", func(ctx context.Context) (int64, error) { return s.s.LastChange(ctx) })
+}
+
+func (s *store) PruneChanges(ctx context.Context, before time.Time, keep int64) (int, error) {
+	return call(ctx, s.o, "PruneChanges", func(ctx context.Context) (int, error) { return s.s.PruneChanges(ctx, before, keep) })
 }
 
 func (s *store) Apply(ctx context.Context, c *kg.ChangeSet) error {

@@ -42,11 +42,11 @@ func Seed(ctx context.Context, s kg.Store, d *kg.Dataset) (SeedReport, error) {
 	if err := d.Validate(); err != nil {
 		return rep, err
 	}
-	err := Write(ctx, s, func(ctx context.Context) (*kg.ChangeSet, error) {
+	err := Write(ctx, s, logged(kg.OpSeed, "", func(ctx context.Context) (*kg.ChangeSet, error) {
 		c, r, err := planSeed(ctx, s, d)
 		rep = r
 		return c, err
-	})
+	}))
 	return rep, err
 }
 

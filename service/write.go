@@ -35,7 +35,10 @@ const (
 // twice. Against writers of other processes, which the locks do not see,
 // it pauses a random, growing time between attempts (see backoff). It
 // fails with ECONFLICT only after MaxWriteAttempts; every wait honours ctx.
-func Write(ctx context.Context, s kg.Writer, plan func(ctx context.Context) (*kg.ChangeSet, error)) error {
+//
+// A change set that asks for a change-log entry (Log) gets its items from
+// Describe just before it is applied.
+func Write(ctx context.Context, s writeStore, plan func(ctx context.Context) (*kg.ChangeSet, error)) error {
 	var held []string
 	defer func() { writeLocks.unlock(held) }()
 	var err error
@@ -58,7 +61,10 @@ func Write(ctx context.Context, s kg.Writer, plan func(ctx context.Context) (*kg
 				continue // the plan is likely stale: plan again, holding the locks
 			}
 		}
-		if err = s.Apply(ctx, c); kg.ErrorCode(err) != kg.ECONFLICT {
+		if err = Describe(ctx, s, c); err == nil {
+			err = s.Apply(ctx, c)
+		}
+		if kg.ErrorCode(err) != kg.ECONFLICT {
 			return err
 		}
 		// Another process wrote meanwhile: give it room.
@@ -170,39 +176,39 @@ func sleep(ctx context.Context, d time.Duration) error {
 }
 
 // UpsertSource creates or replaces a source.
-func (s *Service) UpsertSource(ctx context.Context, src *kg.Source) error {
-	return Write(ctx, s.store, func(ctx context.Context) (*kg.ChangeSet, error) { return PlanSource(ctx, s.store, src) })
+func (s *Service) UpsertSource(ctx context.Context, src *kg.Source, stamp kg.Stamp) error {
+	return Write(ctx, s.store, logged(kg.OpUpsertSource, stamp.By, func(ctx context.Context) (*kg.ChangeSet, error) { return PlanSource(ctx, s.store, src) }))
 }
 
 // UpsertEntity creates or replaces an entity that is not an event (see
 // PlanEntity), planning again on concurrent changes.
 func (s *Service) UpsertEntity(ctx context.Context, in EntityInput, stamp kg.Stamp) error {
-	return Write(ctx, s.store, func(ctx context.Context) (*kg.ChangeSet, error) { return PlanEntity(ctx, s.store, in, stamp) })
+	return Write(ctx, s.store, logged(kg.OpUpsertEntity, stamp.By, func(ctx context.Context) (*kg.ChangeSet, error) { return PlanEntity(ctx, s.store, in, stamp) }))
 }
 
 // UpsertEvent creates or replaces an event with its participants and
 // places (see PlanEvent).
 func (s *Service) UpsertEvent(ctx context.Context, in EventInput, stamp kg.Stamp) error {
-	return Write(ctx, s.store, func(ctx context.Context) (*kg.ChangeSet, error) { return PlanEvent(ctx, s.store, in, stamp) })
+	return Write(ctx, s.store, logged(kg.OpUpsertEvent, stamp.By, func(ctx context.Context) (*kg.ChangeSet, error) { return PlanEvent(ctx, s.store, in, stamp) }))
 }
 
 // DeleteEntity deletes an entity with its relations (see PlanDelete) and
 // returns what the deletion did.
-func (s *Service) DeleteEntity(ctx context.Context, id string) (*DeletePlan, error) {
+func (s *Service) DeleteEntity(ctx context.Context, id string, stamp kg.Stamp) (*DeletePlan, error) {
 	var plan *DeletePlan
-	err := Write(ctx, s.store, func(ctx context.Context) (*kg.ChangeSet, error) {
+	err := Write(ctx, s.store, logged(kg.OpDeleteEntity, stamp.By, func(ctx context.Context) (*kg.ChangeSet, error) {
 		var err error
 		if plan, err = PlanDelete(ctx, s.store, id); err != nil {
 			return nil, err
 		}
 		return plan.Changes, nil
-	})
+	}))
 	return plan, err
 }
 
 // MergeEntities merges entities into the one kept (see PlanMerge).
 func (s *Service) MergeEntities(ctx context.Context, keepID string, mergeIDs []string, stamp kg.Stamp) error {
-	return Write(ctx, s.store, func(ctx context.Context) (*kg.ChangeSet, error) {
+	return Write(ctx, s.store, logged(kg.OpMergeEntities, stamp.By, func(ctx context.Context) (*kg.ChangeSet, error) {
 		return PlanMerge(ctx, s.store, keepID, mergeIDs, stamp)
-	})
+	}))
 }

@@ -3,6 +3,7 @@ package testenv
 import (
 	"context"
 	"sync/atomic"
+	"time"
 
 	"github.com/puente-kg/puente/kg"
 )
@@ -129,6 +130,21 @@ func (c *Counting) Walks(ctx context.Context, q kg.PathQuery) ([]kg.Walk, error)
 }
 
 // Stats counts one call and passes it on.
+func (c *Counting) Changes(ctx context.Context, q kg.ChangeQuery) ([]*kg.Change, error) {
+	c.count()
+	return c.Store.Changes(ctx, q)
+}
+
+func (c *Counting) LastChange(ctx context.Context) (int64, error) {
+	c.count()
+	return c.Store.LastChange(ctx)
+}
+
+func (c *Counting) PruneChanges(ctx context.Context, before time.Time, keep int64) (int, error) {
+	c.count()
+	return c.Store.PruneChanges(ctx, before, keep)
+}
+
 func (c *Counting) Stats(ctx context.Context) (kg.Stats, error) {
 	c.count()
 	return c.Store.Stats(ctx)
