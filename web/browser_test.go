@@ -108,48 +108,11 @@ func (l *browserLog) reset() {
 // (a Content-Security-Policy violation would be one). Screenshots go to
 // test-output/web/.
 func TestBrowser(t *testing.T) {
-	exe := needTool(t, chromiumPath, "apt-get install -y --no-install-recommends chromium")
 	store := testenv.Memory(t)
 	srv := newServer(t, store)
 	host := strings.TrimPrefix(srv.URL, "http://")
 	out := outputDir(t)
-	downloads := t.TempDir()
-
-	blog := &browserLog{}
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(exe),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-quic", true),
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-extensions", true),
-		chromedp.Flag("disable-default-apps", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.Flag("disable-features", "Translate,OptimizationHints,MediaRouter,AutofillServerCommunication"),
-		chromedp.Flag("hide-scrollbars", true),
-		chromedp.Flag("mute-audio", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1400, 900),
-	)
-	defer cancelAlloc()
-	browserCtx, cancelBrowser := chromedp.NewContext(allocCtx, chromedp.WithListener(blog.listen))
-	defer cancelBrowser()
-	// The first call starts the browser, which lives as long as its
-	// context: no timeout on that one.
-	if _, err := chromedp.CallBrowser(browserCtx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
-		Behavior: browser.SetDownloadBehaviorBehaviorAllow, DownloadPath: downloads,
-	}); err != nil {
-		t.Fatalf("start Chromium: %v", err)
-	}
-	if err := chromedp.Do(browserCtx, chromedp.Navigate("about:blank")); err != nil {
-		t.Fatalf("open a tab: %v", err)
-	}
-	blog.reset()
+	browserCtx, blog, downloads := startBrowser(t)
 
 	t.Run("graphiql", func(t *testing.T) {
 		ctx, cancel := context.WithTimeout(browserCtx, time.Minute)
@@ -344,6 +307,52 @@ func TestBrowser(t *testing.T) {
 		}
 		blog.check(t, host)
 	})
+}
+
+// startBrowser starts headless Chromium with a blank tab, downloads
+// allowed into a temporary directory, and a log of what its pages do. The
+// browser ends with the test.
+func startBrowser(t *testing.T) (context.Context, *browserLog, string) {
+	t.Helper()
+	exe := needTool(t, chromiumPath, "apt-get install -y --no-install-recommends chromium")
+	downloads := t.TempDir()
+
+	blog := &browserLog{}
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+		chromedp.ExecPath(exe),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true),
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-extensions", true),
+		chromedp.Flag("disable-default-apps", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.Flag("disable-features", "Translate,OptimizationHints,MediaRouter,AutofillServerCommunication"),
+		chromedp.Flag("hide-scrollbars", true),
+		chromedp.Flag("mute-audio", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1400, 900),
+	)
+	t.Cleanup(cancelAlloc)
+	browserCtx, cancelBrowser := chromedp.NewContext(allocCtx, chromedp.WithListener(blog.listen))
+	t.Cleanup(cancelBrowser)
+	// The first call starts the browser, which lives as long as its
+	// context: no timeout on that one.
+	if _, err := chromedp.CallBrowser(browserCtx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
+		Behavior: browser.SetDownloadBehaviorBehaviorAllow, DownloadPath: downloads,
+	}); err != nil {
+		t.Fatalf("start Chromium: %v", err)
+	}
+	if err := chromedp.Do(browserCtx, chromedp.Navigate("about:blank")); err != nil {
+		t.Fatalf("open a tab: %v", err)
+	}
+	blog.reset()
+	return browserCtx, blog, downloads
 }
 
 // void makes an action that drops its value.

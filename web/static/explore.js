@@ -4,8 +4,14 @@
 // what is shown. It talks to the same GraphQL API as any client; downloads
 // go through the server's export endpoints.
 //
-// For tests and the console: window.cy is the Cytoscape instance, and
-// window.puente.state is "idle", "loading", "drawn" or "error".
+// With "Live" on, it follows the change feed (the graphChanged
+// subscription over Server-Sent Events) and redraws the drawn nodes and
+// edges that a change elsewhere touched.
+//
+// For tests and the console: window.cy is the Cytoscape instance,
+// window.puente.state is "idle", "loading", "drawn" or "error",
+// window.puente.live is "off", "connecting" or "on", and
+// window.puente.redraws counts the redraws that changes caused.
 (function () {
   'use strict';
 
@@ -38,7 +44,7 @@
     INFERRED: { name: 'Inferred from stated facts', line: 'dashed' },
     BACKGROUND: { name: 'Background knowledge', line: 'dashed' },
   };
-  window.puente = { state: 'idle', error: null };
+  window.puente = { state: 'idle', error: null, live: 'off', redraws: 0 };
 
   var $ = function (id) { return document.getElementById(id); };
   var status = function (text) { $('status').textContent = text; };
@@ -594,6 +600,161 @@
       }).catch(fail);
     });
   });
+
+  // ---- live updates ------------------------------------------------------
+
+  // The change feed, as GraphQL over Server-Sent Events: one POST whose
+  // answer is a stream of "next" events, each a change. The cursor of the
+  // last change seen resumes the feed after a disconnection, so that no
+  // change is missed.
+  var LIVE = 'subscription Live($after: String) { graphChanged(after: $after) { cursor ids ' +
+    'items { kind id action from to } } }';
+  var feed = { cursor: null, abort: null, retry: null, pending: {}, timer: null };
+
+  function liveStatus(state, text) {
+    window.puente.live = state;
+    $('live-status').textContent = text;
+  }
+
+  function follow() {
+    if (feed.abort || !$('live').checked) return;
+    var ctl = new AbortController();
+    feed.abort = ctl;
+    liveStatus('connecting', 'Connecting to the change feed…');
+    var h = headers();
+    h.Accept = 'text/event-stream';
+    fetch(config.endpoint, {
+      method: 'POST',
+      headers: h,
+      body: JSON.stringify({ query: LIVE, variables: { after: feed.cursor } }),
+      signal: ctl.signal,
+    }).then(function (resp) {
+      if (!resp.ok || !resp.body) throw new Error('HTTP ' + resp.status);
+      liveStatus('on', 'Live: following changes.');
+      var reader = resp.body.getReader(), decoder = new TextDecoder(), buf = '';
+      function pump() {
+        return reader.read().then(function (r) {
+          if (r.done) return;
+          buf += decoder.decode(r.value, { stream: true });
+          var i;
+          while ((i = buf.indexOf('\n\n')) >= 0) {
+            onEvent(buf.slice(0, i));
+            buf = buf.slice(i + 2);
+          }
+          return pump();
+        });
+      }
+      return pump();
+    }).catch(function (err) {
+      if (ctl.signal.aborted) return;
+      liveStatus('connecting', 'Change feed lost (' + (err && err.message || err) + '); retrying…');
+    }).then(function () {
+      if (feed.abort !== ctl) return;
+      feed.abort = null;
+      if ($('live').checked) feed.retry = setTimeout(follow, 1000);
+    });
+  }
+
+  // onEvent handles one event of the stream.
+  function onEvent(block) {
+    var kind = 'message', data = '';
+    block.split('\n').forEach(function (line) {
+      if (line.indexOf('event:') === 0) kind = line.slice(6).trim();
+      else if (line.indexOf('data:') === 0) data += line.slice(5).trim();
+    });
+    if (kind !== 'next' || !data) return;
+    var msg = JSON.parse(data);
+    (msg.errors || []).forEach(function (e) {
+      // A consumer too slow to keep up is ended with the cursor to resume from.
+      var ext = e.extensions || {};
+      if (ext.cursor) feed.cursor = ext.cursor;
+      liveStatus('connecting', 'Change feed: ' + e.message);
+    });
+    var change = msg.data && msg.data.graphChanged;
+    if (!change) return;
+    feed.cursor = change.cursor;
+    touched(change);
+  }
+
+  // touched removes what a change deleted or merged away, and queues the
+  // drawn nodes it touched for a redraw.
+  function touched(change) {
+    cy.batch(function () {
+      change.items.forEach(function (it) {
+        var gone = (it.kind === 'ENTITY' && it.action === 'DELETED') ? it.id :
+          (it.kind === 'REDIRECT' ? it.from : null);
+        if (gone) cy.getElementById(gone).remove();
+        if (it.kind === 'RELATION' && it.action === 'DELETED') cy.getElementById(it.id).remove();
+        if (it.kind === 'REDIRECT' && state.center === it.from) state.center = it.to;
+      });
+    });
+    change.ids.forEach(function (id) {
+      if (cy.getElementById(id).length) feed.pending[id] = true;
+    });
+    clearTimeout(feed.timer);
+    feed.timer = setTimeout(redraw, 150);
+  }
+
+  // redraw fetches the neighborhood of each queued node again: it updates
+  // the nodes' data, adds the relations that are new (with their other
+  // ends when the node is the centre or was expanded) and removes those
+  // that are gone.
+  function redraw() {
+    var ids = Object.keys(feed.pending).slice(0, 20);
+    feed.pending = {};
+    if (!ids.length) return;
+    Promise.all(ids.map(function (id) {
+      return gql(NEIGHBORHOOD, { id: id, depth: 1 }).then(function (data) { return { id: id, sub: data.neighborhood }; });
+    })).then(function (subs) {
+      var added = 0;
+      cy.batch(function () {
+        subs.forEach(function (r) {
+          var node = cy.getElementById(r.id);
+          if (!node.length) return;
+          var open = state.center === r.id || state.expanded[r.id];
+          var sub = r.sub;
+          if (!open) {
+            // Only what joins nodes already drawn.
+            sub = {
+              hubs: sub.hubs,
+              nodes: sub.nodes.filter(function (n) { return cy.getElementById(n.id).length; }),
+              edges: sub.edges.filter(function (e) {
+                return cy.getElementById(e.source).length && cy.getElementById(e.target).length;
+              }),
+            };
+          }
+          var fresh = elements(sub);
+          added += fresh.length;
+          cy.add(fresh);
+          r.sub.nodes.forEach(function (n) {
+            var el = cy.getElementById(n.id);
+            var e = n.entity || {};
+            if (el.length) el.data({ label: n.label, description: e.description || '', date: e.date || '', endDate: e.endDate || '', category: e.category || '' });
+          });
+          if (!r.sub.truncated) {
+            var keep = {};
+            r.sub.edges.forEach(function (e) { keep[e.id] = true; });
+            node.connectedEdges().forEach(function (e) { if (!keep[e.id()]) e.remove(); });
+          }
+        });
+      });
+      applyFilters();
+      window.puente.redraws++;
+      return added ? layout(false) : null;
+    }).catch(fail);
+  }
+
+  $('live').addEventListener('change', function () {
+    if ($('live').checked) {
+      follow();
+    } else {
+      clearTimeout(feed.retry);
+      if (feed.abort) feed.abort.abort();
+      feed.abort = null;
+      liveStatus('off', 'Live updates are off.');
+    }
+  });
+  follow();
 
   // ---- start -------------------------------------------------------------
 
