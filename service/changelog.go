@@ -94,6 +94,20 @@ func Describe(ctx context.Context, r planReader, c *kg.ChangeSet) error {
 			oldRels[relID(rel)] = rel
 		}
 	}
+	oldRedirects := map[string]string{}
+	if len(c.PutRedirects) > 0 {
+		from := make([]string, len(c.PutRedirects))
+		for i, rd := range c.PutRedirects {
+			from[i] = rd.From
+		}
+		rds, err := r.Redirects(ctx, from)
+		if err != nil {
+			return err
+		}
+		for _, rd := range rds {
+			oldRedirects[rd.From] = rd.To
+		}
+	}
 	oldSources := map[string]*kg.Source{}
 	if len(sourceIDs) > 0 {
 		ss, err := r.Sources(ctx, sourceIDs)
@@ -178,6 +192,9 @@ func Describe(ctx context.Context, r planReader, c *kg.ChangeSet) error {
 		}
 	}
 	for _, rd := range c.PutRedirects {
+		if oldRedirects[rd.From] == rd.To {
+			continue // written again as it was (an import run twice)
+		}
 		if err := add(kg.ItemRedirect, rd.From, nil, rd, func(it *kg.ChangeItem) { it.From, it.To = rd.From, rd.To }); err != nil {
 			return err
 		}
