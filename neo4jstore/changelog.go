@@ -38,7 +38,7 @@ func (s *Store) logChange(ctx context.Context, tx neo4j.ManagedTransaction, c *k
 		return err
 	}
 	if len(recs) != 1 {
-		return fmt.Errorf("change log entry: %d records, want 1", len(recs))
+		return kg.Errorf(kg.EUNAVAILABLE, "the change log's counter is missing: the migrations have not run")
 	}
 	return nil
 }
