@@ -21,6 +21,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"net/http/pprof"
@@ -74,6 +75,9 @@ type config struct {
 	// cacheControl is the Cache-Control of GET answers that may be cached
 	// (see middleware.ETag).
 	cacheControl string
+	// changeRetention is how long the change log keeps an entry; 0 keeps
+	// every entry.
+	changeRetention time.Duration
 }
 
 func parseConfig(args []string) (config, []string, error) {
@@ -152,6 +156,14 @@ func parseConfig(args []string) (config, []string, error) {
 		"run only trusted documents for callers below admin (env TRUSTED_DOCUMENTS_ONLY=true)")
 	fs.StringVar(&c.cacheControl, "cache-control", env("CACHE_CONTROL", middleware.DefaultCacheControl),
 		"Cache-Control of GET answers that may be cached (env CACHE_CONTROL)")
+	if c.changeRetention, err = parseRetention(env("CHANGE_LOG_RETENTION", "90d")); err != nil {
+		return c, nil, fmt.Errorf("CHANGE_LOG_RETENTION: %w", err)
+	}
+	fs.Func("change-log-retention", "how long the change log keeps an entry, such as 90d or 36h; 0 keeps every entry (env CHANGE_LOG_RETENTION, default 90d)",
+		func(v string) (err error) {
+			c.changeRetention, err = parseRetention(v)
+			return err
+		})
 	if err := fs.Parse(args); err != nil {
 		return c, nil, err
 	}
@@ -178,6 +190,35 @@ func parseConfig(args []string) (config, []string, error) {
 		return c, nil, err
 	}
 	return c, fs.Args(), nil
+}
+
+// parseRetention parses a retention: a number of days such as "90d", or
+// a Go duration such as "36h"; "0" keeps forever.
+func parseRetention(v string) (time.Duration, error) {
+	v = strings.TrimSpace(v)
+	var d time.Duration
+	if days, ok := strings.CutSuffix(v, "d"); ok {
+		n, err := strconv.ParseInt(days, 10, 64)
+		if err != nil || n < 0 || n > math.MaxInt64/int64(24*time.Hour) {
+			return 0, fmt.Errorf("%q: want a number of days such as 90d, or a duration such as 36h", v)
+		}
+		d = time.Duration(n) * 24 * time.Hour
+	} else {
+		var err error
+		if d, err = time.ParseDuration(v); err != nil {
+			return 0, fmt.Errorf("%q: want a number of days such as 90d, or a duration such as 36h", v)
+		}
+	}
+	if d < 0 {
+		return 0, fmt.Errorf("%q: want a retention of 0 (keep forever) or more", v)
+	}
+	return d, nil
+}
+
+// changePruneInterval is how often the change log is pruned: a tenth of
+// the retention, between a second and an hour.
+func changePruneInterval(retention time.Duration) time.Duration {
+	return min(time.Hour, max(retention/10, time.Second))
 }
 
 // splitList returns the non-empty items of a comma-separated list.
@@ -334,6 +375,13 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger) error {
 	}
 	if cfg.tokens.Len() == 0 {
 		logger.Warn("no API tokens configured (API_TOKENS, API_TOKENS_FILE): mutations are refused")
+	}
+	// Prune the change log. No reader holds entries back yet: the live
+	// subscriptions will pass the lowest cursor of their connections.
+	go service.PruneChangesEvery(ctx, store, cfg.changeRetention, changePruneInterval(cfg.changeRetention),
+		func() int64 { return service.NoReaders })
+	if cfg.changeRetention == 0 {
+		logger.Info("the change log keeps every entry (CHANGE_LOG_RETENTION=0)")
 	}
 
 	handler := routes(cfg, store, logger, observe.New(tp))

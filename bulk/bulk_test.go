@@ -170,3 +170,60 @@ func TestBadLines(t *testing.T) {
 		})
 	}
 }
+
+// TestImportChangeLog imports a file in batches: each batch writes one
+// change-log entry naming its records without their values, and importing
+// the file again writes none.
+func TestImportChangeLog(t *testing.T) {
+	ctx := context.Background()
+	d, err := testenv.Memory(t).Dump(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if _, err := bulk.Write(&buf, d); err != nil {
+		t.Fatal(err)
+	}
+	const batch = 17
+	batches := 0
+	for _, n := range []int{len(d.Sources), len(d.Entities), len(d.Relations), len(d.Redirects)} {
+		batches += (n + batch - 1) / batch
+	}
+	records := len(d.Sources) + len(d.Entities) + len(d.Relations) + len(d.Redirects)
+	for _, b := range testenv.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			s := b.Empty(t)
+			for round := range 2 {
+				p, lineErrs := bulk.Read(bytes.NewReader(buf.Bytes()))
+				if len(lineErrs) > 0 {
+					t.Fatal(lineErrs)
+				}
+				if err := bulk.Import(ctx, s, p, bulk.Options{Batch: batch, Actor: "admin#import"}); err != nil {
+					t.Fatal(err)
+				}
+				if last, err := s.LastChange(ctx); err != nil || last != int64(batches) {
+					t.Fatalf("import %d: last change %d (%v), want one per batch: %d", round+1, last, err, batches)
+				}
+			}
+			cs, err := s.Changes(ctx, kg.ChangeQuery{First: batches + 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			items := 0
+			for i, c := range cs {
+				if c.Seq != int64(i+1) || c.Op != kg.OpImport || c.Actor != "admin#import" || len(c.Items) > batch || c.Truncated {
+					t.Errorf("entry %d: seq %d, op %s by %q, %d items", i, c.Seq, c.Op, c.Actor, len(c.Items))
+				}
+				for _, it := range c.Items {
+					if it.Before != nil || it.After != nil || it.Action != kg.ActionCreated || it.ID == "" {
+						t.Fatalf("entry %d: item %+v, want a created record named without values", c.Seq, it)
+					}
+				}
+				items += len(c.Items)
+			}
+			if len(cs) != batches || items != records {
+				t.Errorf("%d entries naming %d records, want %d naming %d", len(cs), items, batches, records)
+			}
+		})
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/puente-kg/puente/kg"
+	"github.com/puente-kg/puente/service"
 )
 
 // lookupChunk is how many IDs Check asks the store about at once.
@@ -256,13 +257,30 @@ type Options struct {
 	// Progress, when set, is called after each batch with the records
 	// written so far and the total.
 	Progress func(done, total int)
+	// Actor is who imports, as a kg.Stamp's By names it, for the change
+	// log; empty for the command line.
+	Actor string
+}
+
+// Store is what Import needs of a store: to apply change sets, and to read
+// the records they replace, for their change-log entries.
+type Store interface {
+	kg.Writer
+	kg.EntityReader
+	kg.SourceReader
+	kg.RelationReader
 }
 
 // Import writes a checked file in batches, each one transaction: sources,
 // then entities and events, then relations, then redirects. Records are
 // merged by ID, so importing the same file again changes nothing, and an
 // import interrupted part-way and run again ends as one clean import.
-func Import(ctx context.Context, store kg.Writer, p *Parsed, opt Options) error {
+//
+// Each batch that changes something writes one change-log entry (op
+// IMPORT), naming the records it changed without their values (see
+// service.RecordsValues): an import of N records in batches of B makes
+// about N/B entries, not N.
+func Import(ctx context.Context, store Store, p *Parsed, opt Options) error {
 	if opt.Batch <= 0 {
 		opt.Batch = 1000
 	}
@@ -271,6 +289,10 @@ func Import(ctx context.Context, store kg.Writer, p *Parsed, opt Options) error 
 	done := 0
 	apply := func(c *kg.ChangeSet, n int) error {
 		c.Expect = map[string]int{}
+		c.Log = &kg.Change{Op: kg.OpImport, Actor: opt.Actor}
+		if err := service.Describe(ctx, store, c); err != nil {
+			return fmt.Errorf("import: %w", err)
+		}
 		if err := store.Apply(ctx, c); err != nil {
 			return fmt.Errorf("import: %w", err)
 		}

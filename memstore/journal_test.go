@@ -8,12 +8,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/puente-kg/puente/kg"
 	"github.com/puente-kg/puente/service"
@@ -61,8 +63,9 @@ func put(ctx context.Context, s *Store, d *kg.Dataset) error {
 	})
 }
 
-// rename renames an entity, expecting the version it has.
-func rename(ctx context.Context, s *Store, id, name string) error {
+// rename renames an entity, expecting the version it has; with op, it
+// writes a change-log entry of that operation.
+func rename(ctx context.Context, s *Store, id, name string, op ...kg.Op) error {
 	es, err := s.Entities(ctx, []string{id})
 	if err != nil {
 		return err
@@ -72,7 +75,20 @@ func rename(ctx context.Context, s *Store, id, name string) error {
 	}
 	e := cloneEntity(es[0])
 	e.Name = name
-	return s.Apply(ctx, &kg.ChangeSet{Expect: map[string]int{id: e.Version}, PutEntities: []*kg.Entity{e}})
+	c := &kg.ChangeSet{Expect: map[string]int{id: e.Version}, PutEntities: []*kg.Entity{e}}
+	if len(op) > 0 {
+		return applyLogged(ctx, s, op[0], c)
+	}
+	return s.Apply(ctx, c)
+}
+
+// applyLogged applies c with its change-log entry, as the service writes.
+func applyLogged(ctx context.Context, s *Store, op kg.Op, c *kg.ChangeSet) error {
+	c.Log = &kg.Change{Op: op, Actor: "editor#sweep"}
+	if err := service.Describe(ctx, s, c); err != nil {
+		return err
+	}
+	return s.Apply(ctx, c)
 }
 
 // v1Steps are the writes of testdata/v1/journal.log, a journal that the
@@ -88,7 +104,8 @@ func v1Steps() []step {
 }
 
 // workload returns n writes of every kind: a dataset, sources, entities
-// with relations, renames that expect a version, and deletes.
+// with relations, renames that expect a version, and deletes; all but the
+// dataset with their change-log entries.
 func workload(n int) []step {
 	steps := []step{func(ctx context.Context, s *Store) error { return put(ctx, s, testDataset(0)) }}
 	const org = "org:test-company-0"
@@ -99,10 +116,14 @@ func workload(n int) []step {
 		case 1:
 			st = func(ctx context.Context, s *Store) error {
 				return service.Write(ctx, s, func(ctx context.Context) (*kg.ChangeSet, error) {
-					return service.PlanSource(ctx, s, &kg.Source{
+					c, err := service.PlanSource(ctx, s, &kg.Source{
 						ID:    fmt.Sprintf("source:w-%d", i),
 						Title: "Source " + strings.Repeat("w", 5*i),
 					})
+					if c != nil {
+						c.Log = &kg.Change{Op: kg.OpUpsertSource, Actor: "editor#sweep"}
+					}
+					return c, err
 				})
 			}
 		case 2:
@@ -110,7 +131,7 @@ func workload(n int) []step {
 				if es, err := s.Entities(ctx, []string{org}); err != nil || len(es) == 0 {
 					return errSkip
 				}
-				return s.Apply(ctx, &kg.ChangeSet{
+				return applyLogged(ctx, s, kg.OpUpsertEntity, &kg.ChangeSet{
 					Expect: map[string]int{person: -1},
 					PutEntities: []*kg.Entity{{
 						ID: person, Kind: kg.KindPerson, Name: fmt.Sprintf("Worker %d", i),
@@ -123,7 +144,7 @@ func workload(n int) []step {
 			}
 		case 3:
 			st = func(ctx context.Context, s *Store) error {
-				return rename(ctx, s, org, fmt.Sprintf("Test Company, renamed %d", i))
+				return rename(ctx, s, org, fmt.Sprintf("Test Company, renamed %d", i), kg.OpUpsertEntity)
 			}
 		case 0:
 			gone := fmt.Sprintf("person:worker-%d", i-2)
@@ -135,7 +156,7 @@ func workload(n int) []step {
 				if len(es) == 0 {
 					return errSkip
 				}
-				return s.Apply(ctx, &kg.ChangeSet{Expect: map[string]int{gone: es[0].Version}, DeleteEntities: []string{gone}})
+				return applyLogged(ctx, s, kg.OpDeleteEntity, &kg.ChangeSet{Expect: map[string]int{gone: es[0].Version}, DeleteEntities: []string{gone}})
 			}
 		}
 		steps = append(steps, st)
@@ -143,14 +164,31 @@ func workload(n int) []step {
 	return steps
 }
 
-// dumpJSON returns the store's whole graph as JSON.
+// dumpJSON returns the store's whole graph and change log as JSON; the
+// entries' times are left out, for comparing with a reference store.
 func dumpJSON(t *testing.T, s *Store) string {
 	t.Helper()
-	d, err := s.Dump(context.Background())
+	ctx := context.Background()
+	d, err := s.Dump(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := json.Marshal(d)
+	log, err := s.Changes(ctx, kg.ChangeQuery{First: math.MaxInt})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var entries []kg.Change
+	for _, c := range log {
+		cp := *c
+		cp.At = time.Time{}
+		entries = append(entries, cp)
+	}
+	last, _ := s.LastChange(ctx)
+	b, err := json.Marshal(struct {
+		Graph *kg.Dataset
+		Log   []kg.Change
+		Last  int64
+	}{d, entries, last})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -228,14 +228,15 @@ func (s *Store) Ready(ctx context.Context) error {
 	return nil
 }
 
-// DeleteAll removes every entity, source and relation, keeping the schema.
-// Tests and imports into an empty store use it. It deletes in batches,
-// each its own transaction.
+// DeleteAll removes every entity, source and relation, and the change
+// log, whose numbers then start again from 1, keeping the schema: the
+// store is then as a new one. Tests and benchmarks use it. It deletes in
+// batches, each its own transaction.
 func (s *Store) DeleteAll(ctx context.Context) error {
 	session := s.driver.NewSession(ctx, neo4j.SessionConfig{AccessMode: neo4j.AccessModeWrite, DatabaseName: s.cfg.Database,
 		BookmarkManager: s.driver.ExecuteQueryBookmarkManager()})
 	defer session.Close(ctx)
-	for _, cypher := range []string{cypherDeleteRelationships, cypherDeleteNodes} {
+	for _, cypher := range []string{cypherDeleteRelationships, cypherDeleteNodes, cypherDeleteChanges, cypherResetChanges} {
 		s.queries.Add(1)
 		res, err := session.Run(ctx, cypher, nil)
 		if err == nil {

@@ -11,8 +11,11 @@ import (
 )
 
 // Apply writes the change set in one write transaction: the version check
-// (which also write-locks the touched entities), deletions, then puts.
-// Any error, injected failures included, rolls the whole transaction back.
+// (which also write-locks the touched entities), deletions, puts, then
+// the change log's entry, if the change set has one (see logChange): last,
+// so that the counter that numbers entries stays locked for as short a
+// time as possible. Any error, injected failures included, rolls the whole
+// transaction back, the entry and its number with it.
 func (s *Store) Apply(ctx context.Context, c *kg.ChangeSet) error {
 	expect := make([]map[string]any, 0, len(c.Expect))
 	for id, v := range c.Expect {
@@ -87,6 +90,11 @@ func (s *Store) Apply(ctx context.Context, c *kg.ChangeSet) error {
 		}
 		if len(rels) > 0 {
 			if err := s.putRelations(ctx, tx, rels); err != nil {
+				return err
+			}
+		}
+		if c.Log != nil {
+			if err := s.logChange(ctx, tx, c.Log); err != nil {
 				return err
 			}
 		}

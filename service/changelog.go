@@ -27,7 +27,9 @@ func logged(op kg.Op, actor string, plan func(ctx context.Context) (*kg.ChangeSe
 }
 
 // Describe fills in the items of c.Log: every record c puts or deletes,
-// with the fields that change, read as they are stored now. It reads with
+// with the fields that change, read as they are stored now (for the
+// operations that record no values, imports and seeds, only what each
+// record is and what was done to it: see RecordsValues). It reads with
 // one round trip per kind of record. It fails with ECONFLICT when an
 // entity no longer has the version c expects: the plan is stale, and
 // describing it would record a wrong before. A change set that changes no
@@ -92,6 +94,20 @@ func Describe(ctx context.Context, r planReader, c *kg.ChangeSet) error {
 			oldRels[relID(rel)] = rel
 		}
 	}
+	oldRedirects := map[string]string{}
+	if len(c.PutRedirects) > 0 {
+		from := make([]string, len(c.PutRedirects))
+		for i, rd := range c.PutRedirects {
+			from[i] = rd.From
+		}
+		rds, err := r.Redirects(ctx, from)
+		if err != nil {
+			return err
+		}
+		for _, rd := range rds {
+			oldRedirects[rd.From] = rd.To
+		}
+	}
 	oldSources := map[string]*kg.Source{}
 	if len(sourceIDs) > 0 {
 		ss, err := r.Sources(ctx, sourceIDs)
@@ -105,6 +121,7 @@ func Describe(ctx context.Context, r planReader, c *kg.ChangeSet) error {
 
 	log := c.Log
 	log.Items = log.Items[:0]
+	values := RecordsValues(log.Op)
 	add := func(kind kg.ItemKind, id string, old, new any, fill func(*kg.ChangeItem)) error {
 		b, a, changed, err := kg.Diff(old, new)
 		if err != nil || !changed {
@@ -123,6 +140,9 @@ func Describe(ctx context.Context, r planReader, c *kg.ChangeSet) error {
 		}
 		if fill != nil {
 			fill(&it)
+		}
+		if !values {
+			it.Before, it.After = nil, nil
 		}
 		log.Items = append(log.Items, it)
 		return nil
@@ -172,6 +192,9 @@ func Describe(ctx context.Context, r planReader, c *kg.ChangeSet) error {
 		}
 	}
 	for _, rd := range c.PutRedirects {
+		if oldRedirects[rd.From] == rd.To {
+			continue // written again as it was (an import run twice)
+		}
 		if err := add(kg.ItemRedirect, rd.From, nil, rd, func(it *kg.ChangeItem) { it.From, it.To = rd.From, rd.To }); err != nil {
 			return err
 		}
@@ -186,6 +209,15 @@ func Describe(ctx context.Context, r planReader, c *kg.ChangeSet) error {
 	}
 	log.Index(known)
 	return nil
+}
+
+// RecordsValues reports whether the change log's entries of the operation
+// hold the values before and after the write. Imports and seeds write
+// records by the thousand: their entries name each record (kind, ID,
+// action, ends) without its values, so that a large import does not copy
+// its data into the log, which the embedded store keeps in memory.
+func RecordsValues(op kg.Op) bool {
+	return op != kg.OpImport && op != kg.OpSeed
 }
 
 // nilIfAbsent turns a nil pointer into a nil interface, for kg.Diff.

@@ -271,10 +271,20 @@ func (h *harness) run(seq []*op, perOp bool) result {
 	m := newModel(*flagKnownBugs)
 	res.hits = m.hits
 	for i, o := range seq {
+		graph := compact(m.dataset())
+		last, err := s.LastChange(ctx)
+		if err != nil {
+			res.failure = fmt.Sprintf("last change: %v", err)
+			return res
+		}
 		want := m.apply(o.fresh())
-		err := o.run(ctx, s)
+		err = o.run(ctx, s)
 		if got := codeOf(err); got != want {
 			res.failure = fmt.Sprintf("operation %d %s\nwant code %q, got %q (%v)", i, o, want, got, err)
+			return res
+		}
+		if msg := checkLogged(ctx, s, o, last, !bytes.Equal(graph, compact(m.dataset()))); msg != "" {
+			res.failure = fmt.Sprintf("operation %d %s\n%s", i, o, msg)
 			return res
 		}
 		if want != "" {
@@ -302,6 +312,33 @@ func (h *harness) run(seq []*op, perOp bool) result {
 		}
 	}
 	return res
+}
+
+// checkLogged returns "" when the write o, which the model says changed
+// the graph or not, wrote the change-log entries it should: one for a
+// write that changed the graph (between one and one per batch for an
+// import), none for one that changed nothing or was refused.
+func checkLogged(ctx context.Context, s kg.Store, o *op, last int64, changed bool) string {
+	now, err := s.LastChange(ctx)
+	if err != nil {
+		return fmt.Sprintf("last change: %v", err)
+	}
+	n, lo, hi := now-last, int64(0), int64(0)
+	if changed {
+		lo, hi = 1, 1
+		if o.Kind == opImport {
+			f := o.Import
+			batch := int64(cmp.Or(f.Batch, 1000))
+			for _, k := range []int{len(f.Sources), len(f.Records), len(f.Redirects)} {
+				hi += (int64(k) + batch - 1) / batch
+			}
+			hi += (int64(f.links()) + batch - 1) / batch
+		}
+	}
+	if n < lo || n > hi {
+		return fmt.Sprintf("the write made %d change-log entries, want %d to %d (the model says it changed the graph: %t)", n, lo, hi, changed)
+	}
+	return ""
 }
 
 // compare returns "" when the store's graph is the model's, provenance and

@@ -87,6 +87,15 @@ type importRecord struct {
 	Links  []*kg.Relation `json:"links,omitempty"`
 }
 
+// links counts the relations of the file's records.
+func (f *importFile) links() int {
+	n := 0
+	for _, rec := range f.Records {
+		n += len(rec.Links)
+	}
+	return n
+}
+
 // jsonl writes the file in the import format.
 func (f *importFile) jsonl() []byte {
 	var buf bytes.Buffer
@@ -156,35 +165,23 @@ func codeOf(err error) string {
 	return kg.ErrorCode(err)
 }
 
-// run applies o to the store the way the API and the CLI do.
+// run applies o to the store the way the API and the CLI do: through the
+// service's use cases, which log each write.
 func (o *op) run(ctx context.Context, s kg.Store) error {
 	o = o.fresh()
-	write := func(plan func(ctx context.Context) (*kg.ChangeSet, error)) error { return service.Write(ctx, s, plan) }
+	svc := service.New(s, service.Options{})
 	switch o.Kind {
 	case opSource:
-		return write(func(ctx context.Context) (*kg.ChangeSet, error) { return service.PlanSource(ctx, s, o.Source) })
+		return svc.UpsertSource(ctx, o.Source, stamp)
 	case opEntity:
-		return write(func(ctx context.Context) (*kg.ChangeSet, error) {
-			o := o.fresh()
-			return service.PlanEntity(ctx, s, service.EntityInput{Entity: o.Entity, Relations: o.Relations, ReplaceRelations: o.Replace}, stamp)
-		})
+		return svc.UpsertEntity(ctx, service.EntityInput{Entity: o.Entity, Relations: o.Relations, ReplaceRelations: o.Replace}, stamp)
 	case opEvent:
-		return write(func(ctx context.Context) (*kg.ChangeSet, error) {
-			o := o.fresh()
-			return service.PlanEvent(ctx, s, service.EventInput{Event: o.Entity, Participants: o.Participants, Places: o.Places}, stamp)
-		})
+		return svc.UpsertEvent(ctx, service.EventInput{Event: o.Entity, Participants: o.Participants, Places: o.Places}, stamp)
 	case opDelete:
-		return write(func(ctx context.Context) (*kg.ChangeSet, error) {
-			p, err := service.PlanDelete(ctx, s, o.ID)
-			if err != nil {
-				return nil, err
-			}
-			return p.Changes, nil
-		})
+		_, err := svc.DeleteEntity(ctx, o.ID, stamp)
+		return err
 	case opMerge:
-		return write(func(ctx context.Context) (*kg.ChangeSet, error) {
-			return service.PlanMerge(ctx, s, o.Keep, slices.Clone(o.Merge), stamp)
-		})
+		return svc.MergeEntities(ctx, o.Keep, slices.Clone(o.Merge), stamp)
 	case opImport:
 		return importBytes(ctx, s, o.Import.jsonl(), o.Import.Batch)
 	case opSeed:

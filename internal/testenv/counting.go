@@ -129,22 +129,25 @@ func (c *Counting) Walks(ctx context.Context, q kg.PathQuery) ([]kg.Walk, error)
 	return c.Store.Walks(ctx, q)
 }
 
-// Stats counts one call and passes it on.
+// Changes counts one call and passes it on.
 func (c *Counting) Changes(ctx context.Context, q kg.ChangeQuery) ([]*kg.Change, error) {
 	c.count()
 	return c.Store.Changes(ctx, q)
 }
 
+// LastChange counts one call and passes it on.
 func (c *Counting) LastChange(ctx context.Context) (int64, error) {
 	c.count()
 	return c.Store.LastChange(ctx)
 }
 
+// PruneChanges counts one call and passes it on.
 func (c *Counting) PruneChanges(ctx context.Context, before time.Time, keep int64) (int, error) {
 	c.count()
 	return c.Store.PruneChanges(ctx, before, keep)
 }
 
+// Stats counts one call and passes it on.
 func (c *Counting) Stats(ctx context.Context) (kg.Stats, error) {
 	c.count()
 	return c.Store.Stats(ctx)

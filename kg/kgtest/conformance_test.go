@@ -27,3 +27,10 @@ func TestEditConformance(t *testing.T) {
 		t.Run(b.Name, func(t *testing.T) { kgtest.RunEdits(t, b.Open) })
 	}
 }
+
+// TestChangeLogConformance runs the change-log suite against every backend.
+func TestChangeLogConformance(t *testing.T) {
+	for _, b := range testenv.Backends() {
+		t.Run(b.Name, func(t *testing.T) { kgtest.RunChangeLog(t, b.Open) })
+	}
+}

@@ -1,0 +1,59 @@
+package neo4jstore
+
+import (
+	"cmp"
+	"context"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+)
+
+// TestChangeLogPlans checks that reading and pruning the change log follow
+// the seq index in its order and stop at their limit, rather than sort
+// every entry after the cursor: a client that resumes near the end of a
+// long log must not make the database read all of it. (It asks the test
+// server of internal/testenv, which this package's own tests cannot import.)
+func TestChangeLogPlans(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	uri := os.Getenv("NEO4J_TEST_URI")
+	if uri == "" {
+		uri = "bolt://127.0.0.1:" + cmp.Or(os.Getenv("NEO4J_BOLT_PORT"), "7687")
+	}
+	s, err := Open(ctx, Config{URI: uri, Username: os.Getenv("NEO4J_USERNAME"), Password: os.Getenv("NEO4J_PASSWORD")})
+	if err != nil {
+		t.Fatalf("Neo4j is not reachable at %s: %v (start it with scripts/neo4j-local start)", uri, err)
+	}
+	defer s.Close(ctx)
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	params := map[string]any{"after": 0, "ids": []string{}, "kinds": []string{}, "categories": []string{}, "first": 10,
+		"keep": 5, "sec": 1, "nsec": 0, "batch": 10}
+	for name, cypher := range map[string]string{"changes": cypherChanges, "prune": cypherPruneChanges} {
+		res, err := neo4j.ExecuteQuery(ctx, s.driver, "EXPLAIN "+cypher, params, neo4j.EagerResultTransformer)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ops []string
+		var walk func(p neo4j.Plan)
+		walk = func(p neo4j.Plan) {
+			ops = append(ops, strings.Split(p.Operator(), "@")[0])
+			for _, c := range p.Children() {
+				walk(c)
+			}
+		}
+		walk(res.Summary.Plan())
+		seek, sorted := false, false
+		for _, op := range ops {
+			seek = seek || op == "NodeUniqueIndexSeekByRange"
+			sorted = sorted || strings.Contains(op, "Sort") || op == "Top"
+		}
+		if !seek || sorted {
+			t.Errorf("%s: plan %v, want a range seek of the seq index and no sort", name, ops)
+		}
+	}
+}
