@@ -178,6 +178,12 @@ func With(ctx context.Context, l *Loaders) context.Context {
 	return context.WithValue(ctx, ctxKey{}, l)
 }
 
+// From returns the loaders of the request, and whether there are any.
+func From(ctx context.Context) (*Loaders, bool) {
+	l, ok := ctx.Value(ctxKey{}).(*Loaders)
+	return l, ok
+}
+
 // For returns the loaders of the request. It panics when Middleware did
 // not run, which is a wiring bug.
 func For(ctx context.Context) *Loaders {
@@ -243,3 +249,9 @@ func (l *Loaders) Forget() {
 	l.Links.ClearAll()
 	l.Country.ClearAll()
 }
+
+// Immediate reports whether the loaders fetch at once, in the caller,
+// rather than collect the keys of concurrent callers for a while (see
+// Config.Wait): then there is nothing to gain from asking for keys
+// concurrently.
+func (l *Loaders) Immediate() bool { return l.Entity.batched == nil }
