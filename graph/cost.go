@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -87,6 +88,58 @@ func itemsOf(typeName string, f *ast.FieldDefinition, args map[string]any) (int,
 		}
 	}
 	return 0, false
+}
+
+// pricedArguments are the arguments itemsOf reads.
+var pricedArguments = []string{"first", "limit", "maxLength"}
+
+// pricedByVariables reports whether a priced argument of a field of the
+// selection set, fragments included, takes a variable: only then does the
+// operation's cost depend on its variables. seen holds the fragments
+// visited.
+func pricedByVariables(set ast.SelectionSet, seen map[string]bool) bool {
+	for _, sel := range set {
+		switch s := sel.(type) {
+		case *ast.Field:
+			for _, arg := range s.Arguments {
+				if slices.Contains(pricedArguments, arg.Name) && hasVariable(arg.Value) {
+					return true
+				}
+			}
+			if pricedByVariables(s.SelectionSet, seen) {
+				return true
+			}
+		case *ast.InlineFragment:
+			if pricedByVariables(s.SelectionSet, seen) {
+				return true
+			}
+		case *ast.FragmentSpread:
+			if seen[s.Name] {
+				continue
+			}
+			seen[s.Name] = true
+			if s.Definition == nil || pricedByVariables(s.Definition.SelectionSet, seen) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// hasVariable reports whether the value is or holds a variable.
+func hasVariable(v *ast.Value) bool {
+	if v == nil {
+		return false
+	}
+	if v.Kind == ast.Variable {
+		return true
+	}
+	for _, c := range v.Children {
+		if hasVariable(c.Value) {
+			return true
+		}
+	}
+	return false
 }
 
 // intOf reads an integer argument; a missing or odd one counts as the

@@ -20217,7 +20217,7 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 }
 
 func (ec *executionContext) marshalNContact2ᚕᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐContactᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.Contact) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNContact2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐContact(ctx, sel, v[i])
@@ -20249,7 +20249,7 @@ func (ec *executionContext) marshalNContactConnection2ᚖgithubᚗcomᚋpuente�
 }
 
 func (ec *executionContext) marshalNContactEdge2ᚕᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐContactEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ContactEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNContactEdge2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐContactEdge(ctx, sel, v[i])
@@ -20289,7 +20289,7 @@ func (ec *executionContext) marshalNDeleteResult2ᚖgithubᚗcomᚋpuenteᚑkg�
 }
 
 func (ec *executionContext) marshalNDiscrepancy2ᚕᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐDiscrepancyᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.Discrepancy) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDiscrepancy2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐDiscrepancy(ctx, sel, v[i])
@@ -20326,7 +20326,7 @@ func (ec *executionContext) marshalNEntity2githubᚗcomᚋpuenteᚑkgᚋpuente�
 }
 
 func (ec *executionContext) marshalNEntity2ᚕgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐEntityᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Entity) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNEntity2githubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐEntity(ctx, sel, v[i])
@@ -20350,7 +20350,7 @@ func (ec *executionContext) marshalNEntityConnection2ᚖgithubᚗcomᚋpuenteᚑ
 }
 
 func (ec *executionContext) marshalNEntityEdge2ᚕᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐEntityEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.EntityEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNEntityEdge2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐEntityEdge(ctx, sel, v[i])
@@ -20394,7 +20394,7 @@ func (ec *executionContext) marshalNEntityKind2githubᚗcomᚋpuenteᚑkgᚋpuen
 }
 
 func (ec *executionContext) marshalNEvent2ᚕᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐEventᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Event) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNEvent2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐEvent(ctx, sel, v[i])
@@ -20441,7 +20441,7 @@ func (ec *executionContext) marshalNEventConnection2ᚖgithubᚗcomᚋpuenteᚑk
 }
 
 func (ec *executionContext) marshalNEventCount2ᚕᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐEventCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.EventCount) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNEventCount2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐEventCount(ctx, sel, v[i])
@@ -20465,7 +20465,7 @@ func (ec *executionContext) marshalNEventCount2ᚖgithubᚗcomᚋpuenteᚑkgᚋp
 }
 
 func (ec *executionContext) marshalNEventEdge2ᚕᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐEventEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.EventEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNEventEdge2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐEventEdge(ctx, sel, v[i])
@@ -20508,7 +20508,7 @@ func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.S
 }
 
 func (ec *executionContext) marshalNGraphEdge2ᚕᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐGraphEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.GraphEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNGraphEdge2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐGraphEdge(ctx, sel, v[i])
@@ -20532,7 +20532,7 @@ func (ec *executionContext) marshalNGraphEdge2ᚖgithubᚗcomᚋpuenteᚑkgᚋpu
 }
 
 func (ec *executionContext) marshalNGraphNode2ᚕᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐGraphNodeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.GraphNode) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNGraphNode2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐGraphNode(ctx, sel, v[i])
@@ -20613,7 +20613,7 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 }
 
 func (ec *executionContext) marshalNInvestment2ᚕᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐInvestmentᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.Investment) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNInvestment2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐInvestment(ctx, sel, v[i])
@@ -20645,7 +20645,7 @@ func (ec *executionContext) marshalNInvestmentConnection2ᚖgithubᚗcomᚋpuent
 }
 
 func (ec *executionContext) marshalNInvestmentEdge2ᚕᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐInvestmentEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.InvestmentEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNInvestmentEdge2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐInvestmentEdge(ctx, sel, v[i])
@@ -20669,7 +20669,7 @@ func (ec *executionContext) marshalNInvestmentEdge2ᚖgithubᚗcomᚋpuenteᚑkg
 }
 
 func (ec *executionContext) marshalNInvestmentTotal2ᚕᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐInvestmentTotalᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.InvestmentTotal) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNInvestmentTotal2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐInvestmentTotal(ctx, sel, v[i])
@@ -20706,7 +20706,7 @@ func (ec *executionContext) unmarshalNParticipantInput2ᚖgithubᚗcomᚋpuente�
 }
 
 func (ec *executionContext) marshalNParticipation2ᚕᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐParticipationᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Participation) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNParticipation2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐParticipation(ctx, sel, v[i])
@@ -20738,7 +20738,7 @@ func (ec *executionContext) marshalNParticipationConnection2ᚖgithubᚗcomᚋpu
 }
 
 func (ec *executionContext) marshalNParticipationEdge2ᚕᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐParticipationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ParticipationEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNParticipationEdge2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐParticipationEdge(ctx, sel, v[i])
@@ -20762,7 +20762,7 @@ func (ec *executionContext) marshalNParticipationEdge2ᚖgithubᚗcomᚋpuente�
 }
 
 func (ec *executionContext) marshalNPath2ᚕᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐPathᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.Path) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPath2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐPath(ctx, sel, v[i])
@@ -20794,7 +20794,7 @@ func (ec *executionContext) marshalNPerson2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuent
 }
 
 func (ec *executionContext) marshalNPosition2ᚕᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐPositionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Position) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPosition2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐPosition(ctx, sel, v[i])
@@ -20838,7 +20838,7 @@ func (ec *executionContext) marshalNRelationType2githubᚗcomᚋpuenteᚑkgᚋpu
 }
 
 func (ec *executionContext) marshalNRelationship2ᚕᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐRelationshipᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Relationship) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRelationship2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐRelationship(ctx, sel, v[i])
@@ -20870,7 +20870,7 @@ func (ec *executionContext) marshalNRelationshipConnection2ᚖgithubᚗcomᚋpue
 }
 
 func (ec *executionContext) marshalNRelationshipEdge2ᚕᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐRelationshipEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RelationshipEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRelationshipEdge2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐRelationshipEdge(ctx, sel, v[i])
@@ -20909,7 +20909,7 @@ func (ec *executionContext) marshalNRole2githubᚗcomᚋpuenteᚑkgᚋpuenteᚋk
 }
 
 func (ec *executionContext) marshalNSearchHit2ᚕᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐSearchHitᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.SearchHit) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSearchHit2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐSearchHit(ctx, sel, v[i])
@@ -20933,7 +20933,7 @@ func (ec *executionContext) marshalNSearchHit2ᚖgithubᚗcomᚋpuenteᚑkgᚋpu
 }
 
 func (ec *executionContext) marshalNSource2ᚕᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐSourceᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Source) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSource2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐSource(ctx, sel, v[i])
@@ -20965,7 +20965,7 @@ func (ec *executionContext) marshalNSourceConnection2ᚖgithubᚗcomᚋpuenteᚑ
 }
 
 func (ec *executionContext) marshalNSourceEdge2ᚕᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐSourceEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SourceEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSourceEdge2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐSourceEdge(ctx, sel, v[i])
@@ -21049,7 +21049,7 @@ func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlge
 }
 
 func (ec *executionContext) marshalN__Directive2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirectiveᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Directive) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx, sel, v[i])
@@ -21093,7 +21093,7 @@ func (ec *executionContext) unmarshalN__DirectiveLocation2ᚕstringᚄ(ctx conte
 }
 
 func (ec *executionContext) marshalN__DirectiveLocation2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__DirectiveLocation2string(ctx, sel, v[i])
@@ -21121,7 +21121,7 @@ func (ec *executionContext) marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlg
 }
 
 func (ec *executionContext) marshalN__InputValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.InputValue) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -21149,7 +21149,7 @@ func (ec *executionContext) marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋg
 }
 
 func (ec *executionContext) marshalN__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Type) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])
@@ -21344,7 +21344,7 @@ func (ec *executionContext) marshalOEntityKind2ᚕgithubᚗcomᚋpuenteᚑkgᚋp
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNEntityKind2githubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐKind(ctx, sel, v[i])
@@ -21380,7 +21380,7 @@ func (ec *executionContext) marshalOEventCategory2ᚕgithubᚗcomᚋpuenteᚑkg�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNEventCategory2githubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐCategory(ctx, sel, v[i])
@@ -21727,7 +21727,7 @@ func (ec *executionContext) marshalORelationType2ᚕgithubᚗcomᚋpuenteᚑkg�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRelationType2githubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐRelationType(ctx, sel, v[i])
@@ -21818,7 +21818,7 @@ func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgq
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__EnumValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValue(ctx, sel, v[i])
@@ -21837,7 +21837,7 @@ func (ec *executionContext) marshalO__Field2ᚕgithubᚗcomᚋ99designsᚋgqlgen
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Field2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐField(ctx, sel, v[i])
@@ -21856,7 +21856,7 @@ func (ec *executionContext) marshalO__InputValue2ᚕgithubᚗcomᚋ99designsᚋg
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -21875,7 +21875,7 @@ func (ec *executionContext) marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgen�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])

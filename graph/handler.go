@@ -148,7 +148,7 @@ func NewHandler(store kg.Store, logger *slog.Logger, opts Options) http.Handler 
 		srv.Use(extension.Introspection{})
 	}
 	srv.Use(depthLimit{max: opts.MaxDepth})
-	srv.Use(&complexityLimit{max: opts.MaxComplexity})
+	srv.Use(newComplexityLimit(opts.MaxComplexity))
 	srv.Use(&introspectionPrice{max: opts.MaxComplexity})
 	srv.Use(persisted.Remember())
 	present := ErrorPresenter(logger, opts.Observer)

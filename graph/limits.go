@@ -7,6 +7,7 @@ import (
 
 	gqlcomplexity "github.com/99designs/gqlgen/complexity"
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/parser"
@@ -89,6 +90,16 @@ func max2(a, b int) int {
 type complexityLimit struct {
 	max int
 	es  graphql.ExecutableSchema
+	// costs remembers the cost of the operations whose cost does not
+	// depend on their variables, by query text and operation name: the
+	// same query sent again with another ID costs the same.
+	costs *lru.LRU[int]
+}
+
+// newComplexityLimit returns the limit, remembering the costs of up to
+// 1000 operations.
+func newComplexityLimit(max int) *complexityLimit {
+	return &complexityLimit{max: max, costs: lru.New[int](1000)}
 }
 
 var _ interface {
@@ -109,7 +120,17 @@ func (c *complexityLimit) MutateOperationContext(ctx context.Context, rc *graphq
 	if op == nil {
 		return nil
 	}
-	cost := gqlcomplexity.Calculate(ctx, pricedSchema{c.es}, op, rc.Variables)
+	key := rc.RawQuery
+	if rc.OperationName != "" {
+		key += "\x00" + rc.OperationName
+	}
+	cost, ok := c.costs.Get(ctx, key)
+	if !ok {
+		cost = gqlcomplexity.Calculate(ctx, pricedSchema{c.es}, op, rc.Variables)
+		if len(key) <= maxCachedQuery && !pricedByVariables(op.SelectionSet, map[string]bool{}) {
+			c.costs.Add(ctx, key, cost)
+		}
+	}
 	addCost(rc, cost)
 	if cost > c.max {
 		return &gqlerror.Error{

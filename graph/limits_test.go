@@ -158,3 +158,20 @@ func TestFieldBudget(t *testing.T) {
 		})
 	})
 }
+
+// TestRememberedCostFollowsFirst sends one query twice with another
+// first, and another query twice with another ID: the cost the limit
+// remembers for a query must never stand for a first it was not computed
+// with.
+func TestRememberedCostFollowsFirst(t *testing.T) {
+	srv := serverWith(t, testenv.Memory(t), graph.Options{MaxComplexity: 500})
+	const byFirst = `query($n: Int) { entities(first: $n) { edges { node { id name } } } }`
+	const byID = `query($id: ID!) { entity(id: $id) { name } }`
+	runLimitCases(t, srv, []limitCase{
+		{name: "first within the limit", query: byFirst, vars: map[string]any{"n": 10}},
+		{name: "first over the limit", query: byFirst, vars: map[string]any{"n": 400}, code: graph.CodeTooComplex},
+		{name: "first within the limit again", query: byFirst, vars: map[string]any{"n": 5}},
+		{name: "an ID", query: byID, vars: map[string]any{"id": "person:li-zhanshu"}},
+		{name: "another ID", query: byID, vars: map[string]any{"id": "org:xiaomi"}},
+	})
+}

@@ -34,9 +34,13 @@ func parseBody(b []byte) (body, error) {
 	if len(bytes.TrimSpace(b)) == 0 {
 		return body{}, badf("the request body is empty: send a JSON object with a query")
 	}
-	var raw json.RawMessage
-	if err := decodeJSON(b, &raw); err != nil {
-		return body{}, err
+	// A valid body (the usual case) is only scanned, not copied by a
+	// decoder; an invalid one is decoded again for the reason.
+	raw := json.RawMessage(bytes.TrimSpace(b))
+	if !json.Valid(raw) {
+		if err := decodeJSON(b, &raw); err != nil {
+			return body{}, err
+		}
 	}
 	switch kindOf(raw) {
 	case '{':

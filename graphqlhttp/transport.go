@@ -169,14 +169,15 @@ func (t *Transport) run(ctx context.Context, exec graphql.GraphExecutor, rc *gra
 // request with errors must not be cached: the error may be transient, or,
 // for a persisted query's hash, gone by the next request.
 func (t *Transport) write(w http.ResponseWriter, r *http.Request, media string, resp *graphql.Response) {
-	b := marshal(resp)
 	h := w.Header()
 	h.Set("Content-Type", media)
 	if len(resp.Errors) > 0 && r.Method == http.MethodGet {
 		h.Set("Cache-Control", "no-store")
 	}
-	w.WriteHeader(statusOf(resp, media))
-	w.Write(b)
+	withAnswer(resp, func(b []byte) {
+		w.WriteHeader(statusOf(resp, media))
+		w.Write(b)
+	})
 }
 
 // refuse writes a refusal made before any operation was created.
@@ -186,19 +187,6 @@ func (t *Transport) refuse(ctx context.Context, w http.ResponseWriter, exec grap
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(statusFor(code, media))
 	w.Write(b)
-}
-
-// answer is the body of one operation's answer. Unlike gqlgen's, it has
-// no data member when the operation never ran, as the specification asks;
-// an operation that ran has one, even null.
-type answer struct {
-	Errors     gqlerror.List   `json:"errors,omitempty"`
-	Data       json.RawMessage `json:"data,omitempty"`
-	Extensions map[string]any  `json:"extensions,omitempty"`
-}
-
-func answerOf(resp *graphql.Response) answer {
-	return answer{Errors: resp.Errors, Data: resp.Data, Extensions: resp.Extensions}
 }
 
 // cutMethod keeps a client's method short in a message.
@@ -337,15 +325,6 @@ func (t *Transport) writeBatch(w http.ResponseWriter, ctx context.Context, exec 
 	w.Header().Set("Content-Type", media)
 	w.WriteHeader(http.StatusOK)
 	io.WriteString(w, out.String())
-}
-
-// marshal returns the body of an answer.
-func marshal(resp *graphql.Response) []byte {
-	b, err := json.Marshal(answerOf(resp))
-	if err != nil {
-		panic(fmt.Errorf("graphqlhttp: marshal an answer: %w", err))
-	}
-	return b
 }
 
 // operationName names an operation of a batch in the access log.

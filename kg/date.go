@@ -81,31 +81,57 @@ func (d Date) IsZero() bool { return d.Year == 0 }
 
 // String formats d with the precision it has, or "" for the zero Date.
 func (d Date) String() string {
+	var b [10]byte
 	switch {
 	case d.Year == 0:
 		return ""
 	case d.Month == 0:
-		return fmt.Sprintf("%04d", d.Year)
+		return string(appendDate(b[:0], 1, d.Year, 0, 0))
 	case d.Day == 0:
-		return fmt.Sprintf("%04d-%02d", d.Year, d.Month)
+		return string(appendDate(b[:0], 2, d.Year, d.Month, 0))
 	}
-	return fmt.Sprintf("%04d-%02d-%02d", d.Year, d.Month, d.Day)
+	return string(appendDate(b[:0], 3, d.Year, d.Month, d.Day))
 }
 
-// Start returns the first day of the period d names as "YYYY-MM-DD".
-func (d Date) Start() string {
-	m, day := d.Month, d.Day
-	if m == 0 {
-		m = 1
+// appendDate appends the first parts (1 to 3) of year, month and day as
+// fmt's "%04d-%02d-%02d" writes them. Dates are formatted on every read of
+// an event list, so the usual ones (see ordinary) are written without fmt.
+func appendDate(b []byte, parts, year, month, day int) []byte {
+	if !ordinary(year, month, day) {
+		switch parts {
+		case 1:
+			return fmt.Appendf(b, "%04d", year)
+		case 2:
+			return fmt.Appendf(b, "%04d-%02d", year, month)
+		}
+		return fmt.Appendf(b, "%04d-%02d-%02d", year, month, day)
 	}
-	if day == 0 {
-		day = 1
+	b = append(b, byte('0'+year/1000), byte('0'+year/100%10), byte('0'+year/10%10), byte('0'+year%10))
+	if parts > 1 {
+		b = append(b, '-', byte('0'+month/10), byte('0'+month%10))
 	}
-	return fmt.Sprintf("%04d-%02d-%02d", d.Year, m, day)
+	if parts > 2 {
+		b = append(b, '-', byte('0'+day/10), byte('0'+day%10))
+	}
+	return b
 }
 
-// End returns the last day of the period d names as "YYYY-MM-DD".
-func (d Date) End() string {
+// ordinary reports whether the year has at most four digits and the month
+// and day at most two, none negative: then the text of appendDate is of
+// fixed width, and orders as the number year*10000 + month*100 + day does.
+func ordinary(year, month, day int) bool {
+	return year >= 0 && year <= 9999 && month >= 0 && month <= 99 && day >= 0 && day <= 99
+}
+
+// startParts returns the year, month and day of the first day of the
+// period d names.
+func (d Date) startParts() (year, month, day int) {
+	return d.Year, max(d.Month, 1), max(d.Day, 1)
+}
+
+// endParts returns the year, month and day of the last day of the period
+// d names.
+func (d Date) endParts() (year, month, day int) {
 	m, day := d.Month, d.Day
 	if m == 0 {
 		m = 12
@@ -113,7 +139,21 @@ func (d Date) End() string {
 	if day == 0 {
 		day = daysIn(d.Year, m)
 	}
-	return fmt.Sprintf("%04d-%02d-%02d", d.Year, m, day)
+	return d.Year, m, day
+}
+
+// Start returns the first day of the period d names as "YYYY-MM-DD".
+func (d Date) Start() string {
+	var b [10]byte
+	y, m, day := d.startParts()
+	return string(appendDate(b[:0], 3, y, m, day))
+}
+
+// End returns the last day of the period d names as "YYYY-MM-DD".
+func (d Date) End() string {
+	var b [10]byte
+	y, m, day := d.endParts()
+	return string(appendDate(b[:0], 3, y, m, day))
 }
 
 // SortKey returns a string that orders dates by their first day, less
@@ -122,14 +162,16 @@ func (d Date) SortKey() string {
 	if d.IsZero() {
 		return "9999-99-99~"
 	}
-	precision := "3"
+	precision := byte('3')
 	switch {
 	case d.Month == 0:
-		precision = "1"
+		precision = '1'
 	case d.Day == 0:
-		precision = "2"
+		precision = '2'
 	}
-	return d.Start() + precision
+	var b [11]byte
+	y, m, day := d.startParts()
+	return string(append(appendDate(b[:0], 3, y, m, day), precision))
 }
 
 // MarshalText implements encoding.TextMarshaler.

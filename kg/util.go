@@ -65,11 +65,44 @@ func DateWindow(from, to Date) (lo, hi string, active bool) {
 // InWindow reports whether the event overlaps the window of DateWindow(from,
 // to). Every event is in an inactive window; an event without a date is in
 // no active one.
+//
+// Event lists test every event, so the usual dates are compared as numbers
+// (see ordinary), which order as their text does, without formatting them.
 func (e *Entity) InWindow(from, to Date) bool {
-	lo, hi, active := DateWindow(from, to)
-	if !active {
+	if from.IsZero() && to.IsZero() {
 		return true
 	}
-	first, last := e.DateRange()
-	return first != "" && first <= hi && last >= lo
+	if e.Date.IsZero() {
+		return false
+	}
+	end := e.Date
+	if !e.EndDate.IsZero() {
+		end = e.EndDate
+	}
+	lo, hi := 0, 9999_12_31
+	first, last := dayNumber(e.Date.startParts()), dayNumber(end.endParts())
+	ok := first >= 0 && last >= 0
+	if !from.IsZero() {
+		lo = dayNumber(from.startParts())
+		ok = ok && lo >= 0
+	}
+	if !to.IsZero() {
+		hi = dayNumber(to.endParts())
+		ok = ok && hi >= 0
+	}
+	if !ok {
+		slo, shi, _ := DateWindow(from, to)
+		sfirst, slast := e.DateRange()
+		return sfirst <= shi && slast >= slo
+	}
+	return first <= hi && last >= lo
+}
+
+// dayNumber returns year*10000 + month*100 + day, which orders as the
+// text "YYYY-MM-DD" does, or -1 when the date is not ordinary.
+func dayNumber(year, month, day int) int {
+	if !ordinary(year, month, day) {
+		return -1
+	}
+	return year*10000 + month*100 + day
 }

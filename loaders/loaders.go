@@ -12,8 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/vikstrous/dataloadgen"
-
 	"github.com/puente-kg/puente/kg"
 	"github.com/puente-kg/puente/service"
 )
@@ -25,17 +23,17 @@ const DefaultWait = time.Millisecond
 // Loaders holds one loader per kind of lookup.
 type Loaders struct {
 	// Entity loads entities by ID; unknown IDs give nil.
-	Entity *dataloadgen.Loader[string, *kg.Entity]
+	Entity *Loader[string, *kg.Entity]
 	// Source loads sources by ID; unknown IDs give nil.
-	Source *dataloadgen.Loader[string, *kg.Source]
+	Source *Loader[string, *kg.Source]
 	// Relation loads relations by ID; unknown IDs give nil.
-	Relation *dataloadgen.Loader[string, *kg.Relation]
+	Relation *Loader[string, *kg.Relation]
 	// Links loads one page of an entity's links; keys that ask for the
 	// same page of the same kind of list are fetched in one round trip.
-	Links *dataloadgen.Loader[LinkKey, kg.LinkPage]
+	Links *Loader[LinkKey, kg.LinkPage]
 	// Country loads the ID of an entity's country ("" for none), one round
 	// trip per step towards it for every entity of a level at once.
-	Country *dataloadgen.Loader[string, string]
+	Country *Loader[string, string]
 }
 
 // LinkKey asks for one page of an entity's links: the entity, the query
@@ -74,7 +72,8 @@ func (k LinkKey) query() kg.LinkQuery {
 // Config tunes the loaders.
 type Config struct {
 	// Wait is how long a loader collects keys before it fetches them. 0
-	// fetches at once, which suits a store whose lookups cost no round trip.
+	// fetches at once, in the caller, which suits a store whose lookups
+	// cost no round trip (see Loader).
 	Wait time.Duration
 	// OnBatch, when set, is told the size of each batch fetched.
 	OnBatch func(loader string, keys int)
@@ -93,13 +92,13 @@ func observed[K comparable, V any](name string, cfg Config, fetch func(context.C
 
 // New returns fresh loaders over the store.
 func New(store kg.Reader, cfg Config) *Loaders {
-	wait := dataloadgen.WithWait(cfg.Wait)
+	wait := cfg.Wait
 	return &Loaders{
-		Entity:   dataloadgen.NewLoader(observed("entity", cfg, byID(store.Entities, func(e *kg.Entity) string { return e.ID })), wait),
-		Source:   dataloadgen.NewLoader(observed("source", cfg, byID(store.Sources, func(s *kg.Source) string { return s.ID })), wait),
-		Relation: dataloadgen.NewLoader(observed("relation", cfg, byID(store.RelationsByID, func(r *kg.Relation) string { return r.ID })), wait),
-		Links:    dataloadgen.NewLoader(observed("links", cfg, linksFetch(store)), wait),
-		Country:  dataloadgen.NewLoader(observed("country", cfg, countryFetch(store)), wait),
+		Entity:   newLoader(observed("entity", cfg, byID(store.Entities, func(e *kg.Entity) string { return e.ID })), wait),
+		Source:   newLoader(observed("source", cfg, byID(store.Sources, func(s *kg.Source) string { return s.ID })), wait),
+		Relation: newLoader(observed("relation", cfg, byID(store.RelationsByID, func(r *kg.Relation) string { return r.ID })), wait),
+		Links:    newLoader(observed("links", cfg, linksFetch(store)), wait),
+		Country:  newLoader(observed("country", cfg, countryFetch(store)), wait),
 	}
 }
 
@@ -179,6 +178,12 @@ func With(ctx context.Context, l *Loaders) context.Context {
 	return context.WithValue(ctx, ctxKey{}, l)
 }
 
+// From returns the loaders of the request, and whether there are any.
+func From(ctx context.Context) (*Loaders, bool) {
+	l, ok := ctx.Value(ctxKey{}).(*Loaders)
+	return l, ok
+}
+
 // For returns the loaders of the request. It panics when Middleware did
 // not run, which is a wiring bug.
 func For(ctx context.Context) *Loaders {
@@ -244,3 +249,9 @@ func (l *Loaders) Forget() {
 	l.Links.ClearAll()
 	l.Country.ClearAll()
 }
+
+// Immediate reports whether the loaders fetch at once, in the caller,
+// rather than collect the keys of concurrent callers for a while (see
+// Config.Wait): then there is nothing to gain from asking for keys
+// concurrently.
+func (l *Loaders) Immediate() bool { return l.Entity.batched == nil }

@@ -8,6 +8,7 @@ package observe
 import (
 	"context"
 	"net/http"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -23,8 +24,11 @@ import (
 
 // Observer holds the metrics and the tracer.
 type Observer struct {
-	registry   *prometheus.Registry
-	tracer     trace.Tracer
+	registry *prometheus.Registry
+	tracer   trace.Tracer
+	// tracing is false when no tracer provider was given: then no span
+	// is started at all, rather than a no-op one per request and call.
+	tracing    bool
 	requests   *prometheus.CounterVec
 	latency    *prometheus.HistogramVec
 	errors     *prometheus.CounterVec
@@ -34,17 +38,23 @@ type Observer struct {
 	// operations is the allow-list of operation names (see
 	// AllowOperations).
 	operations atomic.Pointer[map[string]bool]
+	// bound holds the metrics of each label value seen, bound to it (see
+	// boundTo): the label sets are fixed, and looking a metric up by its
+	// labels hashes them on every request and store call.
+	bound sync.Map
 }
 
 // New returns an observer with a fresh registry (Go runtime and process
 // metrics included) and the given tracer provider; nil means no tracing.
 func New(tp trace.TracerProvider) *Observer {
+	tracing := tp != nil
 	if tp == nil {
 		tp = noop.NewTracerProvider()
 	}
 	o := &Observer{
 		registry: prometheus.NewRegistry(),
 		tracer:   tp.Tracer("github.com/puente-kg/puente"),
+		tracing:  tracing,
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "puente_graphql_operations_total", Help: "GraphQL operations served, by operation name and outcome.",
 		}, []string{"operation", "outcome"}),
@@ -82,6 +92,10 @@ func (o *Observer) HTTP(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		o.inFlight.Inc()
 		defer o.inFlight.Dec()
+		if !o.tracing {
+			next.ServeHTTP(w, r)
+			return
+		}
 		ctx, span := o.tracer.Start(r.Context(), r.Method+" "+tracedName(r.URL.Path), trace.WithSpanKind(trace.SpanKindServer))
 		defer span.End()
 		next.ServeHTTP(w, r.WithContext(ctx))
@@ -92,19 +106,21 @@ func (o *Observer) HTTP(next http.Handler) http.Handler {
 // metrics are labelled by the operation's name when AllowOperations allowed
 // it, else by "other" (or "anonymous").
 func (o *Observer) Operation(ctx context.Context, name string, next func(context.Context) *graphql.Response) *graphql.Response {
-	traced := tracedName(name)
-	ctx, span := o.tracer.Start(ctx, "graphql "+traced, trace.WithAttributes(attribute.String("graphql.operation.name", traced)))
-	defer span.End()
+	span := noSpan
+	if o.tracing {
+		traced := tracedName(name)
+		ctx, span = o.tracer.Start(ctx, "graphql "+traced, trace.WithAttributes(attribute.String("graphql.operation.name", traced)))
+		defer span.End()
+	}
 	start := time.Now()
 	resp := next(ctx)
-	outcome := "ok"
-	if resp != nil && len(resp.Errors) > 0 {
-		outcome = "error"
+	failed := resp != nil && len(resp.Errors) > 0
+	if failed {
 		span.SetStatus(codes.Error, "errors")
 	}
 	label := o.operationLabel(name)
-	o.requests.WithLabelValues(label, outcome).Inc()
-	o.latency.WithLabelValues(label).Observe(time.Since(start).Seconds())
+	o.boundTo(boundKey{kind: operations, label: label, outcome: outcome(failed)}).Observe(1)
+	o.boundTo(boundKey{kind: operationLatency, label: label}).Observe(time.Since(start).Seconds())
 	return resp
 }
 
@@ -115,20 +131,21 @@ func (o *Observer) Error(ctx context.Context, code string) {
 
 // Batch records the size of a loader batch.
 func (o *Observer) Batch(loader string, size int) {
-	o.batches.WithLabelValues(loader).Observe(float64(size))
+	o.boundTo(boundKey{kind: batches, label: loader}).Observe(float64(size))
 }
 
 // call times a store call and wraps it in a span.
 func call[T any](ctx context.Context, o *Observer, method string, f func(context.Context) (T, error)) (T, error) {
-	ctx, span := o.tracer.Start(ctx, "store."+method, trace.WithSpanKind(trace.SpanKindClient))
-	defer span.End()
+	span := noSpan
+	if o.tracing {
+		ctx, span = o.tracer.Start(ctx, "store."+method, trace.WithSpanKind(trace.SpanKindClient))
+		defer span.End()
+	}
 	start := time.Now()
 	v, err := f(ctx)
-	outcome := "ok"
-	if err != nil {
-		outcome = "error"
+	if err != nil && o.tracing {
 		span.SetStatus(codes.Error, err.Error())
 	}
-	o.storeCalls.WithLabelValues(method, outcome).Observe(time.Since(start).Seconds())
+	o.boundTo(boundKey{kind: storeCalls, label: method, outcome: outcome(err != nil)}).Observe(time.Since(start).Seconds())
 	return v, err
 }
