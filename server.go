@@ -36,6 +36,7 @@ import (
 	"github.com/puente-kg/puente/graph"
 	"github.com/puente-kg/puente/graphqlhttp"
 	"github.com/puente-kg/puente/kg"
+	"github.com/puente-kg/puente/live"
 	"github.com/puente-kg/puente/memstore"
 	"github.com/puente-kg/puente/middleware"
 	"github.com/puente-kg/puente/neo4jstore"
@@ -74,6 +75,11 @@ type config struct {
 	// cacheControl is the Cache-Control of GET answers that may be cached
 	// (see middleware.ETag).
 	cacheControl string
+	// live tunes the subscriptions' hub (see live.Options).
+	live live.Options
+	// hub, when set, is the hub routes uses instead of making one (for
+	// tests that watch it).
+	hub *live.Hub
 }
 
 func parseConfig(args []string) (config, []string, error) {
@@ -118,6 +124,9 @@ func parseConfig(args []string) (config, []string, error) {
 		{&c.limits.MaxFields, "max-query-fields", "MAX_QUERY_FIELDS", graph.DefaultMaxFields, "most fields a query selects, fragments counted at each spread"},
 		{&c.limits.MaxResponseBytes, "max-response-bytes", "MAX_RESPONSE_BYTES", graph.DefaultMaxResponseBytes, "largest answer to a query"},
 		{&c.limits.MaxBatchSize, "max-batch-size", "MAX_BATCH_SIZE", graph.DefaultMaxBatchSize, "most operations in one batched request"},
+		{&c.live.MaxSubscriptions, "max-subscriptions", "MAX_SUBSCRIPTIONS", live.DefaultMaxSubscriptions, "most subscriptions served at once"},
+		{&c.live.MaxPerConnection, "max-subscriptions-per-connection", "MAX_SUBSCRIPTIONS_PER_CONNECTION", live.DefaultMaxPerConnection, "most subscriptions on one WebSocket"},
+		{&c.live.Buffer, "subscription-buffer", "SUBSCRIPTION_BUFFER", live.DefaultBuffer, "changes a subscriber may have waiting before it is ended with SLOW_CONSUMER"},
 	}
 	for _, i := range ints {
 		v, err := strconv.Atoi(env(i.env, strconv.Itoa(i.def)))
@@ -131,6 +140,11 @@ func parseConfig(args []string) (config, []string, error) {
 		return c, nil, errors.New("MAX_BODY_BYTES: want a positive integer")
 	}
 	fs.Int64Var(&c.maxBody, "max-body-bytes", maxBody, "largest request body (env MAX_BODY_BYTES)")
+	poll, err := time.ParseDuration(env("CHANGE_POLL_INTERVAL", live.DefaultPoll.String()))
+	if err != nil || poll <= 0 {
+		return c, nil, errors.New("CHANGE_POLL_INTERVAL: want a positive duration, such as 250ms")
+	}
+	fs.DurationVar(&c.live.Poll, "change-poll-interval", poll, "how often the subscriptions' hub reads the change log for other instances' writes (env CHANGE_POLL_INTERVAL)")
 	grace, err := time.ParseDuration(env("SHUTDOWN_GRACE", "15s"))
 	if err != nil {
 		return c, nil, fmt.Errorf("SHUTDOWN_GRACE: %w", err)
@@ -378,8 +392,20 @@ func routes(cfg config, store kg.Store, logger *slog.Logger, obs *observe.Observ
 	opts.Observer = obs
 	obs.AllowOperations(operationLabels(cfg.metricsOperations)...)
 	observed := obs.Store(store)
+	// One hub for the process, told of its own writes at once.
+	opts.Hub = cfg.hub
+	if opts.Hub == nil {
+		liveOpts := cfg.live
+		liveOpts.Logger = logger
+		opts.Hub = live.New(observed, liveOpts)
+	}
+	// TODO(lead): pass opts.Hub.Keep to the change log's retention loop
+	// (CHANGE_LOG_RETENTION) once it is merged: pruning must keep what a
+	// connected subscriber has not received.
 	// One service for every endpoint, so that they share its limits.
-	opts.Service = service.New(observed, service.Options{MaxExpensive: opts.MaxExpensive})
+	opts.Service = service.New(observed, service.Options{MaxExpensive: opts.MaxExpensive, OnWrite: opts.Hub.Notify})
+	opts.WebsocketAuth = auth.Connection(cfg.tokens, cfg.requireAuthForReads)
+	opts.SubscriptionsNeedReader = cfg.tokens.Len() > 0
 	guard := func(h http.Handler) http.Handler { return auth.Middleware(cfg.tokens, cfg.requireAuthForReads, h) }
 
 	// GET answers carry an ETag: a query's is always held back (it is

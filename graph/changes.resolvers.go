@@ -27,12 +27,12 @@ func (r *queryResolver) Changes(ctx context.Context, after *string, first *int, 
 
 // GraphChanged is the resolver for the graphChanged field.
 func (r *subscriptionResolver) GraphChanged(ctx context.Context, ids []string, kinds []kg.Kind, categories []kg.Category, after *string) (<-chan *model.Change, error) {
-	return nil, kg.Errorf(kg.EUNAVAILABLE, "subscriptions are not served yet")
+	return r.subscribe(ctx, kg.ChangeQuery{IDs: ids, Kinds: kinds, Categories: categories}, after)
 }
 
 // EntityChanged is the resolver for the entityChanged field.
 func (r *subscriptionResolver) EntityChanged(ctx context.Context, id string, after *string) (<-chan *model.Change, error) {
-	return nil, kg.Errorf(kg.EUNAVAILABLE, "subscriptions are not served yet")
+	return r.subscribe(ctx, kg.ChangeQuery{IDs: []string{id}}, after)
 }
 
 // Subscription returns SubscriptionResolver implementation.

@@ -40,12 +40,12 @@ func (s *Subscription) Err() error {
 
 // subscriber is the hub's side of a subscription.
 type subscriber struct {
-	q    kg.ChangeQuery
-	out  chan *kg.Change
+	q   kg.ChangeQuery
+	out chan *kg.Change
 	// backlogTo is the log's last entry when the subscriber came: it
 	// catches up to it as fast as it reads, and must keep up after.
 	backlogTo int64
-	conn *Conn
+	conn      *Conn
 	// delivered is the sequence number of the last entry sent; seen is
 	// the one up to which every matching entry was sent (later than
 	// delivered when entries after it did not match); queued is how many

@@ -185,10 +185,15 @@ func BodyLimit(max int64) func(http.Handler) http.Handler {
 }
 
 // Timeout gives each request a deadline; the stores pass it on to the
-// database.
+// database. A stream (see IsStream) has none: it lasts as long as its
+// client stays, and each of its reads of the store sets its own.
 func Timeout(d time.Duration) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if IsStream(r) {
+				next.ServeHTTP(w, r)
+				return
+			}
 			ctx, cancel := context.WithTimeout(r.Context(), d)
 			defer cancel()
 			next.ServeHTTP(w, r.WithContext(ctx))
@@ -251,4 +256,11 @@ func Chain(h http.Handler, layers ...func(http.Handler) http.Handler) http.Handl
 		h = layers[i](h)
 	}
 	return h
+}
+
+// IsStream reports whether the request opens a long-lived stream: a
+// WebSocket upgrade, or a request for Server-Sent Events. Streams escape
+// the deadline, the answer's cap and the ETag of plain requests.
+func IsStream(r *http.Request) bool {
+	return r.Header.Get("Upgrade") != "" || strings.Contains(r.Header.Get("Accept"), "text/event-stream")
 }
