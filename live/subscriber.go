@@ -121,7 +121,9 @@ func (h *Hub) drop(s *subscriber) {
 // while pos is older than the hub's window it reads them from the store,
 // a page at a time as its buffer frees (catching up is not being slow);
 // once within the window it takes every new entry at once, and a buffer
-// that overflows ends it.
+// that overflows ends it, as does a full buffer once the window has left
+// it behind. (A subscriber the window left behind with room in its buffer,
+// one the scheduler did not run for a while, reads the store.)
 func (h *Hub) serve(ctx context.Context, s *subscriber) {
 	var err error
 	defer func() {
@@ -152,6 +154,10 @@ func (h *Hub) serve(ctx context.Context, s *subscriber) {
 				err = &SlowConsumerError{Delivered: s.delivered.Load()}
 				return
 			}
+		case room <= 0 && !inWindow && pos >= s.backlogTo:
+			// Live, and left behind by the window with a full buffer.
+			err = &SlowConsumerError{Delivered: s.delivered.Load()}
+			return
 		case room <= 0:
 			more = true
 		case inWindow:
