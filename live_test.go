@@ -234,6 +234,17 @@ func openSSE(t testing.TB, ctx context.Context, srv *httptest.Server, auth strin
 	return &sseClient{resp: resp, sc: sc}
 }
 
+// comment reads up to the first comment line, which the server sends
+// once the stream is open.
+func (c *sseClient) comment() (string, string, error) {
+	for c.sc.Scan() {
+		if strings.HasPrefix(c.sc.Text(), ":") {
+			return "", "", nil
+		}
+	}
+	return "", "", errors.New("the stream ended before it opened")
+}
+
 // event returns the next event's name and data, skipping comments.
 func (c *sseClient) event() (string, string, error) {
 	var event, data string

@@ -122,14 +122,15 @@ func (t *SSE) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecu
 		}
 		return true
 	}
+	s := &sink{}
+	ctx = context.WithValue(ctx, sinkKey{}, s)
+	responses, ctx := exec.DispatchOperation(graphql.WithOperationContext(ctx, rc), rc)
+	// A subscription has started once dispatched: the first comment
+	// tells the client so.
 	w.WriteHeader(http.StatusOK)
 	if !write("", nil) {
 		return
 	}
-
-	s := &sink{}
-	ctx = context.WithValue(ctx, sinkKey{}, s)
-	responses, ctx := exec.DispatchOperation(graphql.WithOperationContext(ctx, rc), rc)
 	results := make(chan *graphql.Response)
 	go func() {
 		for {
