@@ -189,7 +189,10 @@ func NewHandler(store kg.Store, logger *slog.Logger, opts Options) http.Handler 
 			name = "anonymous"
 		}
 		middleware.InfoFrom(ctx).SetOperation(name)
-		if opts.Observer == nil {
+		if opts.Observer == nil || rc.Operation != nil && rc.Operation.Operation == ast.Subscription {
+			// A subscription starts at once (its resolver subscribes
+			// before the first event is asked for), and its length says
+			// nothing worth timing.
 			return next(ctx)
 		}
 		var handler graphql.ResponseHandler
