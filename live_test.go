@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -597,4 +598,44 @@ func openSSEGet(t testing.TB, ctx context.Context, srv *httptest.Server, auth st
 	sc := bufio.NewScanner(resp.Body)
 	sc.Buffer(nil, 1<<24)
 	return &sseClient{resp: resp, sc: sc}
+}
+
+// TestStreamsOutliveTimeouts serves streams with the HTTP server's own
+// timeouts set short: a WebSocket and an event stream opened before the
+// read and write timeouts passed still receive a change after.
+func TestStreamsOutliveTimeouts(t *testing.T) {
+	store := testenv.Memory(t)
+	cfg, _, err := parseConfig([]string{"-api-tokens", liveReader + "," + liveEditor, "-query-timeout", "300ms"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.http = httpTimeouts{readHeader: 300 * time.Millisecond, read: 300 * time.Millisecond, idle: 300 * time.Millisecond, writeMargin: 300 * time.Millisecond}
+	cfg.hub = live.New(store, live.Options{})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httpServer(cfg, routes(cfg, store, quietLogger(), observe.New(nil)))
+	go hs.Serve(ln)
+	t.Cleanup(func() { hs.Close() })
+	srv := &httptest.Server{URL: "http://" + ln.Addr().String()}
+
+	open, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	ws, _ := dialWS(t, open, srv, map[string]string{"authorization": bearer(liveReader)})
+	ws.subscribe(open, "1", nil)
+	stream, stop := context.WithCancel(context.Background())
+	defer stop()
+	sse := openSSE(t, stream, srv, bearer(liveReader), nil)
+	waitSubscribers(t, open, cfg.hub, 2)
+	time.Sleep(5 * cfg.http.read) // past every timeout of the server
+	rename(t, srv, "late", "After the timeouts")
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if c := ws.next(ctx); c.IDs[0] != "person:live-late" {
+		t.Errorf("WebSocket: %+v", c)
+	}
+	if event, data, err := sse.event(); err != nil || event != "next" || !strings.Contains(data, "person:live-late") {
+		t.Errorf("SSE: %q %s %v", event, data, err)
+	}
 }
