@@ -23,9 +23,9 @@ const CodeStreamRequired = "STREAM_REQUIRED"
 func IsStream(r *http.Request) bool { return middleware.IsStream(r) }
 
 // acceptsEventStream reports whether the request asks for an event
-// stream.
+// stream (see middleware.PrefersEventStream).
 func acceptsEventStream(r *http.Request) bool {
-	return strings.Contains(r.Header.Get("Accept"), "text/event-stream")
+	return middleware.PrefersEventStream(r.Header.Get("Accept"))
 }
 
 type (

@@ -262,5 +262,23 @@ func Chain(h http.Handler, layers ...func(http.Handler) http.Handler) http.Handl
 // WebSocket upgrade, or a request for Server-Sent Events. Streams escape
 // the deadline, the answer's cap and the ETag of plain requests.
 func IsStream(r *http.Request) bool {
-	return r.Header.Get("Upgrade") != "" || strings.Contains(r.Header.Get("Accept"), "text/event-stream")
+	return r.Header.Get("Upgrade") != "" || PrefersEventStream(r.Header.Get("Accept"))
+}
+
+// PrefersEventStream reports whether an Accept header asks for an event
+// stream before any JSON answer: "text/event-stream" alone does, while a
+// client that lists JSON first and an event stream among its fallbacks
+// (urql does, for every request) gets plain answers.
+func PrefersEventStream(accept string) bool {
+	for _, part := range strings.Split(accept, ",") {
+		media, _, _ := strings.Cut(part, ";")
+		switch strings.ToLower(strings.TrimSpace(media)) {
+		case "text/event-stream":
+			return true
+		case "application/json", "application/graphql-response+json", "application/graphql+json",
+			"multipart/mixed", "application/*", "*/*":
+			return false
+		}
+	}
+	return false
 }
