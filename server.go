@@ -37,6 +37,7 @@ import (
 	"github.com/puente-kg/puente/graph"
 	"github.com/puente-kg/puente/graphqlhttp"
 	"github.com/puente-kg/puente/kg"
+	"github.com/puente-kg/puente/live"
 	"github.com/puente-kg/puente/memstore"
 	"github.com/puente-kg/puente/middleware"
 	"github.com/puente-kg/puente/neo4jstore"
@@ -78,6 +79,11 @@ type config struct {
 	// changeRetention is how long the change log keeps an entry; 0 keeps
 	// every entry.
 	changeRetention time.Duration
+	// live tunes the subscriptions' hub (see live.Options).
+	live live.Options
+	// hub, when set, is the hub routes uses instead of making one (for
+	// tests that watch it).
+	hub *live.Hub
 }
 
 func parseConfig(args []string) (config, []string, error) {
@@ -122,6 +128,9 @@ func parseConfig(args []string) (config, []string, error) {
 		{&c.limits.MaxFields, "max-query-fields", "MAX_QUERY_FIELDS", graph.DefaultMaxFields, "most fields a query selects, fragments counted at each spread"},
 		{&c.limits.MaxResponseBytes, "max-response-bytes", "MAX_RESPONSE_BYTES", graph.DefaultMaxResponseBytes, "largest answer to a query"},
 		{&c.limits.MaxBatchSize, "max-batch-size", "MAX_BATCH_SIZE", graph.DefaultMaxBatchSize, "most operations in one batched request"},
+		{&c.live.MaxSubscriptions, "max-subscriptions", "MAX_SUBSCRIPTIONS", live.DefaultMaxSubscriptions, "most subscriptions served at once"},
+		{&c.live.MaxPerConnection, "max-subscriptions-per-connection", "MAX_SUBSCRIPTIONS_PER_CONNECTION", live.DefaultMaxPerConnection, "most subscriptions on one WebSocket"},
+		{&c.live.Buffer, "subscription-buffer", "SUBSCRIPTION_BUFFER", live.DefaultBuffer, "changes a subscriber may have waiting before it is ended with SLOW_CONSUMER"},
 	}
 	for _, i := range ints {
 		v, err := strconv.Atoi(env(i.env, strconv.Itoa(i.def)))
@@ -135,6 +144,11 @@ func parseConfig(args []string) (config, []string, error) {
 		return c, nil, errors.New("MAX_BODY_BYTES: want a positive integer")
 	}
 	fs.Int64Var(&c.maxBody, "max-body-bytes", maxBody, "largest request body (env MAX_BODY_BYTES)")
+	poll, err := time.ParseDuration(env("CHANGE_POLL_INTERVAL", live.DefaultPoll.String()))
+	if err != nil || poll <= 0 {
+		return c, nil, errors.New("CHANGE_POLL_INTERVAL: want a positive duration, such as 250ms")
+	}
+	fs.DurationVar(&c.live.Poll, "change-poll-interval", poll, "how often the subscriptions' hub reads the change log for other instances' writes (env CHANGE_POLL_INTERVAL)")
 	grace, err := time.ParseDuration(env("SHUTDOWN_GRACE", "15s"))
 	if err != nil {
 		return c, nil, fmt.Errorf("SHUTDOWN_GRACE: %w", err)
@@ -376,15 +390,18 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger) error {
 	if cfg.tokens.Len() == 0 {
 		logger.Warn("no API tokens configured (API_TOKENS, API_TOKENS_FILE): mutations are refused")
 	}
-	// Prune the change log. No reader holds entries back yet: the live
-	// subscriptions will pass the lowest cursor of their connections.
-	go service.PruneChangesEvery(ctx, store, cfg.changeRetention, changePruneInterval(cfg.changeRetention),
-		func() int64 { return service.NoReaders })
+	obs := observe.New(tp)
+	if cfg.hub == nil {
+		cfg.hub = newHub(cfg, obs.Store(store), logger)
+	}
+	// Prune the change log, keeping what a connected subscriber has not
+	// received yet.
+	go service.PruneChangesEvery(ctx, store, cfg.changeRetention, changePruneInterval(cfg.changeRetention), cfg.hub.Keep)
 	if cfg.changeRetention == 0 {
 		logger.Info("the change log keeps every entry (CHANGE_LOG_RETENTION=0)")
 	}
 
-	handler := routes(cfg, store, logger, observe.New(tp))
+	handler := routes(cfg, store, logger, obs)
 	if cfg.pprofAddr != "" {
 		go servePprof(cfg.pprofAddr, logger)
 	}
@@ -419,6 +436,14 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger) error {
 // streams without, rather than be held in memory to be hashed.
 const exportETagBytes = 8 << 20
 
+// newHub returns the process's hub of live subscriptions over the change
+// log.
+func newHub(cfg config, log kg.ChangeLog, logger *slog.Logger) *live.Hub {
+	opts := cfg.live
+	opts.Logger = logger
+	return live.New(log, opts)
+}
+
 // routes wires the endpoints and the HTTP layers around them.
 func routes(cfg config, store kg.Store, logger *slog.Logger, obs *observe.Observer) http.Handler {
 	opts := cfg.limits
@@ -426,8 +451,15 @@ func routes(cfg config, store kg.Store, logger *slog.Logger, obs *observe.Observ
 	opts.Observer = obs
 	obs.AllowOperations(operationLabels(cfg.metricsOperations)...)
 	observed := obs.Store(store)
+	// One hub for the process, told of its own writes at once.
+	opts.Hub = cfg.hub
+	if opts.Hub == nil {
+		opts.Hub = newHub(cfg, observed, logger)
+	}
 	// One service for every endpoint, so that they share its limits.
-	opts.Service = service.New(observed, service.Options{MaxExpensive: opts.MaxExpensive})
+	opts.Service = service.New(observed, service.Options{MaxExpensive: opts.MaxExpensive, OnWrite: opts.Hub.Notify})
+	opts.WebsocketAuth = auth.Connection(cfg.tokens, cfg.requireAuthForReads)
+	opts.SubscriptionsNeedReader = cfg.tokens.Len() > 0
 	guard := func(h http.Handler) http.Handler { return auth.Middleware(cfg.tokens, cfg.requireAuthForReads, h) }
 
 	// GET answers carry an ETag: a query's is always held back (it is

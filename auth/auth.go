@@ -145,7 +145,9 @@ func Require(ctx context.Context, role Role) error {
 // Middleware identifies the bearer of each request. A request with an
 // Authorization header that is not a known bearer token is refused with
 // 401 and a GraphQL error of code UNAUTHENTICATED; so is a request without
-// one when requireForReads is set.
+// one when requireForReads is set, except a WebSocket upgrade, which
+// browsers cannot send with a header: its token comes in its
+// connection_init message (see Connection).
 func Middleware(tokens *Tokens, requireForReads bool, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := Principal{}
@@ -157,7 +159,7 @@ func Middleware(tokens *Tokens, requireForReads bool, next http.Handler) http.Ha
 				return
 			}
 			p = found
-		} else if requireForReads && r.Method != http.MethodOptions {
+		} else if requireForReads && r.Method != http.MethodOptions && !isWebsocket(r) {
 			refuse(w, "this server needs a bearer token for every request")
 			return
 		}
@@ -172,4 +174,32 @@ func refuse(w http.ResponseWriter, msg string) {
 	json.NewEncoder(w).Encode(map[string]any{
 		"errors": []any{map[string]any{"message": msg, "extensions": map[string]any{"code": kg.EUNAUTHENTICATED}}},
 	})
+}
+
+// isWebsocket reports whether the request asks to upgrade to a WebSocket.
+func isWebsocket(r *http.Request) bool {
+	return strings.EqualFold(r.Header.Get("Upgrade"), "websocket")
+}
+
+// Connection returns the check of a WebSocket connection's
+// connection_init: authorization, the payload's "Bearer …" member,
+// identifies its bearer as Middleware does a request's header (a token
+// that is not valid is refused); without one, the principal of the
+// upgrade request stays, and an anonymous connection is refused when
+// requireForReads is set. Refusals have code UNAUTHENTICATED.
+func Connection(tokens *Tokens, requireForReads bool) func(ctx context.Context, authorization string) (context.Context, error) {
+	return func(ctx context.Context, authorization string) (context.Context, error) {
+		if authorization == "" {
+			if requireForReads && From(ctx).Role == Anonymous {
+				return ctx, kg.Errorf(kg.EUNAUTHENTICATED, "this server needs a bearer token: send {\"authorization\": \"Bearer …\"} in connection_init")
+			}
+			return ctx, nil
+		}
+		scheme, token, _ := strings.Cut(authorization, " ")
+		p, ok := tokens.Lookup(strings.TrimSpace(token))
+		if !strings.EqualFold(scheme, "Bearer") || !ok {
+			return ctx, kg.Errorf(kg.EUNAUTHENTICATED, "the bearer token is not valid")
+		}
+		return With(ctx, p), nil
+	}
 }

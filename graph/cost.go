@@ -29,6 +29,9 @@ var boundedLists = map[string]int{
 	// Counted by the neighborhood's limit and the paths' limit × maxLength.
 	"Subgraph.nodes": 1, "Subgraph.edges": 1, "Subgraph.hubs": 1,
 	"Path.nodes": 1, "Path.edges": 1,
+	// A change's IDs come from its items: an entity's, or a relation's or
+	// a redirect's two ends.
+	"Change.ids": 2 * kg.MaxChangeItems,
 }
 
 // pricedSchema gives gqlgen's complexity calculation the cost model.

@@ -13,6 +13,11 @@ import (
 	"github.com/puente-kg/puente/loaders"
 )
 
+// History is the resolver for the history field.
+func (r *countryResolver) History(ctx context.Context, obj *model.Country, first *int, after *string) (*model.ChangeConnection, error) {
+	return r.history(ctx, obj.ID, first, after)
+}
+
 // Source is the resolver for the source field.
 func (r *discrepancyResolver) Source(ctx context.Context, obj *kg.Discrepancy) (*model.Source, error) {
 	s, err := loaders.For(ctx).Source.Load(ctx, obj.Source)
@@ -27,7 +32,40 @@ func (r *discrepancyResolver) About(ctx context.Context, obj *kg.Discrepancy) (*
 	return orNil(obj.About), nil
 }
 
+// History is the resolver for the history field.
+func (r *organizationResolver) History(ctx context.Context, obj *model.Organization, first *int, after *string) (*model.ChangeConnection, error) {
+	return r.history(ctx, obj.ID, first, after)
+}
+
+// History is the resolver for the history field.
+func (r *personResolver) History(ctx context.Context, obj *model.Person, first *int, after *string) (*model.ChangeConnection, error) {
+	return r.history(ctx, obj.ID, first, after)
+}
+
+// History is the resolver for the history field.
+func (r *placeResolver) History(ctx context.Context, obj *model.Place, first *int, after *string) (*model.ChangeConnection, error) {
+	return r.history(ctx, obj.ID, first, after)
+}
+
+// Country returns CountryResolver implementation.
+func (r *Resolver) Country() CountryResolver { return &countryResolver{r} }
+
 // Discrepancy returns DiscrepancyResolver implementation.
 func (r *Resolver) Discrepancy() DiscrepancyResolver { return &discrepancyResolver{r} }
 
-type discrepancyResolver struct{ *Resolver }
+// Organization returns OrganizationResolver implementation.
+func (r *Resolver) Organization() OrganizationResolver { return &organizationResolver{r} }
+
+// Person returns PersonResolver implementation.
+func (r *Resolver) Person() PersonResolver { return &personResolver{r} }
+
+// Place returns PlaceResolver implementation.
+func (r *Resolver) Place() PlaceResolver { return &placeResolver{r} }
+
+type (
+	countryResolver      struct{ *Resolver }
+	discrepancyResolver  struct{ *Resolver }
+	organizationResolver struct{ *Resolver }
+	personResolver       struct{ *Resolver }
+	placeResolver        struct{ *Resolver }
+)

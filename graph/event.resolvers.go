@@ -12,6 +12,11 @@ import (
 	"github.com/puente-kg/puente/kg"
 )
 
+// History is the resolver for the history field.
+func (r *eventResolver) History(ctx context.Context, obj *model.Event, first *int, after *string) (*model.ChangeConnection, error) {
+	return r.history(ctx, obj.ID, first, after)
+}
+
 // Qualifier is the resolver for the qualifier field.
 func (r *moneyResolver) Qualifier(ctx context.Context, obj *kg.Money) (*kg.Qualifier, error) {
 	return orNil(obj.Qualifier), nil
@@ -59,6 +64,9 @@ func (r *relationshipResolver) To(ctx context.Context, obj *model.Relationship) 
 	return loadEntity(ctx, obj.To)
 }
 
+// Event returns EventResolver implementation.
+func (r *Resolver) Event() EventResolver { return &eventResolver{r} }
+
 // Money returns MoneyResolver implementation.
 func (r *Resolver) Money() MoneyResolver { return &moneyResolver{r} }
 
@@ -75,6 +83,7 @@ func (r *Resolver) Quantity() QuantityResolver { return &quantityResolver{r} }
 func (r *Resolver) Relationship() RelationshipResolver { return &relationshipResolver{r} }
 
 type (
+	eventResolver         struct{ *Resolver }
 	moneyResolver         struct{ *Resolver }
 	participationResolver struct{ *Resolver }
 	positionResolver      struct{ *Resolver }

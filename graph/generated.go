@@ -5,6 +5,7 @@ package graph
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -30,8 +31,10 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	Contact() ContactResolver
+	Country() CountryResolver
 	DeleteResult() DeleteResultResolver
 	Discrepancy() DiscrepancyResolver
+	Event() EventResolver
 	EventCount() EventCountResolver
 	GraphEdge() GraphEdgeResolver
 	GraphNode() GraphNodeResolver
@@ -39,20 +42,52 @@ type ResolverRoot interface {
 	InvestmentTotal() InvestmentTotalResolver
 	Money() MoneyResolver
 	Mutation() MutationResolver
+	Organization() OrganizationResolver
 	Participation() ParticipationResolver
 	Path() PathResolver
+	Person() PersonResolver
+	Place() PlaceResolver
 	Position() PositionResolver
 	Quantity() QuantityResolver
 	Query() QueryResolver
 	Relationship() RelationshipResolver
 	SearchHit() SearchHitResolver
 	Subgraph() SubgraphResolver
+	Subscription() SubscriptionResolver
 }
 
 type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	Change struct {
+		Actor     func(childComplexity int) int
+		At        func(childComplexity int) int
+		Cursor    func(childComplexity int) int
+		IDs       func(childComplexity int) int
+		ItemCount func(childComplexity int) int
+		Items     func(childComplexity int, first *int) int
+		Operation func(childComplexity int) int
+		Sequence  func(childComplexity int) int
+		Truncated func(childComplexity int) int
+	}
+
+	ChangeConnection struct {
+		Nodes    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	ChangeItem struct {
+		Action     func(childComplexity int) int
+		After      func(childComplexity int) int
+		Before     func(childComplexity int) int
+		EntityKind func(childComplexity int) int
+		From       func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Kind       func(childComplexity int) int
+		To         func(childComplexity int) int
+	}
+
 	Contact struct {
 		Entity   func(childComplexity int) int
 		Meetings func(childComplexity int, first *int) int
@@ -76,6 +111,7 @@ type ComplexityRoot struct {
 		Country                  func(childComplexity int) int
 		Description              func(childComplexity int) int
 		Discrepancies            func(childComplexity int) int
+		History                  func(childComplexity int, first *int, after *string) int
 		ID                       func(childComplexity int) int
 		Kind                     func(childComplexity int) int
 		Name                     func(childComplexity int) int
@@ -126,6 +162,7 @@ type ComplexityRoot struct {
 		Description              func(childComplexity int) int
 		Discrepancies            func(childComplexity int) int
 		EndDate                  func(childComplexity int) int
+		History                  func(childComplexity int, first *int, after *string) int
 		ID                       func(childComplexity int) int
 		Kind                     func(childComplexity int) int
 		Name                     func(childComplexity int) int
@@ -235,6 +272,7 @@ type ComplexityRoot struct {
 		Country                  func(childComplexity int) int
 		Description              func(childComplexity int) int
 		Discrepancies            func(childComplexity int) int
+		History                  func(childComplexity int, first *int, after *string) int
 		ID                       func(childComplexity int) int
 		Kind                     func(childComplexity int) int
 		Members                  func(childComplexity int, first *int) int
@@ -297,6 +335,7 @@ type ComplexityRoot struct {
 		Country                  func(childComplexity int) int
 		Description              func(childComplexity int) int
 		Discrepancies            func(childComplexity int) int
+		History                  func(childComplexity int, first *int, after *string) int
 		ID                       func(childComplexity int) int
 		Kind                     func(childComplexity int) int
 		Name                     func(childComplexity int) int
@@ -318,6 +357,7 @@ type ComplexityRoot struct {
 		Country                  func(childComplexity int) int
 		Description              func(childComplexity int) int
 		Discrepancies            func(childComplexity int) int
+		History                  func(childComplexity int, first *int, after *string) int
 		ID                       func(childComplexity int) int
 		Kind                     func(childComplexity int) int
 		Name                     func(childComplexity int) int
@@ -356,6 +396,7 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
+		Changes               func(childComplexity int, after *string, first *int, ids []string, kinds []kg.Kind) int
 		Entities              func(childComplexity int, filter *model.EntityFilter, first *int, after *string) int
 		Entity                func(childComplexity int, id string) int
 		EventCounts           func(childComplexity int, id string, from *kg.Date, to *kg.Date, first *int) int
@@ -435,6 +476,11 @@ type ComplexityRoot struct {
 		Nodes     func(childComplexity int) int
 		Truncated func(childComplexity int) int
 	}
+
+	Subscription struct {
+		EntityChanged func(childComplexity int, id string, after *string) int
+		GraphChanged  func(childComplexity int, ids []string, kinds []kg.Kind, categories []kg.Category, after *string) int
+	}
 }
 
 // endregion ***************************** api!.gotpl *****************************
@@ -445,12 +491,18 @@ type ContactResolver interface {
 	Entity(ctx context.Context, obj *kg.Contact) (model.Entity, error)
 	Meetings(ctx context.Context, obj *kg.Contact, first *int) ([]*model.Event, error)
 }
+type CountryResolver interface {
+	History(ctx context.Context, obj *model.Country, first *int, after *string) (*model.ChangeConnection, error)
+}
 type DeleteResultResolver interface {
 	OrphanedEvents(ctx context.Context, obj *model.DeleteResult, first *int) ([]*model.Event, error)
 }
 type DiscrepancyResolver interface {
 	Source(ctx context.Context, obj *kg.Discrepancy) (*model.Source, error)
 	About(ctx context.Context, obj *kg.Discrepancy) (*string, error)
+}
+type EventResolver interface {
+	History(ctx context.Context, obj *model.Event, first *int, after *string) (*model.ChangeConnection, error)
 }
 type EventCountResolver interface {
 	Period(ctx context.Context, obj *kg.EventCount) (*string, error)
@@ -483,6 +535,9 @@ type MutationResolver interface {
 	DeleteEntity(ctx context.Context, id string) (*model.DeleteResult, error)
 	MergeEntities(ctx context.Context, keepID string, mergeIds []string) (model.Entity, error)
 }
+type OrganizationResolver interface {
+	History(ctx context.Context, obj *model.Organization, first *int, after *string) (*model.ChangeConnection, error)
+}
 type ParticipationResolver interface {
 	Entity(ctx context.Context, obj *model.Participation) (model.Entity, error)
 	Event(ctx context.Context, obj *model.Participation) (*model.Event, error)
@@ -491,6 +546,12 @@ type PathResolver interface {
 	Length(ctx context.Context, obj *kg.Path) (int, error)
 	Nodes(ctx context.Context, obj *kg.Path) ([]*model.GraphNode, error)
 	Edges(ctx context.Context, obj *kg.Path) ([]*model.GraphEdge, error)
+}
+type PersonResolver interface {
+	History(ctx context.Context, obj *model.Person, first *int, after *string) (*model.ChangeConnection, error)
+}
+type PlaceResolver interface {
+	History(ctx context.Context, obj *model.Place, first *int, after *string) (*model.ChangeConnection, error)
 }
 type PositionResolver interface {
 	Person(ctx context.Context, obj *model.Position) (*model.Person, error)
@@ -507,6 +568,7 @@ type QueryResolver interface {
 	Investments(ctx context.Context, investorID *string, targetID *string, from *kg.Date, to *kg.Date, statedOnly *bool, first *int) ([]*kg.Investment, error)
 	InvestmentsConnection(ctx context.Context, investorID *string, targetID *string, from *kg.Date, to *kg.Date, statedOnly *bool, first *int, after *string) (*model.InvestmentConnection, error)
 	Search(ctx context.Context, query string, kinds []kg.Kind, first *int) ([]*kg.SearchHit, error)
+	Changes(ctx context.Context, after *string, first *int, ids []string, kinds []kg.Kind) (*model.ChangeConnection, error)
 	Neighborhood(ctx context.Context, id string, depth *int, kinds []kg.Kind, limit *int, statedOnly *bool) (*kg.Subgraph, error)
 	Paths(ctx context.Context, from string, to string, maxLength *int, limit *int, kinds []kg.Kind, statedOnly *bool) ([]*kg.Path, error)
 	Timeline(ctx context.Context, id string, from *kg.Date, to *kg.Date, categories []kg.Category, statedOnly *bool, first *int) ([]*model.Event, error)
@@ -528,6 +590,10 @@ type SubgraphResolver interface {
 	Nodes(ctx context.Context, obj *kg.Subgraph) ([]*model.GraphNode, error)
 	Edges(ctx context.Context, obj *kg.Subgraph) ([]*model.GraphEdge, error)
 }
+type SubscriptionResolver interface {
+	GraphChanged(ctx context.Context, ids []string, kinds []kg.Kind, categories []kg.Category, after *string) (<-chan *model.Change, error)
+	EntityChanged(ctx context.Context, id string, after *string) (<-chan *model.Change, error)
+}
 
 // endregion ************************** generated!.gotpl **************************
 
@@ -546,6 +612,128 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "Change.actor":
+		if e.ComplexityRoot.Change.Actor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Actor(childComplexity), true
+	case "Change.at":
+		if e.ComplexityRoot.Change.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.At(childComplexity), true
+	case "Change.cursor":
+		if e.ComplexityRoot.Change.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Cursor(childComplexity), true
+	case "Change.ids":
+		if e.ComplexityRoot.Change.IDs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.IDs(childComplexity), true
+	case "Change.itemCount":
+		if e.ComplexityRoot.Change.ItemCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.ItemCount(childComplexity), true
+	case "Change.items":
+		if e.ComplexityRoot.Change.Items == nil {
+			break
+		}
+
+		args, err := ec.field_Change_items_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Change.Items(childComplexity, args["first"].(*int)), true
+	case "Change.operation":
+		if e.ComplexityRoot.Change.Operation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Operation(childComplexity), true
+	case "Change.sequence":
+		if e.ComplexityRoot.Change.Sequence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Sequence(childComplexity), true
+	case "Change.truncated":
+		if e.ComplexityRoot.Change.Truncated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Truncated(childComplexity), true
+
+	case "ChangeConnection.nodes":
+		if e.ComplexityRoot.ChangeConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeConnection.Nodes(childComplexity), true
+	case "ChangeConnection.pageInfo":
+		if e.ComplexityRoot.ChangeConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeConnection.PageInfo(childComplexity), true
+
+	case "ChangeItem.action":
+		if e.ComplexityRoot.ChangeItem.Action == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeItem.Action(childComplexity), true
+	case "ChangeItem.after":
+		if e.ComplexityRoot.ChangeItem.After == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeItem.After(childComplexity), true
+	case "ChangeItem.before":
+		if e.ComplexityRoot.ChangeItem.Before == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeItem.Before(childComplexity), true
+	case "ChangeItem.entityKind":
+		if e.ComplexityRoot.ChangeItem.EntityKind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeItem.EntityKind(childComplexity), true
+	case "ChangeItem.from":
+		if e.ComplexityRoot.ChangeItem.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeItem.From(childComplexity), true
+	case "ChangeItem.id":
+		if e.ComplexityRoot.ChangeItem.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeItem.ID(childComplexity), true
+	case "ChangeItem.kind":
+		if e.ComplexityRoot.ChangeItem.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeItem.Kind(childComplexity), true
+	case "ChangeItem.to":
+		if e.ComplexityRoot.ChangeItem.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeItem.To(childComplexity), true
 
 	case "Contact.entity":
 		if e.ComplexityRoot.Contact.Entity == nil {
@@ -633,6 +821,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Country.Discrepancies(childComplexity), true
+	case "Country.history":
+		if e.ComplexityRoot.Country.History == nil {
+			break
+		}
+
+		args, err := ec.field_Country_history_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Country.History(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Country.id":
 		if e.ComplexityRoot.Country.ID == nil {
 			break
@@ -893,6 +1092,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Event.EndDate(childComplexity), true
+	case "Event.history":
+		if e.ComplexityRoot.Event.History == nil {
+			break
+		}
+
+		args, err := ec.field_Event_history_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Event.History(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Event.id":
 		if e.ComplexityRoot.Event.ID == nil {
 			break
@@ -1396,6 +1606,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Organization.Discrepancies(childComplexity), true
+	case "Organization.history":
+		if e.ComplexityRoot.Organization.History == nil {
+			break
+		}
+
+		args, err := ec.field_Organization_history_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Organization.History(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Organization.id":
 		if e.ComplexityRoot.Organization.ID == nil {
 			break
@@ -1731,6 +1952,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Person.Discrepancies(childComplexity), true
+	case "Person.history":
+		if e.ComplexityRoot.Person.History == nil {
+			break
+		}
+
+		args, err := ec.field_Person_history_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Person.History(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Person.id":
 		if e.ComplexityRoot.Person.ID == nil {
 			break
@@ -1885,6 +2117,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Place.Discrepancies(childComplexity), true
+	case "Place.history":
+		if e.ComplexityRoot.Place.History == nil {
+			break
+		}
+
+		args, err := ec.field_Place_history_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Place.History(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Place.id":
 		if e.ComplexityRoot.Place.ID == nil {
 			break
@@ -2112,6 +2355,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Quantity.Unit(childComplexity), true
 
+	case "Query.changes":
+		if e.ComplexityRoot.Query.Changes == nil {
+			break
+		}
+
+		args, err := ec.field_Query_changes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Changes(childComplexity, args["after"].(*string), args["first"].(*int), args["ids"].([]string), args["kinds"].([]kg.Kind)), true
 	case "Query.entities":
 		if e.ComplexityRoot.Query.Entities == nil {
 			break
@@ -2536,6 +2790,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Subgraph.Truncated(childComplexity), true
 
+	case "Subscription.entityChanged":
+		if e.ComplexityRoot.Subscription.EntityChanged == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_entityChanged_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.EntityChanged(childComplexity, args["id"].(string), args["after"].(*string)), true
+	case "Subscription.graphChanged":
+		if e.ComplexityRoot.Subscription.GraphChanged == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_graphChanged_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.GraphChanged(childComplexity, args["ids"].([]string), args["kinds"].([]kg.Kind), args["categories"].([]kg.Category), args["after"].(*string)), true
+
 	}
 	return 0, false
 }
@@ -2599,6 +2876,23 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
 			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
 			var buf bytes.Buffer
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
 			data.MarshalGQL(&buf)
 
 			return &graphql.Response{
@@ -2792,6 +3086,131 @@ type InvestmentEdge {
   node: Investment!
 }
 `, BuiltIn: false},
+	{Name: "../schema/changes.graphqls", Input: `extend type Query {
+  """
+  The change log: every committed write, oldest first, for incremental sync.
+  Store the ` + "`" + `endCursor` + "`" + ` of each page and pass it as ` + "`" + `after` + "`" + ` next time: a
+  client that does so misses no change and sees none twice. A cursor of the
+  change log is the same whatever the filter, and is also accepted by the
+  subscriptions' ` + "`" + `after` + "`" + `. Entries older than the retention
+  (` + "`" + `CHANGE_LOG_RETENTION` + "`" + `) are pruned.
+  """
+  changes(
+    "The cursor of the last change seen; omitted, the log from its oldest entry."
+    after: String
+    "How many to return, 1 to 1000."
+    first: Int = 100
+    "Only changes that touched one of these entities."
+    ids: [ID!]
+    "Only changes that touched an entity of one of these kinds."
+    kinds: [EntityKind!]
+  ): ChangeConnection!
+}
+
+type Subscription {
+  """
+  Every change to the graph after the subscription starts, or after the cursor
+  ` + "`" + `after` + "`" + ` (resuming: changes made while disconnected come first, once and in
+  order). Filters keep the changes that touched one of ` + "`" + `ids` + "`" + `, an entity of one
+  of ` + "`" + `kinds` + "`" + `, or an event of one of ` + "`" + `categories` + "`" + `. A subscriber too slow to keep
+  up is ended with the error code SLOW_CONSUMER, whose extensions hold the
+  cursor to resume from.
+  """
+  graphChanged(
+    ids: [ID!]
+    kinds: [EntityKind!]
+    categories: [EventCategory!]
+    "The cursor of the last change seen (from ` + "`" + `changes` + "`" + ` or an earlier message)."
+    after: String
+  ): Change!
+  "Every change to one entity (an event: with its participants and places)."
+  entityChanged(id: ID!, "The cursor of the last change seen." after: String): Change!
+}
+
+"One committed write."
+type Change {
+  "The change's cursor: pass it as ` + "`" + `after` + "`" + ` to continue after it."
+  cursor: String!
+  "The change's sequence number: changes are numbered in commit order, without gaps."
+  sequence: Int!
+  "When the write was committed, RFC 3339 in UTC."
+  at: String!
+  "Who wrote: the role and a fingerprint of the token, such as ` + "`" + `editor#1a2b3c4d` + "`" + `; null for loads from the command line."
+  actor: String
+  "What kind of write it was."
+  operation: ChangeOperation!
+  """
+  The records the write touched, with their fields before and after: the
+  first ` + "`" + `first` + "`" + ` of them (an import batch may record up to 1000).
+  """
+  items("How many to return, 1 to 1000." first: Int = 20): [ChangeItem!]!
+  "How many records the entry holds; more than ` + "`" + `items` + "`" + ` returns when ` + "`" + `first` + "`" + ` is smaller."
+  itemCount: Int!
+  "Whether the write touched more records than the entry holds (at most 1000)."
+  truncated: Boolean!
+  "The IDs of the entities the write touched, relations' ends and merges' both sides included."
+  ids: [ID!]!
+}
+
+"The kinds of write."
+enum ChangeOperation {
+  UPSERT_SOURCE
+  UPSERT_ENTITY
+  UPSERT_EVENT
+  DELETE_ENTITY
+  "Entities merged into one; the merged-away IDs now redirect to the kept one."
+  MERGE_ENTITIES
+  "A batch of a JSONL import: items name the records without their values."
+  IMPORT
+  "Records added from a dataset: items name the records without their values."
+  SEED
+}
+
+"One record a write touched."
+type ChangeItem {
+  "What kind of record."
+  kind: ChangeItemKind!
+  "The record's ID: an entity's or source's ID, a relation's ID, or a merged-away entity's ID."
+  id: ID!
+  "What the write did to it."
+  action: ChangeAction!
+  "For an entity, its kind."
+  entityKind: EntityKind
+  "A relation's start, or the merged-away ID of a redirect."
+  from: ID
+  "A relation's end, or the kept ID of a redirect."
+  to: ID
+  "The fields that changed, with their values before the write (the whole record when it was deleted); null when created."
+  before: JSON
+  "The fields that changed, with their values after the write (the whole record when it was created); null when deleted."
+  after: JSON
+}
+
+"What a change item is about."
+enum ChangeItemKind {
+  ENTITY
+  RELATION
+  SOURCE
+  "A merged-away ID that now leads to the kept entity."
+  REDIRECT
+}
+
+"What a write did to a record."
+enum ChangeAction {
+  CREATED
+  UPDATED
+  DELETED
+}
+
+"A page of the change log."
+type ChangeConnection {
+  nodes: [Change!]!
+  pageInfo: PageInfo!
+}
+
+"Any JSON value: here, an object of a record's fields."
+scalar JSON
+`, BuiltIn: false},
 	{Name: "../schema/entity.graphqls", Input: `"""
 A node of the knowledge graph: a country, person, organization, place or event.
 Every entity has a display name, aliases in the languages the sources or common
@@ -2880,6 +3299,13 @@ interface Entity implements Node {
   ): EntityConnection!
   "Who last wrote this record and when; null for data loaded from the dataset."
   updated: Modification
+  """
+  Who changed the entity, when, and what, oldest first: the change log's
+  entries that touched it (its record, its relations, a merge into it). An
+  entity reached through a merged-away ID shows the kept entity's history,
+  which holds the merge naming the old ID.
+  """
+  history("How many to return, 1 to 1000." first: Int = 20, "The cursor of the last change seen." after: String): ChangeConnection!
 }
 
 """
@@ -2929,6 +3355,7 @@ type Country implements Node & Entity {
   related(types: [RelationType!], first: Int = 100): [Entity!]!
   relatedConnection(types: [RelationType!], first: Int = 100, after: String): EntityConnection!
   updated: Modification
+  history(first: Int = 20, after: String): ChangeConnection!
   "The ISO 3166-1 alpha-2 code, such as ` + "`" + `PE` + "`" + `."
   code: String
 }
@@ -2953,6 +3380,7 @@ type Person implements Node & Entity {
   related(types: [RelationType!], first: Int = 100): [Entity!]!
   relatedConnection(types: [RelationType!], first: Int = 100, after: String): EntityConnection!
   updated: Modification
+  history(first: Int = 20, after: String): ChangeConnection!
   "The positions the person holds or held."
   positions("How many to return, 1 to 1000." first: Int = 100): [Position!]!
 }
@@ -2977,6 +3405,7 @@ type Organization implements Node & Entity {
   related(types: [RelationType!], first: Int = 100): [Entity!]!
   relatedConnection(types: [RelationType!], first: Int = 100, after: String): EntityConnection!
   updated: Modification
+  history(first: Int = 20, after: String): ChangeConnection!
   "What kind of organization it is."
   orgType: OrgType
   "The positions held in the organization: who holds which office."
@@ -3007,6 +3436,7 @@ type Place implements Node & Entity {
   related(types: [RelationType!], first: Int = 100): [Entity!]!
   relatedConnection(types: [RelationType!], first: Int = 100, after: String): EntityConnection!
   updated: Modification
+  history(first: Int = 20, after: String): ChangeConnection!
   "What kind of place it is."
   placeType: PlaceType
 }
@@ -3064,6 +3494,7 @@ type Event implements Node & Entity {
   related(types: [RelationType!], first: Int = 100): [Entity!]!
   relatedConnection(types: [RelationType!], first: Int = 100, after: String): EntityConnection!
   updated: Modification
+  history(first: Int = 20, after: String): ChangeConnection!
   "What kind of event it is."
   category: EventCategory!
   """
@@ -4029,6 +4460,62 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
 
+func (ec *executionContext) childFields_Change(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_Change_cursor(ctx, field)
+	case "sequence":
+		return ec.fieldContext_Change_sequence(ctx, field)
+	case "at":
+		return ec.fieldContext_Change_at(ctx, field)
+	case "actor":
+		return ec.fieldContext_Change_actor(ctx, field)
+	case "operation":
+		return ec.fieldContext_Change_operation(ctx, field)
+	case "items":
+		return ec.fieldContext_Change_items(ctx, field)
+	case "itemCount":
+		return ec.fieldContext_Change_itemCount(ctx, field)
+	case "truncated":
+		return ec.fieldContext_Change_truncated(ctx, field)
+	case "ids":
+		return ec.fieldContext_Change_ids(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Change", field.Name)
+}
+
+func (ec *executionContext) childFields_ChangeConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "nodes":
+		return ec.fieldContext_ChangeConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ChangeConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChangeConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ChangeItem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_ChangeItem_kind(ctx, field)
+	case "id":
+		return ec.fieldContext_ChangeItem_id(ctx, field)
+	case "action":
+		return ec.fieldContext_ChangeItem_action(ctx, field)
+	case "entityKind":
+		return ec.fieldContext_ChangeItem_entityKind(ctx, field)
+	case "from":
+		return ec.fieldContext_ChangeItem_from(ctx, field)
+	case "to":
+		return ec.fieldContext_ChangeItem_to(ctx, field)
+	case "before":
+		return ec.fieldContext_ChangeItem_before(ctx, field)
+	case "after":
+		return ec.fieldContext_ChangeItem_after(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChangeItem", field.Name)
+}
+
 func (ec *executionContext) childFields_Contact(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "entity":
@@ -4099,6 +4586,8 @@ func (ec *executionContext) childFields_Country(ctx context.Context, field graph
 		return ec.fieldContext_Country_relatedConnection(ctx, field)
 	case "updated":
 		return ec.fieldContext_Country_updated(ctx, field)
+	case "history":
+		return ec.fieldContext_Country_history(ctx, field)
 	case "code":
 		return ec.fieldContext_Country_code(ctx, field)
 	}
@@ -4191,6 +4680,8 @@ func (ec *executionContext) childFields_Event(ctx context.Context, field graphql
 		return ec.fieldContext_Event_relatedConnection(ctx, field)
 	case "updated":
 		return ec.fieldContext_Event_updated(ctx, field)
+	case "history":
+		return ec.fieldContext_Event_history(ctx, field)
 	case "category":
 		return ec.fieldContext_Event_category(ctx, field)
 	case "date":
@@ -4479,6 +4970,8 @@ func (ec *executionContext) childFields_Person(ctx context.Context, field graphq
 		return ec.fieldContext_Person_relatedConnection(ctx, field)
 	case "updated":
 		return ec.fieldContext_Person_updated(ctx, field)
+	case "history":
+		return ec.fieldContext_Person_history(ctx, field)
 	case "positions":
 		return ec.fieldContext_Person_positions(ctx, field)
 	}
@@ -4521,6 +5014,8 @@ func (ec *executionContext) childFields_Place(ctx context.Context, field graphql
 		return ec.fieldContext_Place_relatedConnection(ctx, field)
 	case "updated":
 		return ec.fieldContext_Place_updated(ctx, field)
+	case "history":
+		return ec.fieldContext_Place_history(ctx, field)
 	case "placeType":
 		return ec.fieldContext_Place_placeType(ctx, field)
 	}
@@ -4809,6 +5304,20 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 
 // region    ***************************** args.gotpl *****************************
 
+func (ec *executionContext) field_Change_items_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Contact_meetings_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4820,6 +5329,28 @@ func (ec *executionContext) field_Contact_meetings_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["first"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Country_history_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
 	return args, nil
 }
 
@@ -5042,6 +5573,28 @@ func (ec *executionContext) field_DeleteResult_orphanedEvents_args(ctx context.C
 		return nil, err
 	}
 	args["first"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Event_history_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
 	return args, nil
 }
 
@@ -5353,6 +5906,28 @@ func (ec *executionContext) field_Mutation_upsertSource_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Organization_history_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Organization_membersConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5639,6 +6214,28 @@ func (ec *executionContext) field_Participation_sources_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Person_history_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Person_participationsConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5858,6 +6455,28 @@ func (ec *executionContext) field_Person_sources_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["first"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Place_history_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
 	return args, nil
 }
 
@@ -6108,6 +6727,44 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["name"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_changes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "ids",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["ids"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "kinds",
+		func(ctx context.Context, v any) ([]kg.Kind, error) {
+			return ec.unmarshalOEntityKind2ᚕgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐKindᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kinds"] = arg3
 	return args, nil
 }
 
@@ -6803,6 +7460,66 @@ func (ec *executionContext) field_Relationship_sources_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Subscription_entityChanged_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_graphChanged_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "ids",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["ids"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "kinds",
+		func(ctx context.Context, v any) ([]kg.Kind, error) {
+			return ec.unmarshalOEntityKind2ᚕgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐKindᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kinds"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "categories",
+		func(ctx context.Context, v any) ([]kg.Category, error) {
+			return ec.unmarshalOEventCategory2ᚕgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐCategoryᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["categories"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field___Directive_args_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6876,6 +7593,482 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 // endregion ***************************** args.gotpl *****************************
 
 // region    **************************** field.gotpl *****************************
+
+func (ec *executionContext) _Change_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Change_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, true, false, "String")
+}
+
+func (ec *executionContext) _Change_sequence(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_sequence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sequence(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Change_sequence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, true, false, "Int")
+}
+
+func (ec *executionContext) _Change_at(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Change_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, true, false, "String")
+}
+
+func (ec *executionContext) _Change_actor(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_actor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actor(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Change_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, true, false, "String")
+}
+
+func (ec *executionContext) _Change_operation(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_operation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Operation(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v kg.Op) graphql.Marshaler {
+			return ec.marshalNChangeOperation2githubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐOp(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Change_operation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, true, false, "ChangeOperation")
+}
+
+func (ec *executionContext) _Change_items(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_items(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Items(fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ChangeItem) graphql.Marshaler {
+			return ec.marshalNChangeItem2ᚕᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐChangeItemᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Change_items(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Change",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeItem(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Change_items_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Change_itemCount(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_itemCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ItemCount(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Change_itemCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, true, false, "Int")
+}
+
+func (ec *executionContext) _Change_truncated(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_truncated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Truncated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Change_truncated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Change_ids(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_ids(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IDs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Change_ids(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ChangeConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.ChangeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Change) graphql.Marshaler {
+			return ec.marshalNChange2ᚕᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChangeConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Change(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChangeConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ChangeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChangeConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChangeItem_kind(ctx context.Context, field graphql.CollectedField, obj *model.ChangeItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeItem_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v kg.ItemKind) graphql.Marshaler {
+			return ec.marshalNChangeItemKind2githubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐItemKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeItem_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangeItem", field, false, false, "ChangeItemKind")
+}
+
+func (ec *executionContext) _ChangeItem_id(ctx context.Context, field graphql.CollectedField, obj *model.ChangeItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeItem_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeItem_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangeItem", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ChangeItem_action(ctx context.Context, field graphql.CollectedField, obj *model.ChangeItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeItem_action(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Action, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v kg.Action) graphql.Marshaler {
+			return ec.marshalNChangeAction2githubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐAction(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeItem_action(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangeItem", field, false, false, "ChangeAction")
+}
+
+func (ec *executionContext) _ChangeItem_entityKind(ctx context.Context, field graphql.CollectedField, obj *model.ChangeItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeItem_entityKind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EntityKind(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Kind) graphql.Marshaler {
+			return ec.marshalOEntityKind2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐKind(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeItem_entityKind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangeItem", field, true, false, "EntityKind")
+}
+
+func (ec *executionContext) _ChangeItem_from(ctx context.Context, field graphql.CollectedField, obj *model.ChangeItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeItem_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeItem_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangeItem", field, true, false, "ID")
+}
+
+func (ec *executionContext) _ChangeItem_to(ctx context.Context, field graphql.CollectedField, obj *model.ChangeItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeItem_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeItem_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangeItem", field, true, false, "ID")
+}
+
+func (ec *executionContext) _ChangeItem_before(ctx context.Context, field graphql.CollectedField, obj *model.ChangeItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeItem_before(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Before, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v json.RawMessage) graphql.Marshaler {
+			return ec.marshalOJSON2encodingᚋjsonᚐRawMessage(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeItem_before(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangeItem", field, false, false, "JSON")
+}
+
+func (ec *executionContext) _ChangeItem_after(ctx context.Context, field graphql.CollectedField, obj *model.ChangeItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeItem_after(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.After, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v json.RawMessage) graphql.Marshaler {
+			return ec.marshalOJSON2encodingᚋjsonᚐRawMessage(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeItem_after(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangeItem", field, false, false, "JSON")
+}
 
 func (ec *executionContext) _Contact_entity(ctx context.Context, field graphql.CollectedField, obj *kg.Contact) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -7709,6 +8902,50 @@ func (ec *executionContext) fieldContext_Country_updated(_ context.Context, fiel
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Modification(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Country_history(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Country_history(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Country().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
+			return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐChangeConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Country_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Country",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Country_history_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -8683,6 +9920,50 @@ func (ec *executionContext) fieldContext_Event_updated(_ context.Context, field 
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Modification(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Event_history(ctx context.Context, field graphql.CollectedField, obj *model.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_history(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Event().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
+			return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐChangeConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Event",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Event_history_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -10895,6 +12176,50 @@ func (ec *executionContext) fieldContext_Organization_updated(_ context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _Organization_history(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_history(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Organization().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
+			return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐChangeConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Organization_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Organization",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Organization_history_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Organization_orgType(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12279,6 +13604,50 @@ func (ec *executionContext) fieldContext_Person_updated(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Person_history(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_history(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Person().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
+			return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐChangeConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Person_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Person_history_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Person_positions(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12905,6 +14274,50 @@ func (ec *executionContext) fieldContext_Place_updated(_ context.Context, field 
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Modification(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Place_history(ctx context.Context, field graphql.CollectedField, obj *model.Place) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Place_history(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Place().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
+			return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐChangeConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Place_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Place",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Place_history_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -13639,6 +15052,50 @@ func (ec *executionContext) fieldContext_Query_search(ctx context.Context, field
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_search_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_changes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_changes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Changes(ctx, fc.Args["after"].(*string), fc.Args["first"].(*int), fc.Args["ids"].([]string), fc.Args["kinds"].([]kg.Kind))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
+			return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐChangeConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_changes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_changes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15148,6 +16605,94 @@ func (ec *executionContext) _Subgraph_hubs(ctx context.Context, field graphql.Co
 }
 func (ec *executionContext) fieldContext_Subgraph_hubs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Subgraph", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Subscription_graphChanged(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_graphChanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().GraphChanged(ctx, fc.Args["ids"].([]string), fc.Args["kinds"].([]kg.Kind), fc.Args["categories"].([]kg.Category), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Change) graphql.Marshaler {
+			return ec.marshalNChange2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐChange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_graphChanged(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Change(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_graphChanged_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_entityChanged(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_entityChanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().EntityChanged(ctx, fc.Args["id"].(string), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Change) graphql.Marshaler {
+			return ec.marshalNChange2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐChange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_entityChanged(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Change(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_entityChanged_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -17248,6 +18793,185 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 
 // region    **************************** object.gotpl ****************************
 
+var changeImplementors = []string{"Change"}
+
+func (ec *executionContext) _Change(ctx context.Context, sel ast.SelectionSet, obj *model.Change) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, changeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Change")
+		case "cursor":
+			out.Values[i] = ec._Change_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sequence":
+			out.Values[i] = ec._Change_sequence(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "at":
+			out.Values[i] = ec._Change_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "actor":
+			out.Values[i] = ec._Change_actor(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "operation":
+			out.Values[i] = ec._Change_operation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "items":
+			out.Values[i] = ec._Change_items(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "itemCount":
+			out.Values[i] = ec._Change_itemCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "truncated":
+			out.Values[i] = ec._Change_truncated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ids":
+			out.Values[i] = ec._Change_ids(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var changeConnectionImplementors = []string{"ChangeConnection"}
+
+func (ec *executionContext) _ChangeConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ChangeConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, changeConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChangeConnection")
+		case "nodes":
+			out.Values[i] = ec._ChangeConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ChangeConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var changeItemImplementors = []string{"ChangeItem"}
+
+func (ec *executionContext) _ChangeItem(ctx context.Context, sel ast.SelectionSet, obj *model.ChangeItem) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, changeItemImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChangeItem")
+		case "kind":
+			out.Values[i] = ec._ChangeItem_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "id":
+			out.Values[i] = ec._ChangeItem_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "action":
+			out.Values[i] = ec._ChangeItem_action(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "entityKind":
+			out.Values[i] = ec._ChangeItem_entityKind(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "from":
+			out.Values[i] = ec._ChangeItem_from(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._ChangeItem_to(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "before":
+			out.Values[i] = ec._ChangeItem_before(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "after":
+			out.Values[i] = ec._ChangeItem_after(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var contactImplementors = []string{"Contact"}
 
 func (ec *executionContext) _Contact(ctx context.Context, sel ast.SelectionSet, obj *kg.Contact) graphql.Marshaler {
@@ -17479,6 +19203,12 @@ func (ec *executionContext) _Country(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "history":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Country_history(ctx, field, obj)
+				})
 		case "code":
 			out.Values[i] = ec._Country_code(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -17786,6 +19516,12 @@ func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, ob
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "history":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Event_history(ctx, field, obj)
+				})
 		case "category":
 			out.Values[i] = ec._Event_category(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -18565,6 +20301,12 @@ func (ec *executionContext) _Organization(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "history":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Organization_history(ctx, field, obj)
+				})
 		case "orgType":
 			out.Values[i] = ec._Organization_orgType(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -18972,6 +20714,12 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "history":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_history(ctx, field, obj)
+				})
 		case "positions":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -19100,6 +20848,12 @@ func (ec *executionContext) _Place(ctx context.Context, sel ast.SelectionSet, ob
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "history":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Place_history(ctx, field, obj)
+				})
 		case "placeType":
 			out.Values[i] = ec._Place_placeType(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -19318,6 +21072,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_search(ctx, field)
+				})
+		case "changes":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_changes(ctx, field)
 				})
 		case "neighborhood":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -19825,6 +21585,28 @@ func (ec *executionContext) _Subgraph(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var subscriptionImplementors = []string{"Subscription"}
+
+func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Subscription",
+	})
+	if len(fields) != 1 {
+		graphql.AddErrorf(ctx, "must subscribe to exactly one stream")
+		return nil
+	}
+
+	switch fields[0].Name {
+	case "graphChanged":
+		return ec._Subscription_graphChanged(ctx, fields[0])
+	case "entityChanged":
+		return ec._Subscription_entityChanged(ctx, fields[0])
+	default:
+		panic("unknown field " + strconv.Quote(fields[0].Name))
+	}
+}
+
 var __DirectiveImplementors = []string{"__Directive"}
 
 func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionSet, obj *introspection.Directive) graphql.Marshaler {
@@ -20212,6 +21994,107 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	res := graphql.MarshalBoolean(v)
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "Boolean!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNChange2ᚕᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Change) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNChange2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐChange(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNChange2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐChange(ctx context.Context, sel ast.SelectionSet, v *model.Change) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Change!")
+		return graphql.Null
+	}
+	return ec._Change(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNChangeAction2githubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐAction(ctx context.Context, v any) (kg.Action, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := kg.Action(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNChangeAction2githubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐAction(ctx context.Context, sel ast.SelectionSet, v kg.Action) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ChangeAction!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNChangeConnection2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐChangeConnection(ctx context.Context, sel ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ChangeConnection!")
+		return graphql.Null
+	}
+	return ec._ChangeConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNChangeItem2ᚕᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐChangeItemᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ChangeItem) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNChangeItem2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐChangeItem(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNChangeItem2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋgraphᚋmodelᚐChangeItem(ctx context.Context, sel ast.SelectionSet, v *model.ChangeItem) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ChangeItem!")
+		return graphql.Null
+	}
+	return ec._ChangeItem(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNChangeItemKind2githubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐItemKind(ctx context.Context, v any) (kg.ItemKind, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := kg.ItemKind(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNChangeItemKind2githubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐItemKind(ctx context.Context, sel ast.SelectionSet, v kg.ItemKind) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ChangeItemKind!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNChangeOperation2githubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐOp(ctx context.Context, v any) (kg.Op, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := kg.Op(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNChangeOperation2githubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐOp(ctx context.Context, sel ast.SelectionSet, v kg.Op) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ChangeOperation!")
 	}
 	return res
 }
@@ -20606,6 +22489,20 @@ func (ec *executionContext) unmarshalNInt2int(ctx context.Context, v any) (int, 
 func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.SelectionSet, v int) graphql.Marshaler {
 	_ = sel
 	res := graphql.MarshalInt(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNInt2int64(ctx context.Context, v any) (int64, error) {
+	res, err := graphql.UnmarshalInt64(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNInt2int64(ctx context.Context, sel ast.SelectionSet, v int64) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalInt64(v)
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
 	}
@@ -21359,6 +23256,25 @@ func (ec *executionContext) marshalOEntityKind2ᚕgithubᚗcomᚋpuenteᚑkgᚋp
 	return ret
 }
 
+func (ec *executionContext) unmarshalOEntityKind2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐKind(ctx context.Context, v any) (*kg.Kind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := kg.Kind(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOEntityKind2ᚖgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐKind(ctx context.Context, sel ast.SelectionSet, v *kg.Kind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
+}
+
 func (ec *executionContext) unmarshalOEventCategory2ᚕgithubᚗcomᚋpuenteᚑkgᚋpuenteᚋkgᚐCategoryᚄ(ctx context.Context, v any) ([]kg.Category, error) {
 	if v == nil {
 		return nil, nil
@@ -21561,6 +23477,24 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	_ = sel
 	_ = ctx
 	res := graphql.MarshalInt(*v)
+	return res
+}
+
+func (ec *executionContext) unmarshalOJSON2encodingᚋjsonᚐRawMessage(ctx context.Context, v any) (json.RawMessage, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := model.UnmarshalJSON(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOJSON2encodingᚋjsonᚐRawMessage(ctx context.Context, sel ast.SelectionSet, v json.RawMessage) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := model.MarshalJSON(v)
 	return res
 }
 

@@ -20,6 +20,7 @@ import (
 	"github.com/puente-kg/puente/auth"
 	"github.com/puente-kg/puente/graphqlhttp"
 	"github.com/puente-kg/puente/kg"
+	"github.com/puente-kg/puente/live"
 	"github.com/puente-kg/puente/loaders"
 	"github.com/puente-kg/puente/middleware"
 	"github.com/puente-kg/puente/service"
@@ -66,6 +67,21 @@ type Options struct {
 	// TrustedDocumentsOnly refuses, to callers below admin, any operation
 	// that is not a trusted document.
 	TrustedDocumentsOnly bool
+	// Hub serves the subscriptions (shared by every handler of the
+	// process); when nil, the handler makes one over the store, told of
+	// the writes of its own service.
+	Hub *live.Hub
+	// WebsocketAuth, when set, decides who a WebSocket connection is from
+	// the authorization member of its connection_init payload (see
+	// graphqlhttp.WebsocketOptions).
+	WebsocketAuth func(ctx context.Context, authorization string) (context.Context, error)
+	// SubscriptionsNeedReader refuses subscriptions to callers without a
+	// reader token (set when tokens are configured: a subscription holds
+	// the server's resources for as long as it lasts, as an export does).
+	SubscriptionsNeedReader bool
+	// KeepAlive is how often streams are pinged
+	// (graphqlhttp.DefaultKeepAlive).
+	KeepAlive time.Duration
 }
 
 // Observer is told about operations and errors, for metrics and traces.
@@ -119,18 +135,30 @@ func OptionsFor(store kg.Store) Options {
 // extensions.code and without internal details.
 func NewHandler(store kg.Store, logger *slog.Logger, opts Options) http.Handler {
 	opts.defaults()
-	svc := opts.Service
-	if svc == nil {
-		svc = service.New(store, service.Options{MaxExpensive: opts.MaxExpensive})
+	hub, svc := opts.Hub, opts.Service
+	if hub == nil {
+		hub = live.New(store, live.Options{Logger: logger})
 	}
-	srv := handler.New(NewExecutableSchema(Config{Resolvers: &Resolver{Service: svc}}))
-	srv.AddTransport(graphqlhttp.New(graphqlhttp.Options{
+	if svc == nil {
+		svc = service.New(store, service.Options{MaxExpensive: opts.MaxExpensive, OnWrite: hub.Notify})
+	}
+	present := ErrorPresenter(logger, opts.Observer)
+	srv := handler.New(NewExecutableSchema(Config{Resolvers: &Resolver{Service: svc, Hub: hub, present: present, needReader: opts.SubscriptionsNeedReader}}))
+	plain := graphqlhttp.New(graphqlhttp.Options{
 		MaxBatchSize:     opts.MaxBatchSize,
 		MaxBatchCost:     opts.MaxComplexity,
 		Cost:             operationCost,
 		MaxResponseBytes: opts.MaxResponseBytes,
 		Logger:           logger,
+	})
+	// The streams first: the plain transport takes every request.
+	srv.AddTransport(graphqlhttp.Websocket(graphqlhttp.WebsocketOptions{
+		Authenticate: websocketAuth(opts.WebsocketAuth),
+		Connection:   live.WithConn,
+		KeepAlive:    opts.KeepAlive,
 	}))
+	srv.AddTransport(graphqlhttp.NewSSE(plain, graphqlhttp.SSEOptions{KeepAlive: opts.KeepAlive, Logger: logger}))
+	srv.AddTransport(plain)
 	cache := boundedCache{lru.New[*ast.QueryDocument](1000)}
 	srv.SetQueryCache(cache)
 	srv.SetParserTokenLimit(opts.MaxTokens)
@@ -151,7 +179,6 @@ func NewHandler(store kg.Store, logger *slog.Logger, opts Options) http.Handler 
 	srv.Use(newComplexityLimit(opts.MaxComplexity))
 	srv.Use(&introspectionPrice{max: opts.MaxComplexity})
 	srv.Use(persisted.Remember())
-	present := ErrorPresenter(logger, opts.Observer)
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		rc := graphql.GetOperationContext(ctx)
 		name := rc.OperationName
@@ -162,7 +189,10 @@ func NewHandler(store kg.Store, logger *slog.Logger, opts Options) http.Handler 
 			name = "anonymous"
 		}
 		middleware.InfoFrom(ctx).SetOperation(name)
-		if opts.Observer == nil {
+		if opts.Observer == nil || rc.Operation != nil && rc.Operation.Operation == ast.Subscription {
+			// A subscription starts at once (its resolver subscribes
+			// before the first event is asked for), and its length says
+			// nothing worth timing.
 			return next(ctx)
 		}
 		var handler graphql.ResponseHandler
@@ -190,7 +220,31 @@ func NewHandler(store kg.Store, logger *slog.Logger, opts Options) http.Handler 
 	if opts.Observer != nil {
 		cfg.OnBatch = opts.Observer.Batch
 	}
-	return middleware.ResponseCap(opts.MaxResponseBytes)(loaders.Middleware(store, cfg, srv))
+	h := loaders.Middleware(store, cfg, srv)
+	capped := middleware.ResponseCap(opts.MaxResponseBytes)(h)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if graphqlhttp.IsStream(r) {
+			h.ServeHTTP(w, r) // each message is capped (see responseCap), not the stream
+			return
+		}
+		capped.ServeHTTP(w, r)
+	})
+}
+
+// websocketAuth returns the check of a WebSocket's connection_init, whose
+// refusal names its code: the protocol sends only a message and the
+// close code 4403.
+func websocketAuth(check func(ctx context.Context, authorization string) (context.Context, error)) func(ctx context.Context, authorization string) (context.Context, error) {
+	if check == nil {
+		return nil
+	}
+	return func(ctx context.Context, authorization string) (context.Context, error) {
+		ctx, err := check(ctx, authorization)
+		if err != nil {
+			return ctx, fmt.Errorf("%s: %s", kg.ErrorCode(err), kg.ErrorMessage(err))
+		}
+		return ctx, nil
+	}
 }
 
 // ErrorPresenter returns gqlgen's error presenter for Puente: an error

@@ -70,6 +70,7 @@ var Statuses = []Status{
 	{CodeNotAcceptable, http.StatusNotAcceptable, http.StatusNotAcceptable},
 	{"REQUEST_TOO_LARGE", http.StatusRequestEntityTooLarge, http.StatusRequestEntityTooLarge},
 	{CodeBatchTooLarge, http.StatusBadRequest, http.StatusBadRequest},
+	{CodeStreamRequired, http.StatusBadRequest, http.StatusBadRequest},
 	{"UNAUTHENTICATED", http.StatusUnauthorized, http.StatusUnauthorized},
 	{CodePersistedQueryNotInList, http.StatusForbidden, http.StatusForbidden},
 	{CodePersistedQueryHashMismatch, http.StatusBadRequest, http.StatusBadRequest},

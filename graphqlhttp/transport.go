@@ -136,12 +136,20 @@ func (t *Transport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Grap
 	t.single(w, r, exec, media, params)
 }
 
+// subscriptionNeedsStream is the refusal of a subscription sent as a
+// plain request.
+const subscriptionNeedsStream = "a subscription needs a stream: open a WebSocket (graphql-transport-ws) or ask for Accept: text/event-stream"
+
 // single runs one operation and writes its answer.
 func (t *Transport) single(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor, media string, params *graphql.RawParams) {
 	ctx := r.Context()
 	rc, errs := exec.CreateOperationContext(ctx, params)
 	if errs != nil {
 		t.write(w, r, media, exec.DispatchError(graphql.WithOperationContext(ctx, rc), errs))
+		return
+	}
+	if rc.Operation.Operation == ast.Subscription {
+		t.refuse(ctx, w, exec, media, CodeStreamRequired, subscriptionNeedsStream)
 		return
 	}
 	if r.Method == http.MethodGet && rc.Operation.Operation != ast.Query {
@@ -231,6 +239,10 @@ func (t *Transport) batch(w http.ResponseWriter, r *http.Request, exec graphql.G
 		rc, errs := exec.CreateOperationContext(ctxs[i], params)
 		if errs != nil {
 			answers[i] = exec.DispatchError(graphql.WithOperationContext(ctxs[i], rc), errs)
+			continue
+		}
+		if rc.Operation.Operation == ast.Subscription {
+			answers[i] = exec.DispatchError(graphql.WithOperationContext(ctxs[i], rc), gqlerror.List{refusal(subscriptionNeedsStream, CodeStreamRequired)})
 			continue
 		}
 		ops[i] = rc

@@ -30,11 +30,12 @@ type CacheOptions struct {
 // To compute the tag the body is held back until the handler returns; a
 // body that grows past MaxBytes is sent on as it comes, without a tag, so
 // that a large streamed answer (an export) is never held in memory whole.
-// Other methods, and answers of other statuses, pass through untouched.
+// Other methods, answers of other statuses, and streams (see IsStream)
+// pass through untouched.
 func ETag(opts CacheOptions) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.Method != http.MethodGet {
+			if r.Method != http.MethodGet || IsStream(r) {
 				next.ServeHTTP(w, r)
 				return
 			}

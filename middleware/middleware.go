@@ -185,10 +185,15 @@ func BodyLimit(max int64) func(http.Handler) http.Handler {
 }
 
 // Timeout gives each request a deadline; the stores pass it on to the
-// database.
+// database. A stream (see IsStream) has none: it lasts as long as its
+// client stays, and each of its reads of the store sets its own.
 func Timeout(d time.Duration) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if IsStream(r) {
+				next.ServeHTTP(w, r)
+				return
+			}
 			ctx, cancel := context.WithTimeout(r.Context(), d)
 			defer cancel()
 			next.ServeHTTP(w, r.WithContext(ctx))
@@ -251,4 +256,29 @@ func Chain(h http.Handler, layers ...func(http.Handler) http.Handler) http.Handl
 		h = layers[i](h)
 	}
 	return h
+}
+
+// IsStream reports whether the request opens a long-lived stream: a
+// WebSocket upgrade, or a request for Server-Sent Events. Streams escape
+// the deadline, the answer's cap and the ETag of plain requests.
+func IsStream(r *http.Request) bool {
+	return r.Header.Get("Upgrade") != "" || PrefersEventStream(r.Header.Get("Accept"))
+}
+
+// PrefersEventStream reports whether an Accept header asks for an event
+// stream before any JSON answer: "text/event-stream" alone does, while a
+// client that lists JSON first and an event stream among its fallbacks
+// (urql does, for every request) gets plain answers.
+func PrefersEventStream(accept string) bool {
+	for _, part := range strings.Split(accept, ",") {
+		media, _, _ := strings.Cut(part, ";")
+		switch strings.ToLower(strings.TrimSpace(media)) {
+		case "text/event-stream":
+			return true
+		case "application/json", "application/graphql-response+json", "application/graphql+json",
+			"multipart/mixed", "application/*", "*/*":
+			return false
+		}
+	}
+	return false
 }

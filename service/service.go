@@ -24,6 +24,7 @@ type Service struct {
 	// expensive caps how many neighborhoods, paths and whole-graph exports
 	// run at once.
 	expensive *Gate
+	onWrite   func()
 }
 
 // Options tune a Service.
@@ -32,6 +33,9 @@ type Options struct {
 	// requests may run at once (0: DefaultMaxExpensive); more wait up to
 	// a second, then fail with TOO_MANY_REQUESTS.
 	MaxExpensive int
+	// OnWrite, when set, is called after each write the service commits,
+	// such as a live hub's Notify.
+	OnWrite func()
 }
 
 // DefaultMaxExpensive is the default of Options.MaxExpensive.
@@ -42,7 +46,7 @@ func New(store kg.Store, opts Options) *Service {
 	if opts.MaxExpensive <= 0 {
 		opts.MaxExpensive = DefaultMaxExpensive
 	}
-	return &Service{store: store, expensive: NewGate(opts.MaxExpensive, time.Second)}
+	return &Service{store: store, expensive: NewGate(opts.MaxExpensive, time.Second), onWrite: opts.OnWrite}
 }
 
 // Expensive takes one slot of the expensive requests, waiting up to a

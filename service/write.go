@@ -177,26 +177,26 @@ func sleep(ctx context.Context, d time.Duration) error {
 
 // UpsertSource creates or replaces a source.
 func (s *Service) UpsertSource(ctx context.Context, src *kg.Source, stamp kg.Stamp) error {
-	return Write(ctx, s.store, logged(kg.OpUpsertSource, stamp.By, func(ctx context.Context) (*kg.ChangeSet, error) { return PlanSource(ctx, s.store, src) }))
+	return s.write(ctx, logged(kg.OpUpsertSource, stamp.By, func(ctx context.Context) (*kg.ChangeSet, error) { return PlanSource(ctx, s.store, src) }))
 }
 
 // UpsertEntity creates or replaces an entity that is not an event (see
 // PlanEntity), planning again on concurrent changes.
 func (s *Service) UpsertEntity(ctx context.Context, in EntityInput, stamp kg.Stamp) error {
-	return Write(ctx, s.store, logged(kg.OpUpsertEntity, stamp.By, func(ctx context.Context) (*kg.ChangeSet, error) { return PlanEntity(ctx, s.store, in, stamp) }))
+	return s.write(ctx, logged(kg.OpUpsertEntity, stamp.By, func(ctx context.Context) (*kg.ChangeSet, error) { return PlanEntity(ctx, s.store, in, stamp) }))
 }
 
 // UpsertEvent creates or replaces an event with its participants and
 // places (see PlanEvent).
 func (s *Service) UpsertEvent(ctx context.Context, in EventInput, stamp kg.Stamp) error {
-	return Write(ctx, s.store, logged(kg.OpUpsertEvent, stamp.By, func(ctx context.Context) (*kg.ChangeSet, error) { return PlanEvent(ctx, s.store, in, stamp) }))
+	return s.write(ctx, logged(kg.OpUpsertEvent, stamp.By, func(ctx context.Context) (*kg.ChangeSet, error) { return PlanEvent(ctx, s.store, in, stamp) }))
 }
 
 // DeleteEntity deletes an entity with its relations (see PlanDelete) and
 // returns what the deletion did.
 func (s *Service) DeleteEntity(ctx context.Context, id string, stamp kg.Stamp) (*DeletePlan, error) {
 	var plan *DeletePlan
-	err := Write(ctx, s.store, logged(kg.OpDeleteEntity, stamp.By, func(ctx context.Context) (*kg.ChangeSet, error) {
+	err := s.write(ctx, logged(kg.OpDeleteEntity, stamp.By, func(ctx context.Context) (*kg.ChangeSet, error) {
 		var err error
 		if plan, err = PlanDelete(ctx, s.store, id); err != nil {
 			return nil, err
@@ -208,7 +208,16 @@ func (s *Service) DeleteEntity(ctx context.Context, id string, stamp kg.Stamp) (
 
 // MergeEntities merges entities into the one kept (see PlanMerge).
 func (s *Service) MergeEntities(ctx context.Context, keepID string, mergeIDs []string, stamp kg.Stamp) error {
-	return Write(ctx, s.store, logged(kg.OpMergeEntities, stamp.By, func(ctx context.Context) (*kg.ChangeSet, error) {
+	return s.write(ctx, logged(kg.OpMergeEntities, stamp.By, func(ctx context.Context) (*kg.ChangeSet, error) {
 		return PlanMerge(ctx, s.store, keepID, mergeIDs, stamp)
 	}))
+}
+
+// write is Write on the service's store, telling OnWrite of a success.
+func (s *Service) write(ctx context.Context, plan func(ctx context.Context) (*kg.ChangeSet, error)) error {
+	err := Write(ctx, s.store, plan)
+	if err == nil && s.onWrite != nil {
+		s.onWrite()
+	}
+	return err
 }

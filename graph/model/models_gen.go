@@ -21,6 +21,12 @@ type Entity interface {
 type Node interface {
 }
 
+// A page of the change log.
+type ChangeConnection struct {
+	Nodes    []*Change `json:"nodes"`
+	PageInfo *PageInfo `json:"pageInfo"`
+}
+
 // A page of contacts.
 type ContactConnection struct {
 	// How many contacts match, over all pages.
@@ -382,6 +388,9 @@ type SourceInput struct {
 	PublishedAt *kg.Date `json:"publishedAt,omitempty"`
 	// The text the facts are taken from.
 	Excerpt *string `json:"excerpt,omitempty"`
+}
+
+type Subscription struct {
 }
 
 // The order of events.
