@@ -270,9 +270,6 @@ func (c *sseClient) event() (string, string, error) {
 // whose change log is ready.
 func TestSubscriptions(t *testing.T) {
 	for _, b := range testenv.Backends() {
-		if b.Name == "neo4j" {
-			continue // TODO(lead): turn on once the Neo4j change log is merged.
-		}
 		t.Run(b.Name, func(t *testing.T) { testSubscriptions(t, b.Open(t)) })
 	}
 }
@@ -281,7 +278,7 @@ func testSubscriptions(t *testing.T, store kg.Store) {
 	srv, hub := liveServer(t, store, live.Options{MaxPerConnection: 2})
 
 	t.Run("a mutation reaches a WebSocket and an SSE subscriber", func(t *testing.T) {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second) // connecting
 		defer cancel()
 		ws, ack := dialWS(t, ctx, srv, map[string]string{"authorization": bearer(liveReader)})
 		if ack.Type != "connection_ack" {
@@ -291,13 +288,16 @@ func testSubscriptions(t *testing.T, store kg.Store) {
 		sse := openSSE(t, ctx, srv, bearer(liveReader), map[string]any{"ids": []string{"person:live-a"}})
 		waitSubscribers(t, ctx, hub, 2)
 		rename(t, srv, "a", "Live A")
-		c := ws.next(ctx)
+		// Both must have the change within 2 s of the mutation's answer.
+		recv, cancelRecv := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancelRecv()
+		c := ws.next(recv)
 		if c.Operation != "UPSERT_ENTITY" || c.Actor == nil || !strings.HasPrefix(*c.Actor, "editor#") || c.IDs[0] != "person:live-a" {
 			t.Errorf("WebSocket: got %+v", c)
 		}
-		event, data, err := sse.event()
-		if err != nil || event != "next" {
-			t.Fatalf("SSE: got %q %v", event, err)
+		event, data := nextWithin(t, sse, time.Until(deadline(recv)))
+		if event != "next" {
+			t.Fatalf("SSE: got %q %s", event, data)
 		}
 		if s := graphChanged(t, []byte(data)); s.Sequence != c.Sequence || s.Cursor != c.Cursor {
 			t.Errorf("SSE got %+v, the WebSocket %+v", s, c)
@@ -305,7 +305,8 @@ func testSubscriptions(t *testing.T, store kg.Store) {
 	})
 
 	t.Run("a subscriber that resumes with its cursor misses nothing and sees nothing twice", func(t *testing.T) {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second) // seven writes; not a speed
+
 		defer cancel()
 		ws, _ := dialWS(t, ctx, srv, map[string]string{"authorization": bearer(liveReader)})
 		ws.subscribe(ctx, "1", nil)
@@ -381,17 +382,18 @@ func waitSubscribers(t testing.TB, ctx context.Context, hub *live.Hub, n int) {
 // TestSlowConsumer writes 5,000 changes while a WebSocket subscriber reads
 // nothing: the hub ends it with SLOW_CONSUMER and the cursor of the last
 // change it was sent, and holds a bounded number of entries throughout.
+//
+// On Neo4j, where writes are slower, 1,500 heavier changes fill the
+// socket's buffers and the subscriber's as surely. The journaled store
+// would add nothing here but fsyncs.
 func TestSlowConsumer(t *testing.T) {
-	for _, b := range testenv.Backends() {
-		if b.Name == "neo4j" {
-			continue // TODO(lead): turn on once the Neo4j change log is merged.
-		}
-		t.Run(b.Name, func(t *testing.T) { testSlowConsumer(t, b.Open(t)) })
-		break // the journaled store adds nothing here but fsyncs
-	}
+	t.Run("memory", func(t *testing.T) { testSlowConsumer(t, testenv.Memory(t), 5000, 40) })
+	t.Run("neo4j", func(t *testing.T) { testSlowConsumer(t, testenv.Neo4j(t), 1500, 180) })
 }
 
-func testSlowConsumer(t *testing.T, store kg.Store) {
+// testSlowConsumer makes writes changes, each with a description of pads
+// times some 50 bytes (before and after: twice that in a message).
+func testSlowConsumer(t *testing.T, store kg.Store, writes, pads int) {
 	srv, hub := liveServer(t, store, live.Options{})
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute) // a bound on the writes, not a speed
 	defer cancel()
@@ -409,12 +411,12 @@ func testSlowConsumer(t *testing.T, store kg.Store) {
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
 	svc := service.New(store, service.Options{})
-	pad := strings.Repeat("a long description that makes each message weigh ", 40)
+	pad := strings.Repeat("a long description that makes each message weigh ", pads)
 	// The most the hub may hold: its window, the subscriber's buffer, and
 	// one read of the log past it before the subscriber is ended.
 	bound := live.DefaultWindow + live.DefaultBuffer + 500
 	most, start := 0, time.Now()
-	for i := range 5000 {
+	for i := range writes {
 		e := &kg.Entity{ID: "person:live-slow", Kind: kg.KindPerson, Name: "Slow", Description: fmt.Sprint(i, pad),
 			Sources: []string{"source:07-li-zhanshu-alva-meeting"}}
 		if err := svc.UpsertEntity(ctx, service.EntityInput{Entity: e}, kg.Stamp{By: "editor#slow", At: time.Now()}); err != nil {
@@ -435,7 +437,7 @@ func testSlowConsumer(t *testing.T, store kg.Store) {
 	if grown := int64(after.HeapAlloc) - int64(before.HeapAlloc); grown > 256<<20 {
 		t.Errorf("the heap grew by %d MB", grown>>20)
 	}
-	t.Logf("5,000 writes in %v; the hub held at most %d entries; the heap grew by %d MB", time.Since(start).Round(time.Millisecond), most, (int64(after.HeapAlloc)-int64(before.HeapAlloc))>>20)
+	t.Logf("%d writes in %v; the hub held at most %d entries; the heap grew by %d MB", writes, time.Since(start).Round(time.Millisecond), most, (int64(after.HeapAlloc)-int64(before.HeapAlloc))>>20)
 
 	// Reading again: the changes sent before the cut, if any, then the
 	// error with the cursor of the last of them.
@@ -468,9 +470,6 @@ func testSlowConsumer(t *testing.T, store kg.Store) {
 // before and after, for an upsert, a merge and a delete.
 func TestHistory(t *testing.T) {
 	for _, b := range testenv.Backends() {
-		if b.Name == "neo4j" {
-			continue // TODO(lead): turn on once the Neo4j change log is merged.
-		}
 		t.Run(b.Name, func(t *testing.T) { testHistory(t, b.Open(t)) })
 	}
 }
@@ -552,38 +551,43 @@ func testHistory(t *testing.T, store kg.Store) {
 // hub: a write through the first reaches a subscriber of the second by
 // the second's polling of the log.
 func TestTwoInstances(t *testing.T) {
-	for _, b := range testenv.Backends() {
-		if b.Name != "memory" {
-			continue // TODO(lead): on Neo4j, two neo4jstore connections to one database once its change log is merged.
-		}
-		t.Run(b.Name, func(t *testing.T) {
-			store := b.Open(t)
-			testTwoInstances(t, store, store)
-		})
-	}
+	t.Run("memory", func(t *testing.T) {
+		store := testenv.Memory(t)
+		testTwoInstances(t, store, store)
+	})
+	t.Run("neo4j", func(t *testing.T) {
+		// Two connections to one database, as two processes would have.
+		first := testenv.Neo4j(t)
+		testTwoInstances(t, first, testenv.Neo4jAgain(t))
+	})
 }
 
 func testTwoInstances(t *testing.T, first, second kg.Store) {
 	one, _ := liveServer(t, first, live.Options{})
 	two, hub := liveServer(t, second, live.Options{})
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second) // connecting
 	defer cancel()
 	sse := openSSEGet(t, ctx, two, bearer(liveReader))
 	waitSubscribers(t, ctx, hub, 1)
 	rename(t, one, "two", "Written through the first")
-	event, data, err := sse.event()
-	if err != nil || event != "next" {
-		t.Fatalf("the second server's subscriber: %q %v", event, err)
+	event, data := nextWithin(t, sse, 2*time.Second)
+	if event != "next" {
+		t.Fatalf("the second server's subscriber: %q %s", event, data)
 	}
 	if c := graphChanged(t, []byte(data)); len(c.IDs) != 1 || c.IDs[0] != "person:live-two" {
 		t.Errorf("got %+v", c)
 	}
 }
 
-// openSSEGet subscribes with GET and Accept: text/event-stream.
-func openSSEGet(t testing.TB, ctx context.Context, srv *httptest.Server, auth string) *sseClient {
+// openSSEGet subscribes to the changes of person:live-two with GET and
+// Accept: text/event-stream, after the cursor when one is given.
+func openSSEGet(t testing.TB, ctx context.Context, srv *httptest.Server, auth string, after ...string) *sseClient {
 	t.Helper()
-	u := srv.URL + "/query?query=" + url.QueryEscape(subscription) + "&variables=" + url.QueryEscape(`{"ids":["person:live-two"]}`)
+	vars, _ := json.Marshal(map[string]any{"ids": []string{"person:live-two"}, "after": append(after, "")[0]})
+	if len(after) == 0 {
+		vars = []byte(`{"ids":["person:live-two"]}`)
+	}
+	u := srv.URL + "/query?query=" + url.QueryEscape(subscription) + "&variables=" + url.QueryEscape(string(vars))
 	req, _ := http.NewRequestWithContext(ctx, "GET", u, nil)
 	req.Header.Set("Accept", "text/event-stream")
 	req.Header.Set("Authorization", auth)
@@ -638,4 +642,64 @@ func TestStreamsOutliveTimeouts(t *testing.T) {
 	if event, data, err := sse.event(); err != nil || event != "next" || !strings.Contains(data, "person:live-late") {
 		t.Errorf("SSE: %q %s %v", event, data, err)
 	}
+}
+
+// TestTwoProcesses runs two puente processes on one Neo4j database, with
+// nothing between them but the database: a write through the first
+// reaches a subscriber of the second within 2 s, by the second's tailing
+// of the change log.
+func TestTwoProcesses(t *testing.T) {
+	store := testenv.Neo4j(t) // takes the server, emptied and seeded, for this test
+	bin := buildPuente(t)
+	env := []string{"NEO4J_URI=" + testenv.Neo4jURI(), "API_TOKENS=" + liveReader + "," + liveEditor, "LOG_LEVEL=warn"}
+	one := &httptest.Server{URL: startServer(t, bin, env).url}
+	two := &httptest.Server{URL: startServer(t, bin, env).url}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second) // connecting
+	defer cancel()
+	// From the log's current end, so that the write below is delivered
+	// however soon after it the subscription starts.
+	last, err := store.LastChange(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sse := openSSEGet(t, ctx, two, bearer(liveReader), kg.ChangeCursor(last))
+	rename(t, one, "two", "Written through the first process")
+	event, data := nextWithin(t, sse, 2*time.Second)
+	if event != "next" {
+		t.Fatalf("the second process's subscriber: %q %s", event, data)
+	}
+	if c := graphChanged(t, []byte(data)); len(c.IDs) != 1 || c.IDs[0] != "person:live-two" || c.Actor == nil {
+		t.Errorf("got %+v", c)
+	}
+}
+
+// nextWithin reads the next event of the stream, failing the test unless
+// it comes within d.
+func nextWithin(t testing.TB, sse *sseClient, d time.Duration) (event, data string) {
+	t.Helper()
+	type sseEvent struct {
+		event, data string
+		err         error
+	}
+	got := make(chan sseEvent, 1)
+	go func() {
+		event, data, err := sse.event()
+		got <- sseEvent{event, data, err}
+	}()
+	select {
+	case <-time.After(d):
+		t.Fatalf("no event within %v", d)
+	case e := <-got:
+		if e.err != nil {
+			t.Fatalf("reading the stream: %v", e.err)
+		}
+		return e.event, e.data
+	}
+	return "", ""
+}
+
+// deadline returns the context's deadline.
+func deadline(ctx context.Context) time.Time {
+	d, _ := ctx.Deadline()
+	return d
 }

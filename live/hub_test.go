@@ -39,9 +39,6 @@ func next(t *testing.T, ctx context.Context, sub *live.Subscription) *kg.Change 
 
 func TestHub(t *testing.T) {
 	for _, b := range testenv.Backends() {
-		if b.Name == "neo4j" {
-			continue // TODO(lead): turn on once the Neo4j change log is merged.
-		}
 		t.Run(b.Name, func(t *testing.T) { testHub(t, b.Open(t)) })
 	}
 }

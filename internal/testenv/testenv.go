@@ -120,6 +120,32 @@ func Neo4j(tb testing.TB) *neo4jstore.Store {
 	lock(tb)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
+	s := openNeo4j(tb, ctx)
+	for _, step := range []func(context.Context) error{s.Migrate, s.DeleteAll} {
+		if err := step(ctx); err != nil {
+			tb.Fatalf("prepare Neo4j: %v", err)
+		}
+	}
+	if _, err := service.Seed(ctx, s, dataset.MustDigest()); err != nil {
+		tb.Fatalf("seed Neo4j: %v", err)
+	}
+	return s
+}
+
+// Neo4jAgain returns another connection to the test server, as a second
+// instance of Puente would have, without emptying it: call it after Neo4j,
+// in the same test.
+func Neo4jAgain(tb testing.TB) *neo4jstore.Store {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	return openNeo4j(tb, ctx)
+}
+
+// openNeo4j connects to the test server, closing the connection when the
+// test ends.
+func openNeo4j(tb testing.TB, ctx context.Context) *neo4jstore.Store {
+	tb.Helper()
 	s, err := neo4jstore.Open(ctx, neo4jstore.Config{
 		URI:      Neo4jURI(),
 		Username: os.Getenv("NEO4J_USERNAME"),
@@ -132,14 +158,6 @@ func Neo4j(tb testing.TB) *neo4jstore.Store {
 			Neo4jURI(), err)
 	}
 	tb.Cleanup(func() { s.Close(context.Background()) })
-	for _, step := range []func(context.Context) error{s.Migrate, s.DeleteAll} {
-		if err := step(ctx); err != nil {
-			tb.Fatalf("prepare Neo4j: %v", err)
-		}
-	}
-	if _, err := service.Seed(ctx, s, dataset.MustDigest()); err != nil {
-		tb.Fatalf("seed Neo4j: %v", err)
-	}
 	return s
 }
 
