@@ -119,14 +119,36 @@ func storeIsEmpty(ctx context.Context, store kg.Store) (bool, error) {
 	return st.Entities == 0, err
 }
 
-// generateFile writes a synthetic graph of cfg.entities entities.
+// generateFile writes a synthetic graph of cfg.entities entities, line by
+// line as it is generated (synced to disk before it returns), or to
+// standard output for "-".
 func generateFile(cfg config, logger *slog.Logger, path string) error {
 	bar := bulk.NewBar(os.Stderr)
-	d := synth.Generate(cfg.entities, cfg.seed, bar.Update)
-	n, err := writeDataset(path, d)
+	out, closeOut := io.Writer(os.Stdout), func() error { return nil }
+	if path != "-" {
+		f, err := os.Create(path)
+		if err != nil {
+			return fmt.Errorf("generate: %w", err)
+		}
+		out, closeOut = f, func() error {
+			err := f.Sync()
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+			return err
+		}
+	}
+	w := bulk.NewWriter(out)
+	err := synth.Stream(cfg.entities, cfg.seed, bar.Update, w)
+	if err == nil {
+		err = w.Flush()
+	}
+	if cerr := closeOut(); err == nil {
+		err = cerr
+	}
 	if err != nil {
 		return fmt.Errorf("generate: %w", err)
 	}
-	logger.Info("generated", "file", path, "entities", len(d.Entities), "relations", len(d.Relations), "lines", n)
+	logger.Info("generated", "file", path, "lines", w.Lines())
 	return nil
 }

@@ -1,8 +1,9 @@
 // Package bulk reads and writes Puente's import/export format, JSON Lines:
 // one source, entity, event or redirect per line, so that every problem
-// points at a line. Write streams; Read parses the whole file into memory,
-// since Check compares every record with every other before anything is
-// written. See README.md beside this file.
+// points at a line. Writer writes a file line by line, so that a file of
+// any size costs one line of memory; Read parses the whole file into
+// memory, since Check compares every record with every other before
+// anything is written. See README.md beside this file.
 package bulk
 
 import (
@@ -80,26 +81,16 @@ func (l *LinkLine) relation(t kg.RelationType, from, to string) *kg.Relation {
 // the line of the entity it belongs to: participations and places with
 // their event, other relations with the entity they start from.
 func Write(w io.Writer, d *kg.Dataset) (int, error) {
-	bw := bufio.NewWriterSize(w, 1<<16)
-	enc := json.NewEncoder(bw)
-	enc.SetEscapeHTML(false)
+	lw := NewWriter(w)
 	d.Sort()
 	own := map[string][]*kg.Relation{}
 	for _, r := range d.Relations {
-		owner := r.From
-		if r.Type == kg.RelParticipatedIn {
-			owner = r.To
-		}
+		owner := Owner(r)
 		own[owner] = append(own[owner], r)
 	}
-	n := 0
-	put := func(l Line) error {
-		n++
-		return enc.Encode(l)
-	}
 	for _, s := range d.Sources {
-		if err := put(Line{Source: s}); err != nil {
-			return n, err
+		if err := lw.Source(s); err != nil {
+			return lw.Lines(), err
 		}
 	}
 	for _, pass := range []bool{false, true} {
@@ -107,40 +98,17 @@ func Write(w io.Writer, d *kg.Dataset) (int, error) {
 			if (e.Kind == kg.KindEvent) != pass {
 				continue
 			}
-			var err error
-			if e.Kind == kg.KindEvent {
-				l := &EventLine{Entity: *e}
-				for _, r := range own[e.ID] {
-					ll := link(r)
-					if r.Type == kg.RelParticipatedIn {
-						ll.Entity, ll.Role = r.From, r.Role
-						l.Participants = append(l.Participants, ll)
-					} else {
-						ll.To = r.To
-						l.Places = append(l.Places, ll)
-					}
-				}
-				err = put(Line{Event: l})
-			} else {
-				l := &EntityLine{Entity: *e}
-				for _, r := range own[e.ID] {
-					ll := link(r)
-					ll.Type, ll.To = r.Type, r.To
-					l.Relations = append(l.Relations, ll)
-				}
-				err = put(Line{Entity: l})
-			}
-			if err != nil {
-				return n, err
+			if err := lw.Entity(e, own[e.ID]); err != nil {
+				return lw.Lines(), err
 			}
 		}
 	}
 	for _, r := range d.Redirects {
-		if err := put(Line{Redirect: &r}); err != nil {
-			return n, err
+		if err := lw.Redirect(r); err != nil {
+			return lw.Lines(), err
 		}
 	}
-	return n, bw.Flush()
+	return lw.Lines(), lw.Flush()
 }
 
 // LineError is a problem with one line of an import file.
