@@ -26,9 +26,12 @@ type Store struct {
 	journal   *journal
 	entities  map[string]*kg.Entity
 	sources   map[string]*kg.Source
-	relations map[string]*kg.Relation
-	// byEntity indexes relations by both endpoints.
-	byEntity map[string]map[string]*kg.Relation
+	relations map[string]*rel
+	// byEntity lists each entity's relations, from and to it, by ID.
+	byEntity map[string][]*rel
+	// single maps each source ID to a slice holding only it, which the
+	// records citing only that source share (see sourceIDs).
+	single map[string][]string
 	// redirects maps merged-away IDs to the entity they were merged into.
 	redirects map[string]string
 	// tokens holds each entity's search tokens (kg.Tokens of its names),
@@ -51,8 +54,9 @@ func New() *Store {
 	return &Store{
 		entities:  map[string]*kg.Entity{},
 		sources:   map[string]*kg.Source{},
-		relations: map[string]*kg.Relation{},
-		byEntity:  map[string]map[string]*kg.Relation{},
+		relations: map[string]*rel{},
+		byEntity:  map[string][]*rel{},
+		single:    map[string][]string{},
 		redirects: map[string]string{},
 		tokens:    map[string][]string{},
 		search:    newSearchIndex(),
@@ -131,26 +135,36 @@ func (s *Store) seedLocked(d *kg.Dataset) {
 	for _, e := range d.Entities {
 		s.setEntity(cloneEntity(e))
 	}
+	p := pending{}
 	for _, r := range d.Relations {
-		if old := s.relations[r.ID]; old != nil {
-			s.deleteRelation(old)
+		c := cloneRelation(r)
+		if old := s.relations[c.ID]; old != nil {
+			s.deleteRelation(old, p)
 		}
-		s.putRelation(cloneRelation(r))
+		s.putRelation(s.newRel(c), p)
 	}
+	s.settle(p)
 	for _, r := range d.Redirects {
 		s.redirects[r.From] = r.To
 	}
 }
 
-func (s *Store) putRelation(r *kg.Relation) {
+// putRelation stores a relation whose ID is not stored; the lists it
+// joins are sorted when p is settled.
+func (s *Store) putRelation(r *rel, p pending) {
 	s.relations[r.ID] = r
-	for _, id := range []string{r.From, r.To} {
-		m := s.byEntity[id]
-		if m == nil {
-			m = map[string]*kg.Relation{}
-			s.byEntity[id] = m
-		}
-		m[r.ID] = r
+	s.addRel(r.From, r, p)
+	if r.To != r.From {
+		s.addRel(r.To, r, p)
+	}
+}
+
+// deleteRelation forgets a stored relation.
+func (s *Store) deleteRelation(r *rel, p pending) {
+	delete(s.relations, r.ID)
+	s.removeRel(r.From, r, p)
+	if r.To != r.From {
+		s.removeRel(r.To, r, p)
 	}
 }
 
@@ -202,6 +216,7 @@ func (s *Store) dropIndexes() { s.byName.Store(nil) }
 // setEntity stores an entity and its search tokens.
 func (s *Store) setEntity(e *kg.Entity) {
 	s.dropIndexes()
+	s.internEntity(e)
 	s.entities[e.ID] = e
 	var toks []string
 	for _, n := range e.Names() {

@@ -31,8 +31,8 @@ func (s *Store) Quoting(ctx context.Context, id string, max int) ([]*kg.Relation
 				return nil, nil, err
 			}
 		}
-		if r.Quote != "" && slices.Contains(r.Sources, id) && len(rels) <= max {
-			rels = append(rels, r)
+		if r.full != nil && r.full.Quote != "" && slices.Contains(r.Sources, id) && len(rels) <= max {
+			rels = append(rels, r.full)
 		}
 	}
 	var es []*kg.Entity

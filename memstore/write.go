@@ -77,8 +77,8 @@ func (s *Store) stage(ctx context.Context, c *kg.ChangeSet, replay bool) (*stage
 	for _, id := range c.DeleteEntities {
 		gone[id] = true
 		st.delEntities = append(st.delEntities, id)
-		for rid := range s.byEntity[id] {
-			st.delRels = append(st.delRels, rid)
+		for _, r := range s.byEntity[id] {
+			st.delRels = append(st.delRels, r.ID)
 		}
 	}
 	for from, to := range s.redirects {
@@ -136,9 +136,10 @@ func (s *Store) stage(ctx context.Context, c *kg.ChangeSet, replay bool) (*stage
 
 // commitStaged makes staged changes visible. It cannot fail.
 func (s *Store) commitStaged(st *staged) {
+	p := pending{}
 	for _, id := range st.delRels {
 		if r := s.relations[id]; r != nil {
-			s.deleteRelation(r)
+			s.deleteRelation(r, p)
 		}
 	}
 	for _, id := range st.delEntities {
@@ -156,10 +157,11 @@ func (s *Store) commitStaged(st *staged) {
 	}
 	for _, r := range st.putRels {
 		if old := s.relations[r.ID]; old != nil {
-			s.deleteRelation(old)
+			s.deleteRelation(old, p)
 		}
-		s.putRelation(r)
+		s.putRelation(s.newRel(r), p)
 	}
+	s.settle(p)
 	for id, v := range st.versions {
 		if e := s.entities[id]; e != nil && e.Version != v {
 			cp := cloneEntity(e)
@@ -170,15 +172,6 @@ func (s *Store) commitStaged(st *staged) {
 	}
 	for from, to := range st.redirects {
 		s.redirects[from] = to
-	}
-}
-
-func (s *Store) deleteRelation(r *kg.Relation) {
-	delete(s.relations, r.ID)
-	for _, id := range []string{r.From, r.To} {
-		if m := s.byEntity[id]; m != nil {
-			delete(m, r.ID)
-		}
 	}
 }
 
@@ -215,7 +208,7 @@ func (s *Store) Dump(ctx context.Context) (*kg.Dataset, error) {
 		d.Entities = append(d.Entities, cloneEntity(e))
 	}
 	for _, r := range s.relations {
-		d.Relations = append(d.Relations, cloneRelation(r))
+		d.Relations = append(d.Relations, cloneRelation(r.relation()))
 	}
 	for from, to := range s.redirects {
 		d.Redirects = append(d.Redirects, kg.Redirect{From: from, To: to})
