@@ -34,9 +34,10 @@ type Store struct {
 	single map[string][]string
 	// redirects maps merged-away IDs to the entity they were merged into.
 	redirects map[string]string
-	// tokens holds each entity's search tokens (kg.Tokens of its names),
-	// so that a search filters candidates without tokenizing every name.
-	tokens map[string][]string
+	// tokens holds each entity's search text (kg.Entity.SearchText: the
+	// tokens of its names), so that a search filters candidates without
+	// tokenizing every name.
+	tokens map[string]string
 	search *searchIndex
 	// byName indexes every entity by folded name and ID for ListEntities;
 	// nil until a list builds it, and again after each write to an entity
@@ -58,7 +59,7 @@ func New() *Store {
 		byEntity:  map[string][]*rel{},
 		single:    map[string][]string{},
 		redirects: map[string]string{},
-		tokens:    map[string][]string{},
+		tokens:    map[string]string{},
 		search:    newSearchIndex(),
 	}
 }
@@ -218,13 +219,13 @@ func (s *Store) setEntity(e *kg.Entity) {
 	s.dropIndexes()
 	s.internEntity(e)
 	s.entities[e.ID] = e
-	var toks []string
-	for _, n := range e.Names() {
-		toks = append(toks, kg.Tokens(n)...)
+	text := e.SearchText()
+	if old, ok := s.tokens[e.ID]; ok && old == text {
+		return // the same names: the index holds them
 	}
 	s.search.remove(e.ID, s.tokens[e.ID])
-	s.tokens[e.ID] = toks
-	s.search.add(e.ID, toks)
+	s.tokens[e.ID] = text
+	s.search.add(e.ID, text)
 }
 
 // removeEntity forgets an entity and its search tokens.
