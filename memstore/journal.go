@@ -308,7 +308,8 @@ func refuse(path string, off int64, err error) error {
 
 // scan reads the frames of a journal of the given format version from
 // start to end, and calls each with the offset and payload of every whole
-// frame, stopping at its first error. It returns where the last whole frame
+// frame, stopping at its first error. The payload is valid during the call
+// only. It returns where the last whole frame
 // ends: a torn tail follows up to end. Damage is an error naming the
 // frame's offset.
 func scan(f journalFile, path string, version int, start, end int64, each func(off int64, payload []byte) error) (int64, error) {
@@ -318,6 +319,7 @@ func scan(f journalFile, path string, version int, start, end int64, each func(o
 	}
 	r := bufio.NewReaderSize(io.NewSectionReader(f, start, end-start), 64<<10)
 	hdr := make([]byte, hs)
+	var buf []byte
 	off := start
 	for off < end {
 		remain := end - off
@@ -350,7 +352,11 @@ func scan(f journalFile, path string, version int, start, end int64, each func(o
 			}
 			return off, nil
 		}
-		payload := make([]byte, n)
+		// One buffer serves every frame: each only lives through its call.
+		if int64(cap(buf)) < n {
+			buf = make([]byte, n)
+		}
+		payload := buf[:n]
 		if _, err := io.ReadFull(r, payload); err != nil {
 			return off, fmt.Errorf("read journal %s at byte %d: %w", path, off, err)
 		}

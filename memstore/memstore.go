@@ -139,6 +139,7 @@ func (s *Store) seedLocked(d *kg.Dataset) {
 	p := pending{}
 	for _, r := range d.Relations {
 		c := cloneRelation(r)
+		c.From, c.To = s.entityID(c.From), s.entityID(c.To)
 		if old := s.relations[c.ID]; old != nil {
 			s.deleteRelation(old, p)
 		}
@@ -196,11 +197,17 @@ func cloneRelation(r *kg.Relation) *kg.Relation {
 	c := *r
 	c.Sources = slices.Clone(r.Sources)
 	c.RestsOn = slices.Clone(r.RestsOn)
-	c.Basis = r.EffectiveBasis()
-	if c.ID == "" {
-		c.ID = kg.RelationID(c.Type, c.From, c.To, c.Role)
+	return ownRelation(&c)
+}
+
+// ownRelation readies a relation the store owns to be stored: with its
+// basis recorded, and its ID, which a journaled relation does not carry.
+func ownRelation(r *kg.Relation) *kg.Relation {
+	r.Basis = r.EffectiveBasis()
+	if r.ID == "" {
+		r.ID = kg.RelationID(r.Type, r.From, r.To, r.Role)
 	}
-	return &c
+	return r
 }
 
 // Stats counts what the store holds.

@@ -72,13 +72,13 @@ func plain(r *kg.Relation) bool {
 		r.UpdatedAt == "" && r.UpdatedBy == ""
 }
 
-// newRel makes the stored form of a relation the store owns (a clone),
-// sharing its strings with the store's. The caller holds the write lock.
+// newRel makes the stored form of a relation the store owns (see
+// ownRelation), whose ends are the IDs the store holds, sharing its other
+// strings with the store's. The caller holds the write lock.
 func (s *Store) newRel(c *kg.Relation) *rel {
 	c.Type = kg.RelationType(intern(string(c.Type)))
 	c.Role = kg.Role(intern(string(c.Role)))
 	c.Basis = kg.Basis(intern(string(c.Basis)))
-	c.From, c.To = s.entityID(c.From), s.entityID(c.To)
 	c.Sources = s.sourceIDs(c.Sources)
 	r := &rel{ID: c.ID, Type: c.Type, From: c.From, To: c.To, Role: c.Role, Sources: c.Sources}
 	if !plain(c) {
@@ -181,19 +181,22 @@ func (s *Store) internEntity(e *kg.Entity) {
 }
 
 // pending records, during a write, the entities whose relation lists got
-// relations appended: for each, how long the list was sorted before. The
-// write sorts them once at its end (see settle), instead of inserting each
-// relation in the middle of a hub's list.
+// relations appended out of order: for each, how long the list was sorted
+// before. The write sorts them once at its end (see settle), instead of
+// inserting each relation in the middle of a hub's list.
 type pending map[string]int
 
 // compareRel orders relations by ID.
 func compareRel(a, b *rel) int { return strings.Compare(a.ID, b.ID) }
 
-// addRel appends r to the list of the entity id.
+// addRel appends r to the list of the entity id, noting in p where the
+// list stops being sorted.
 func (s *Store) addRel(id string, r *rel, p pending) {
 	l := s.byEntity[id]
-	if _, ok := p[id]; !ok {
-		p[id] = len(l)
+	if n := len(l); n > 0 && l[n-1].ID > r.ID {
+		if _, ok := p[id]; !ok {
+			p[id] = n
+		}
 	}
 	s.byEntity[id] = append(l, r)
 }

@@ -96,29 +96,52 @@ func (s *Store) stage(ctx context.Context, c *kg.ChangeSet, replay bool) (*stage
 	if err := kg.Fail(ctx, "after-put-sources"); err != nil {
 		return nil, err
 	}
-	putting := make(map[string]bool, len(c.PutEntities))
-	for _, e := range c.PutEntities {
-		putting[e.ID] = true
-	}
-	exists := func(id string) bool { return putting[id] || !gone[id] && s.entities[id] != nil }
+	// putting maps the IDs of the entities written to the records the
+	// store will hold. A replay stores the records the journal decoded,
+	// which nothing else holds, rather than copies.
+	putting := make(map[string]*kg.Entity, len(c.PutEntities))
 	for _, e := range c.PutEntities {
 		if to, ok := s.redirects[e.ID]; ok && !gone[to] && !replay {
 			return nil, kg.Invalid("id", "%q was merged into %q; edit that entity instead", e.ID, to)
 		}
-		cp := cloneEntity(e)
+		cp := e
+		if !replay {
+			cp = cloneEntity(e)
+		}
 		if v, ok := st.versions[e.ID]; ok {
 			cp.Version = v
 		}
+		putting[e.ID] = cp
 		st.entities = append(st.entities, cp)
 	}
 	if err := kg.Fail(ctx, "after-put-entities"); err != nil {
 		return nil, err
 	}
+	// end returns the ID of an entity that exists after the write, as the
+	// store holds it, so that relations share it rather than copy it.
+	end := func(id string) (string, bool) {
+		if e := putting[id]; e != nil {
+			return e.ID, true
+		}
+		if e := s.entities[id]; e != nil && !gone[id] {
+			return e.ID, true
+		}
+		return "", false
+	}
 	for _, r := range c.PutRelations {
-		if !exists(r.From) || !exists(r.To) {
+		from, okFrom := end(r.From)
+		to, okTo := end(r.To)
+		if !okFrom || !okTo {
 			return nil, kg.Invalid("relations", "unknown entity at an end of %s", r.ID)
 		}
-		st.putRels = append(st.putRels, cloneRelation(r))
+		var cp *kg.Relation
+		if replay {
+			cp = ownRelation(r)
+		} else {
+			cp = cloneRelation(r)
+		}
+		cp.From, cp.To = from, to
+		st.putRels = append(st.putRels, cp)
 	}
 	if err := kg.Fail(ctx, "after-put-relations"); err != nil {
 		return nil, err
