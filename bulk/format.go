@@ -156,20 +156,9 @@ func Read(r io.Reader) (*Parsed, []LineError) {
 }
 
 func (p *Parsed) add(n int, raw []byte) error {
-	var l Line
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&l); err != nil {
-		return fmt.Errorf("not a record: %w", err)
-	}
-	set := 0
-	for _, ok := range []bool{l.Source != nil, l.Entity != nil, l.Event != nil, l.Redirect != nil} {
-		if ok {
-			set++
-		}
-	}
-	if set != 1 {
-		return fmt.Errorf("a line holds exactly one of source, entity, event or redirect")
+	rec, err := parseLine(raw)
+	if err != nil {
+		return err
 	}
 	d := p.Dataset
 	seen := func(key string) error {
@@ -180,59 +169,108 @@ func (p *Parsed) add(n int, raw []byte) error {
 		return nil
 	}
 	switch {
+	case rec.source != nil:
+		d.Sources = append(d.Sources, rec.source)
+		return seen(rec.source.ID)
+	case rec.redirect != nil:
+		d.Redirects = append(d.Redirects, *rec.redirect)
+		return seen("redirect " + rec.redirect.From)
+	}
+	d.Relations = append(d.Relations, rec.relations...)
+	d.Entities = append(d.Entities, rec.entity)
+	return seen(rec.entity.ID)
+}
+
+// record is one line of the format, parsed: a source, an entity or event
+// with the relations written in its line, or a redirect.
+type record struct {
+	source    *kg.Source
+	entity    *kg.Entity
+	relations []*kg.Relation
+	redirect  *kg.Redirect
+}
+
+// key returns the key a record is defined under: its ID, or "redirect "
+// and the ID a redirect starts from.
+func (rec record) key() string {
+	switch {
+	case rec.source != nil:
+		return rec.source.ID
+	case rec.redirect != nil:
+		return "redirect " + rec.redirect.From
+	}
+	return rec.entity.ID
+}
+
+// parseLine parses one line and checks what can be checked on its own.
+func parseLine(raw []byte) (record, error) {
+	var l Line
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&l); err != nil {
+		return record{}, fmt.Errorf("not a record: %w", err)
+	}
+	set := 0
+	for _, ok := range []bool{l.Source != nil, l.Entity != nil, l.Event != nil, l.Redirect != nil} {
+		if ok {
+			set++
+		}
+	}
+	if set != 1 {
+		return record{}, fmt.Errorf("a line holds exactly one of source, entity, event or redirect")
+	}
+	switch {
 	case l.Source != nil:
 		if err := kg.ValidateSource(l.Source); err != nil {
-			return err
+			return record{}, err
 		}
-		d.Sources = append(d.Sources, l.Source)
-		return seen(l.Source.ID)
+		return record{source: l.Source}, nil
 	case l.Redirect != nil:
-		d.Redirects = append(d.Redirects, *l.Redirect)
-		return seen("redirect " + l.Redirect.From)
+		return record{redirect: l.Redirect}, nil
 	case l.Entity != nil:
 		e := &l.Entity.Entity
 		if e.Kind == kg.KindEvent {
-			return fmt.Errorf("events go on event lines")
+			return record{}, fmt.Errorf("events go on event lines")
 		}
 		if err := e.Validate(); err != nil {
-			return err
+			return record{}, err
 		}
+		rec := record{entity: e}
 		for i, ll := range l.Entity.Relations {
 			r := ll.relation(ll.Type, e.ID, ll.To)
 			if err := r.Validate(); err != nil {
-				return fmt.Errorf("relations[%d]: %w", i, err)
+				return record{}, fmt.Errorf("relations[%d]: %w", i, err)
 			}
-			d.Relations = append(d.Relations, r)
+			rec.relations = append(rec.relations, r)
 		}
-		d.Entities = append(d.Entities, e)
-		return seen(e.ID)
+		return rec, nil
 	}
 	ev := &l.Event.Entity
 	if ev.Kind == "" {
 		ev.Kind = kg.KindEvent
 	}
 	if err := ev.Validate(); err != nil {
-		return err
+		return record{}, err
 	}
 	if ev.Kind != kg.KindEvent {
-		return fmt.Errorf("event lines hold events")
+		return record{}, fmt.Errorf("event lines hold events")
 	}
+	rec := record{entity: ev}
 	for i, ll := range l.Event.Participants {
 		r := ll.relation(kg.RelParticipatedIn, ll.Entity, ev.ID)
 		if err := r.Validate(); err != nil {
-			return fmt.Errorf("participants[%d]: %w", i, err)
+			return record{}, fmt.Errorf("participants[%d]: %w", i, err)
 		}
-		d.Relations = append(d.Relations, r)
+		rec.relations = append(rec.relations, r)
 	}
 	for i, ll := range l.Event.Places {
 		r := ll.relation(kg.RelHeldAt, ev.ID, ll.To)
 		if err := r.Validate(); err != nil {
-			return fmt.Errorf("places[%d]: %w", i, err)
+			return record{}, fmt.Errorf("places[%d]: %w", i, err)
 		}
-		d.Relations = append(d.Relations, r)
+		rec.relations = append(rec.relations, r)
 	}
-	d.Entities = append(d.Entities, ev)
-	return seen(ev.ID)
+	return rec, nil
 }
 
 // LineOf returns the line a record (an entity or source ID) came from, 0
