@@ -164,5 +164,13 @@ func (s *Store) linkMatches(id string, r *rel, q kg.LinkQuery) (string, bool) {
 
 // RelationsByID returns the relations with the given IDs.
 func (s *Store) RelationsByID(ctx context.Context, ids []string) ([]*kg.Relation, error) {
-	return relations(lookup(s, ids, s.relations)), nil
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := make([]*kg.Relation, 0, len(ids))
+	for _, id := range ids {
+		if r := s.relationByID(id, nil); r != nil {
+			out = append(out, r.relation())
+		}
+	}
+	return out, nil
 }

@@ -23,12 +23,16 @@ import (
 type Store struct {
 	mu sync.RWMutex
 	// journal, when not nil, receives every write before it is applied.
-	journal   *journal
-	entities  map[string]*kg.Entity
-	sources   map[string]*kg.Source
-	relations map[string]*rel
-	// byEntity lists each entity's relations, from and to it, by ID.
+	journal  *journal
+	entities map[string]*kg.Entity
+	sources  map[string]*kg.Source
+	// byEntity lists each entity's relations, from and to it, by ID; a
+	// relation is found by its ID in the list of its From end (see
+	// findRel), and listed once in the lists of the ends it starts from
+	// (see allRelations).
 	byEntity map[string][]*rel
+	// nRelations counts the relations.
+	nRelations int
 	// single maps each source ID to a slice holding only it, which the
 	// records citing only that source share (see sourceIDs).
 	single map[string][]string
@@ -55,7 +59,6 @@ func New() *Store {
 	return &Store{
 		entities:  map[string]*kg.Entity{},
 		sources:   map[string]*kg.Source{},
-		relations: map[string]*rel{},
 		byEntity:  map[string][]*rel{},
 		single:    map[string][]string{},
 		redirects: map[string]string{},
@@ -140,7 +143,7 @@ func (s *Store) seedLocked(d *kg.Dataset) {
 	for _, r := range d.Relations {
 		c := cloneRelation(r)
 		c.From, c.To = s.entityID(c.From), s.entityID(c.To)
-		if old := s.relations[c.ID]; old != nil {
+		if old := s.findRel(c.From, c.ID, p); old != nil {
 			s.deleteRelation(old, p)
 		}
 		s.putRelation(s.newRel(c), p)
@@ -154,7 +157,7 @@ func (s *Store) seedLocked(d *kg.Dataset) {
 // putRelation stores a relation whose ID is not stored; the lists it
 // joins are sorted when p is settled.
 func (s *Store) putRelation(r *rel, p pending) {
-	s.relations[r.ID] = r
+	s.nRelations++
 	s.addRel(r.From, r, p)
 	if r.To != r.From {
 		s.addRel(r.To, r, p)
@@ -163,7 +166,7 @@ func (s *Store) putRelation(r *rel, p pending) {
 
 // deleteRelation forgets a stored relation.
 func (s *Store) deleteRelation(r *rel, p pending) {
-	delete(s.relations, r.ID)
+	s.nRelations--
 	s.removeRel(r.From, r, p)
 	if r.To != r.From {
 		s.removeRel(r.To, r, p)
@@ -214,7 +217,7 @@ func ownRelation(r *kg.Relation) *kg.Relation {
 func (s *Store) Stats(ctx context.Context) (kg.Stats, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return kg.Stats{Entities: len(s.entities), Sources: len(s.sources), Relations: len(s.relations)}, nil
+	return kg.Stats{Entities: len(s.entities), Sources: len(s.sources), Relations: s.nRelations}, nil
 }
 
 // dropIndexes forgets the indexes that writes to entities make stale. The

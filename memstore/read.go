@@ -25,7 +25,7 @@ func (s *Store) Quoting(ctx context.Context, id string, max int) ([]*kg.Relation
 	defer s.mu.RUnlock()
 	var rels []*kg.Relation
 	n := 0
-	for _, r := range s.relations {
+	for r := range s.allRelations {
 		if n++; n%liveEvery == 0 {
 			if err := kg.Live(ctx); err != nil {
 				return nil, nil, err
@@ -376,7 +376,7 @@ func (s *Store) Investments(ctx context.Context, q kg.InvestmentQuery, p kg.Page
 	seen := map[kg.Investment]bool{}
 	var items []keyed[kg.Investment]
 	n := 0
-	for _, r := range s.relations {
+	for r := range s.allRelations {
 		if n++; n%liveEvery == 0 {
 			if err := kg.Live(ctx); err != nil {
 				return nil, err

@@ -186,6 +186,46 @@ func (s *Store) internEntity(e *kg.Entity) {
 // inserting each relation in the middle of a hub's list.
 type pending map[string]int
 
+// findRel returns the stored relation of that ID that starts from the
+// entity from, or nil; p is the write's pending lists (nil outside one).
+func (s *Store) findRel(from, id string, p pending) *rel {
+	l := s.byEntity[from]
+	n, dirty := p[from]
+	if !dirty {
+		n = len(l)
+	}
+	if i, ok := slices.BinarySearchFunc(l[:n], id, func(r *rel, id string) int { return strings.Compare(r.ID, id) }); ok {
+		return l[i]
+	}
+	for _, r := range l[n:] {
+		if r.ID == id {
+			return r
+		}
+	}
+	return nil
+}
+
+// relationByID returns the stored relation of that ID, or nil.
+func (s *Store) relationByID(id string, p pending) *rel {
+	_, from, _, _, ok := kg.ParseRelationID(id)
+	if !ok {
+		return nil
+	}
+	return s.findRel(from, id, p)
+}
+
+// allRelations yields every stored relation once, from the list of the
+// entity it starts from, in no order.
+func (s *Store) allRelations(yield func(*rel) bool) {
+	for id, l := range s.byEntity {
+		for _, r := range l {
+			if r.From == id && !yield(r) {
+				return
+			}
+		}
+	}
+}
+
 // compareRel orders relations by ID.
 func compareRel(a, b *rel) int { return strings.Compare(a.ID, b.ID) }
 

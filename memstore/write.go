@@ -161,7 +161,7 @@ func (s *Store) stage(ctx context.Context, c *kg.ChangeSet, replay bool) (*stage
 func (s *Store) commitStaged(st *staged) {
 	p := pending{}
 	for _, id := range st.delRels {
-		if r := s.relations[id]; r != nil {
+		if r := s.relationByID(id, p); r != nil {
 			s.deleteRelation(r, p)
 		}
 	}
@@ -179,7 +179,7 @@ func (s *Store) commitStaged(st *staged) {
 		s.setEntity(e)
 	}
 	for _, r := range st.putRels {
-		if old := s.relations[r.ID]; old != nil {
+		if old := s.findRel(r.From, r.ID, p); old != nil {
 			s.deleteRelation(old, p)
 		}
 		s.putRelation(s.newRel(r), p)
@@ -230,7 +230,7 @@ func (s *Store) Dump(ctx context.Context) (*kg.Dataset, error) {
 	for _, e := range s.entities {
 		d.Entities = append(d.Entities, cloneEntity(e))
 	}
-	for _, r := range s.relations {
+	for r := range s.allRelations {
 		d.Relations = append(d.Relations, cloneRelation(r.relation()))
 	}
 	for from, to := range s.redirects {
