@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"syscall"
+	"time"
 
 	"github.com/puente-kg/puente/kg"
 )
@@ -88,6 +89,9 @@ type ReplayReport struct {
 	// Upgraded reports that the journal was in the first format, without a
 	// file header, and was rewritten in the current one.
 	Upgraded bool
+	// Took is how long Open took, the replay and giving the memory it
+	// freed back to the system.
+	Took time.Duration
 }
 
 // journalFile is what the journal asks of an open file. *os.File has it;
