@@ -223,17 +223,7 @@ func replay(dir string, apply func(record) error) (*journal, ReplayReport, error
 	if err != nil {
 		return nil, rep, err
 	}
-	good, err := scan(f, path, version, start, size, func(off int64, payload []byte) error {
-		var rec record
-		if err := json.Unmarshal(payload, &rec); err != nil {
-			return refuse(path, off, fmt.Errorf("damaged record: it passes its checksum but does not decode: %w", err))
-		}
-		if err := apply(rec); err != nil {
-			return refuse(path, off, fmt.Errorf("the %s record could not be replayed: %w", rec.Op, err))
-		}
-		rep.Records++
-		return nil
-	})
+	good, err := replayRecords(f, path, version, start, size, apply, &rep)
 	if err != nil {
 		return nil, rep, err
 	}
@@ -253,6 +243,57 @@ func replay(dir string, apply func(record) error) (*journal, ReplayReport, error
 	}
 	j, err := openForAppend(path, good, rep.TornBytes > 0)
 	return j, rep, err
+}
+
+// replayRecords reads, checks and decodes the records of the journal on
+// one goroutine and applies them in order on another, so that on two cores
+// a replay takes about as long as the slower of the two rather than both.
+// It stops at the first error: damage, a record that does not decode, or
+// one whose replay fails, whichever comes first in the file. It returns
+// where the last whole frame ends, as scan does.
+func replayRecords(f journalFile, path string, version int, start, size int64, apply func(record) error, rep *ReplayReport) (int64, error) {
+	type decoded struct {
+		off int64
+		rec record
+	}
+	records := make(chan decoded, 256)
+	stop := make(chan struct{})
+	var applyErr error
+	applied := make(chan struct{})
+	go func() {
+		defer close(applied)
+		for d := range records {
+			if applyErr != nil {
+				continue // drain what was decoded after the failure
+			}
+			if err := apply(d.rec); err != nil {
+				applyErr = refuse(path, d.off, fmt.Errorf("the %s record could not be replayed: %w", d.rec.Op, err))
+				close(stop)
+				continue
+			}
+			rep.Records++
+		}
+	}()
+	errStopped := errors.New("replay stopped")
+	good, err := scan(f, path, version, start, size, func(off int64, payload []byte) error {
+		var rec record
+		if err := json.Unmarshal(payload, &rec); err != nil {
+			return refuse(path, off, fmt.Errorf("damaged record: it passes its checksum but does not decode: %w", err))
+		}
+		select {
+		case records <- decoded{off, rec}:
+			return nil
+		case <-stop:
+			return errStopped
+		}
+	})
+	close(records)
+	<-applied
+	if applyErr != nil {
+		// A record that failed comes before whatever scan met after it.
+		return good, applyErr
+	}
+	return good, err
 }
 
 // openForAppend opens the journal for writing at size, first cutting the
