@@ -28,7 +28,7 @@ type Store struct {
 	entities map[string]*kg.Entity
 	sources  map[string]*kg.Source
 	// byEntity lists each entity's relations, from and to it, by ID; a
-	// relation is found by its ID in the list of its From end (see
+	// relation is found by its ID in the shorter list of its two ends (see
 	// findRel), and listed once in the lists of the ends it starts from
 	// (see allRelations).
 	byEntity map[string][]*rel
@@ -150,7 +150,7 @@ func (s *Store) seedLocked(d *kg.Dataset) {
 	for _, r := range d.Relations {
 		c := cloneRelation(r)
 		c.From, c.To = s.entityID(c.From), s.entityID(c.To)
-		if old := s.findRel(c.From, c.ID, p); old != nil {
+		if old := s.findRel(c.From, c.To, c.ID, p); old != nil {
 			s.deleteRelation(old, p)
 		}
 		s.putRelation(s.newRel(c), p)

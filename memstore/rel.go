@@ -186,11 +186,15 @@ func (s *Store) internEntity(e *kg.Entity) {
 // inserting each relation in the middle of a hub's list.
 type pending map[string]int
 
-// findRel returns the stored relation of that ID that starts from the
-// entity from, or nil; p is the write's pending lists (nil outside one).
-func (s *Store) findRel(from, id string, p pending) *rel {
-	l := s.byEntity[from]
-	n, dirty := p[from]
+// findRel returns the stored relation of that ID between the entities
+// from and to, or nil, looking in the shorter of their lists (an event's
+// rather than a hub's); p is the write's pending lists (nil outside one).
+func (s *Store) findRel(from, to, id string, p pending) *rel {
+	end, l := from, s.byEntity[from]
+	if lt := s.byEntity[to]; len(lt) < len(l) {
+		end, l = to, lt
+	}
+	n, dirty := p[end]
 	if !dirty {
 		n = len(l)
 	}
@@ -207,11 +211,11 @@ func (s *Store) findRel(from, id string, p pending) *rel {
 
 // relationByID returns the stored relation of that ID, or nil.
 func (s *Store) relationByID(id string, p pending) *rel {
-	_, from, _, _, ok := kg.ParseRelationID(id)
+	_, from, to, _, ok := kg.ParseRelationID(id)
 	if !ok {
 		return nil
 	}
-	return s.findRel(from, id, p)
+	return s.findRel(from, to, id, p)
 }
 
 // allRelations yields every stored relation once, from the list of the

@@ -179,7 +179,7 @@ func (s *Store) commitStaged(st *staged) {
 		s.setEntity(e)
 	}
 	for _, r := range st.putRels {
-		if old := s.findRel(r.From, r.ID, p); old != nil {
+		if old := s.findRel(r.From, r.To, r.ID, p); old != nil {
 			s.deleteRelation(old, p)
 		}
 		s.putRelation(s.newRel(r), p)
