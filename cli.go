@@ -150,7 +150,7 @@ func generateFile(cfg config, logger *slog.Logger, path string) error {
 			return err
 		}
 	}
-	w := bulk.NewWriter(out)
+	w := &countingWriter{Writer: bulk.NewWriter(out)}
 	err := synth.Stream(cfg.entities, cfg.seed, bar.Update, w)
 	if err == nil {
 		err = w.Flush()
@@ -161,6 +161,19 @@ func generateFile(cfg config, logger *slog.Logger, path string) error {
 	if err != nil {
 		return fmt.Errorf("generate: %w", err)
 	}
-	logger.Info("generated", "file", path, "lines", w.Lines())
+	logger.Info("generated", "file", path, "entities", w.entities, "relations", w.relations, "lines", w.Lines())
 	return nil
+}
+
+// countingWriter counts the entities and relations it writes.
+type countingWriter struct {
+	*bulk.Writer
+	entities, relations int
+}
+
+// Entity writes the line of an entity and counts it and its relations.
+func (w *countingWriter) Entity(e *kg.Entity, owned []*kg.Relation) error {
+	w.entities++
+	w.relations += len(owned)
+	return w.Writer.Entity(e, owned)
 }
