@@ -76,6 +76,7 @@ func New() *Store {
 func Open(dir string) (*Store, ReplayReport, error) {
 	start := time.Now()
 	s := New()
+	defer collectLessDuringReplay()()
 	j, rep, err := openJournal(dir, s.apply)
 	if err != nil {
 		return nil, rep, err
@@ -87,6 +88,40 @@ func Open(dir string) (*Store, ReplayReport, error) {
 	debug.FreeOSMemory()
 	rep.Took = time.Since(start)
 	return s, rep, nil
+}
+
+// replayGCPercent is the GOGC a replay runs at. A replay grows the heap
+// from nothing to the whole graph, and each collection marks all of it: at
+// 1M entities the default of 100 collected 15 times in 51 CPU seconds, 200
+// collected 8 times in 34, and peaked 11% higher (2.6 GiB instead of 2.4).
+const replayGCPercent = 200
+
+// replays counts the replays under way, so that the first raises GOGC and
+// the last puts it back.
+var replays struct {
+	sync.Mutex
+	n, prev int
+}
+
+// collectLessDuringReplay raises GOGC to replayGCPercent, unless it is
+// higher or off, until the function it returns is called.
+func collectLessDuringReplay() (restore func()) {
+	replays.Lock()
+	defer replays.Unlock()
+	if replays.n == 0 {
+		replays.prev = debug.SetGCPercent(replayGCPercent)
+		if replays.prev < 0 || replays.prev > replayGCPercent {
+			debug.SetGCPercent(replays.prev)
+		}
+	}
+	replays.n++
+	return func() {
+		replays.Lock()
+		defer replays.Unlock()
+		if replays.n--; replays.n == 0 {
+			debug.SetGCPercent(replays.prev)
+		}
+	}
 }
 
 // BatchWait returns 0: a lookup in memory costs no round trip, so loaders
