@@ -14,44 +14,42 @@ import (
 	"github.com/puente-kg/puente/synth"
 )
 
-// importFile reads a JSON Lines file (or standard input for "-"), checks all
-// of it, and only then writes it in batches to the configured store.
+// importFile checks a JSON Lines file (or standard input for "-") whole,
+// and only then writes it in batches to the configured store. The file is
+// read on each pass rather than held in memory; standard input is first
+// copied to a temporary file.
 func importFile(ctx context.Context, cfg config, logger *slog.Logger, path string) error {
 	if cfg.neo4j.URI == "" && cfg.dataDir == "" {
 		return errors.New("import: the embedded store keeps nothing without a data directory; set DATA_DIR (or NEO4J_URI)")
 	}
-	in, closeIn, err := openInput(path)
+	open, cleanup, err := opener(path)
 	if err != nil {
 		return err
 	}
-	defer closeIn()
+	defer cleanup()
 	start := time.Now()
-	parsed, lineErrs := bulk.Read(in)
 	store, err := openStore(ctx, cfg, logger)
 	if err != nil {
 		return err
 	}
 	defer store.Close(context.WithoutCancel(ctx))
-	refErrs, err := bulk.Check(ctx, parsed, store)
+	file, problems, err := bulk.CheckFile(ctx, open, store)
 	if err != nil {
-		return err
+		return fmt.Errorf("import: %w", err)
 	}
-	if all := append(lineErrs, refErrs...); len(all) > 0 {
-		for _, e := range all {
+	if len(problems) > 0 {
+		for _, e := range problems {
 			fmt.Fprintf(os.Stderr, "%s:%d: %v\n", path, e.Line, e.Err)
 		}
-		return fmt.Errorf("import: %d problems in %s; nothing was written", len(all), path)
+		return fmt.Errorf("import: %d problems in %s; nothing was written", len(problems), path)
 	}
 	bar := bulk.NewBar(os.Stderr)
-	err = bulk.Import(ctx, store, parsed, bulk.Options{Batch: cfg.batch, Progress: bar.Update})
-	if err != nil {
+	if err := bulk.ImportFile(ctx, store, file, bulk.Options{Batch: cfg.batch, Progress: bar.Update}); err != nil {
 		return err
 	}
-	d := parsed.Dataset
-	records := len(d.Sources) + len(d.Entities) + len(d.Relations) + len(d.Redirects)
 	elapsed := time.Since(start)
-	logger.Info("imported", "file", path, "lines", parsed.Lines, "records", records,
-		"seconds", elapsed.Seconds(), "records_per_second", float64(records)/elapsed.Seconds())
+	logger.Info("imported", "file", path, "lines", file.Lines, "records", file.Records(),
+		"seconds", elapsed.Seconds(), "records_per_second", float64(file.Records())/elapsed.Seconds())
 	return nil
 }
 
@@ -102,15 +100,29 @@ func writeDataset(path string, d *kg.Dataset) (int, error) {
 	return n, err
 }
 
-func openInput(path string) (io.Reader, func(), error) {
-	if path == "-" {
-		return os.Stdin, func() {}, nil
+// opener returns what opens the file at path for each pass of an import,
+// and what removes the copy of standard input ("-") made for them.
+func opener(path string) (bulk.Opener, func(), error) {
+	if path != "-" {
+		if _, err := os.Stat(path); err != nil {
+			return nil, nil, fmt.Errorf("import: %w", err)
+		}
+		return func() (io.ReadCloser, error) { return os.Open(path) }, func() {}, nil
 	}
-	f, err := os.Open(path)
+	tmp, err := os.CreateTemp("", "puente-import-*.jsonl")
 	if err != nil {
-		return nil, nil, fmt.Errorf("import: %w", err)
+		return nil, nil, fmt.Errorf("import: copy standard input: %w", err)
 	}
-	return f, func() { f.Close() }, nil
+	cleanup := func() { os.Remove(tmp.Name()) }
+	_, err = io.Copy(tmp, os.Stdin)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		cleanup()
+		return nil, nil, fmt.Errorf("import: copy standard input: %w", err)
+	}
+	return func() (io.ReadCloser, error) { return os.Open(tmp.Name()) }, cleanup, nil
 }
 
 // storeIsEmpty reports whether the store holds no entity.
@@ -119,14 +131,49 @@ func storeIsEmpty(ctx context.Context, store kg.Store) (bool, error) {
 	return st.Entities == 0, err
 }
 
-// generateFile writes a synthetic graph of cfg.entities entities.
+// generateFile writes a synthetic graph of cfg.entities entities, line by
+// line as it is generated (synced to disk before it returns), or to
+// standard output for "-".
 func generateFile(cfg config, logger *slog.Logger, path string) error {
 	bar := bulk.NewBar(os.Stderr)
-	d := synth.Generate(cfg.entities, cfg.seed, bar.Update)
-	n, err := writeDataset(path, d)
+	out, closeOut := io.Writer(os.Stdout), func() error { return nil }
+	if path != "-" {
+		f, err := os.Create(path)
+		if err != nil {
+			return fmt.Errorf("generate: %w", err)
+		}
+		out, closeOut = f, func() error {
+			err := f.Sync()
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+			return err
+		}
+	}
+	w := &countingWriter{Writer: bulk.NewWriter(out)}
+	err := synth.Stream(cfg.entities, cfg.seed, bar.Update, w)
+	if err == nil {
+		err = w.Flush()
+	}
+	if cerr := closeOut(); err == nil {
+		err = cerr
+	}
 	if err != nil {
 		return fmt.Errorf("generate: %w", err)
 	}
-	logger.Info("generated", "file", path, "entities", len(d.Entities), "relations", len(d.Relations), "lines", n)
+	logger.Info("generated", "file", path, "entities", w.entities, "relations", w.relations, "lines", w.Lines())
 	return nil
+}
+
+// countingWriter counts the entities and relations it writes.
+type countingWriter struct {
+	*bulk.Writer
+	entities, relations int
+}
+
+// Entity writes the line of an entity and counts it and its relations.
+func (w *countingWriter) Entity(e *kg.Entity, owned []*kg.Relation) error {
+	w.entities++
+	w.relations += len(owned)
+	return w.Writer.Entity(e, owned)
 }

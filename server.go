@@ -319,7 +319,8 @@ func openStore(ctx context.Context, cfg config, logger *slog.Logger) (kg.Store, 
 			logger.Warn("dropped a torn last journal record (a write interrupted by a crash; it was never acknowledged)",
 				"data_dir", cfg.dataDir, "bytes", rep.TornBytes)
 		}
-		logger.Info("using the embedded store, journaled", "data_dir", cfg.dataDir, "records_replayed", rep.Records)
+		logger.Info("using the embedded store, journaled", "data_dir", cfg.dataDir, "records_replayed", rep.Records,
+			"replay_seconds", rep.Took.Seconds())
 		return s, nil
 	}
 	s, err := neo4jstore.Open(ctx, cfg.neo4j)

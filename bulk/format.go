@@ -1,8 +1,9 @@
 // Package bulk reads and writes Puente's import/export format, JSON Lines:
 // one source, entity, event or redirect per line, so that every problem
-// points at a line. Write streams; Read parses the whole file into memory,
-// since Check compares every record with every other before anything is
-// written. See README.md beside this file.
+// points at a line. Writer writes a file line by line, so that a file of
+// any size costs one line of memory; Read parses the whole file into
+// memory, since Check compares every record with every other before
+// anything is written. See README.md beside this file.
 package bulk
 
 import (
@@ -80,26 +81,16 @@ func (l *LinkLine) relation(t kg.RelationType, from, to string) *kg.Relation {
 // the line of the entity it belongs to: participations and places with
 // their event, other relations with the entity they start from.
 func Write(w io.Writer, d *kg.Dataset) (int, error) {
-	bw := bufio.NewWriterSize(w, 1<<16)
-	enc := json.NewEncoder(bw)
-	enc.SetEscapeHTML(false)
+	lw := NewWriter(w)
 	d.Sort()
 	own := map[string][]*kg.Relation{}
 	for _, r := range d.Relations {
-		owner := r.From
-		if r.Type == kg.RelParticipatedIn {
-			owner = r.To
-		}
+		owner := Owner(r)
 		own[owner] = append(own[owner], r)
 	}
-	n := 0
-	put := func(l Line) error {
-		n++
-		return enc.Encode(l)
-	}
 	for _, s := range d.Sources {
-		if err := put(Line{Source: s}); err != nil {
-			return n, err
+		if err := lw.Source(s); err != nil {
+			return lw.Lines(), err
 		}
 	}
 	for _, pass := range []bool{false, true} {
@@ -107,40 +98,17 @@ func Write(w io.Writer, d *kg.Dataset) (int, error) {
 			if (e.Kind == kg.KindEvent) != pass {
 				continue
 			}
-			var err error
-			if e.Kind == kg.KindEvent {
-				l := &EventLine{Entity: *e}
-				for _, r := range own[e.ID] {
-					ll := link(r)
-					if r.Type == kg.RelParticipatedIn {
-						ll.Entity, ll.Role = r.From, r.Role
-						l.Participants = append(l.Participants, ll)
-					} else {
-						ll.To = r.To
-						l.Places = append(l.Places, ll)
-					}
-				}
-				err = put(Line{Event: l})
-			} else {
-				l := &EntityLine{Entity: *e}
-				for _, r := range own[e.ID] {
-					ll := link(r)
-					ll.Type, ll.To = r.Type, r.To
-					l.Relations = append(l.Relations, ll)
-				}
-				err = put(Line{Entity: l})
-			}
-			if err != nil {
-				return n, err
+			if err := lw.Entity(e, own[e.ID]); err != nil {
+				return lw.Lines(), err
 			}
 		}
 	}
 	for _, r := range d.Redirects {
-		if err := put(Line{Redirect: &r}); err != nil {
-			return n, err
+		if err := lw.Redirect(r); err != nil {
+			return lw.Lines(), err
 		}
 	}
-	return n, bw.Flush()
+	return lw.Lines(), lw.Flush()
 }
 
 // LineError is a problem with one line of an import file.
@@ -188,20 +156,9 @@ func Read(r io.Reader) (*Parsed, []LineError) {
 }
 
 func (p *Parsed) add(n int, raw []byte) error {
-	var l Line
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&l); err != nil {
-		return fmt.Errorf("not a record: %w", err)
-	}
-	set := 0
-	for _, ok := range []bool{l.Source != nil, l.Entity != nil, l.Event != nil, l.Redirect != nil} {
-		if ok {
-			set++
-		}
-	}
-	if set != 1 {
-		return fmt.Errorf("a line holds exactly one of source, entity, event or redirect")
+	rec, err := parseLine(raw)
+	if err != nil {
+		return err
 	}
 	d := p.Dataset
 	seen := func(key string) error {
@@ -212,59 +169,108 @@ func (p *Parsed) add(n int, raw []byte) error {
 		return nil
 	}
 	switch {
+	case rec.source != nil:
+		d.Sources = append(d.Sources, rec.source)
+		return seen(rec.source.ID)
+	case rec.redirect != nil:
+		d.Redirects = append(d.Redirects, *rec.redirect)
+		return seen("redirect " + rec.redirect.From)
+	}
+	d.Relations = append(d.Relations, rec.relations...)
+	d.Entities = append(d.Entities, rec.entity)
+	return seen(rec.entity.ID)
+}
+
+// record is one line of the format, parsed: a source, an entity or event
+// with the relations written in its line, or a redirect.
+type record struct {
+	source    *kg.Source
+	entity    *kg.Entity
+	relations []*kg.Relation
+	redirect  *kg.Redirect
+}
+
+// key returns the key a record is defined under: its ID, or "redirect "
+// and the ID a redirect starts from.
+func (rec record) key() string {
+	switch {
+	case rec.source != nil:
+		return rec.source.ID
+	case rec.redirect != nil:
+		return "redirect " + rec.redirect.From
+	}
+	return rec.entity.ID
+}
+
+// parseLine parses one line and checks what can be checked on its own.
+func parseLine(raw []byte) (record, error) {
+	var l Line
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&l); err != nil {
+		return record{}, fmt.Errorf("not a record: %w", err)
+	}
+	set := 0
+	for _, ok := range []bool{l.Source != nil, l.Entity != nil, l.Event != nil, l.Redirect != nil} {
+		if ok {
+			set++
+		}
+	}
+	if set != 1 {
+		return record{}, fmt.Errorf("a line holds exactly one of source, entity, event or redirect")
+	}
+	switch {
 	case l.Source != nil:
 		if err := kg.ValidateSource(l.Source); err != nil {
-			return err
+			return record{}, err
 		}
-		d.Sources = append(d.Sources, l.Source)
-		return seen(l.Source.ID)
+		return record{source: l.Source}, nil
 	case l.Redirect != nil:
-		d.Redirects = append(d.Redirects, *l.Redirect)
-		return seen("redirect " + l.Redirect.From)
+		return record{redirect: l.Redirect}, nil
 	case l.Entity != nil:
 		e := &l.Entity.Entity
 		if e.Kind == kg.KindEvent {
-			return fmt.Errorf("events go on event lines")
+			return record{}, fmt.Errorf("events go on event lines")
 		}
 		if err := e.Validate(); err != nil {
-			return err
+			return record{}, err
 		}
+		rec := record{entity: e}
 		for i, ll := range l.Entity.Relations {
 			r := ll.relation(ll.Type, e.ID, ll.To)
 			if err := r.Validate(); err != nil {
-				return fmt.Errorf("relations[%d]: %w", i, err)
+				return record{}, fmt.Errorf("relations[%d]: %w", i, err)
 			}
-			d.Relations = append(d.Relations, r)
+			rec.relations = append(rec.relations, r)
 		}
-		d.Entities = append(d.Entities, e)
-		return seen(e.ID)
+		return rec, nil
 	}
 	ev := &l.Event.Entity
 	if ev.Kind == "" {
 		ev.Kind = kg.KindEvent
 	}
 	if err := ev.Validate(); err != nil {
-		return err
+		return record{}, err
 	}
 	if ev.Kind != kg.KindEvent {
-		return fmt.Errorf("event lines hold events")
+		return record{}, fmt.Errorf("event lines hold events")
 	}
+	rec := record{entity: ev}
 	for i, ll := range l.Event.Participants {
 		r := ll.relation(kg.RelParticipatedIn, ll.Entity, ev.ID)
 		if err := r.Validate(); err != nil {
-			return fmt.Errorf("participants[%d]: %w", i, err)
+			return record{}, fmt.Errorf("participants[%d]: %w", i, err)
 		}
-		d.Relations = append(d.Relations, r)
+		rec.relations = append(rec.relations, r)
 	}
 	for i, ll := range l.Event.Places {
 		r := ll.relation(kg.RelHeldAt, ev.ID, ll.To)
 		if err := r.Validate(); err != nil {
-			return fmt.Errorf("places[%d]: %w", i, err)
+			return record{}, fmt.Errorf("places[%d]: %w", i, err)
 		}
-		d.Relations = append(d.Relations, r)
+		rec.relations = append(rec.relations, r)
 	}
-	d.Entities = append(d.Entities, ev)
-	return seen(ev.ID)
+	return rec, nil
 }
 
 // LineOf returns the line a record (an entity or source ID) came from, 0

@@ -185,8 +185,36 @@ type quoted struct{ source, fact, words string }
 // added as needed).
 func storeQuoting(ctx context.Context, p *Parsed, store kg.Reader, sources map[string]*kg.Source) ([]quoted, error) {
 	d := p.Dataset
+	facts, err := quotingOf(ctx, d.Sources, store, sources)
+	if err != nil {
+		return nil, err
+	}
+	inFile := map[string]bool{}
+	for _, r := range d.Relations {
+		inFile[r.ID] = true
+	}
+	for _, e := range d.Entities {
+		inFile[e.ID] = true
+	}
+	return facts.broken(sources, func(id string) bool { return inFile[id] }), nil
+}
+
+// quotingFacts are the store's facts that quote sources whose text a file
+// changes, by source in the order of the file.
+type quotingFacts []sourceFacts
+
+type sourceFacts struct {
+	source string
+	rels   []*kg.Relation
+	ents   []*kg.Entity
+}
+
+// quotingOf returns the store's facts that quote a source of the file
+// whose title or excerpt differs from the store's, adding to sources
+// those of the store that these facts cite.
+func quotingOf(ctx context.Context, fileSources []*kg.Source, store kg.Reader, sources map[string]*kg.Source) (quotingFacts, error) {
 	var ids []string
-	for _, s := range d.Sources {
+	for _, s := range fileSources {
 		ids = append(ids, s.ID)
 	}
 	changed := map[string]bool{}
@@ -201,14 +229,7 @@ func storeQuoting(ctx context.Context, p *Parsed, store kg.Reader, sources map[s
 			}
 		}
 	}
-	inFile := map[string]bool{}
-	for _, r := range d.Relations {
-		inFile[r.ID] = true
-	}
-	for _, e := range d.Entities {
-		inFile[e.ID] = true
-	}
-	var out []quoted
+	var out quotingFacts
 	for _, id := range ids {
 		if !changed[id] {
 			continue
@@ -234,20 +255,44 @@ func storeQuoting(ctx context.Context, p *Parsed, store kg.Reader, sources map[s
 				sources[s.ID] = s
 			}
 		}
-		source := func(id string) *kg.Source { return sources[id] }
-		for _, r := range rels {
-			if !inFile[r.ID] && kg.CheckEvidence("", r, source) != nil {
-				out = append(out, quoted{id, r.ID, fmt.Sprintf("%q", r.Quote)})
+		out = append(out, sourceFacts{id, rels, es})
+	}
+	return out, nil
+}
+
+// ids returns the IDs of the facts.
+func (q quotingFacts) ids() []string {
+	var out []string
+	for _, f := range q {
+		for _, r := range f.rels {
+			out = append(out, r.ID)
+		}
+		for _, e := range f.ents {
+			out = append(out, e.ID)
+		}
+	}
+	return out
+}
+
+// broken returns the facts, other than those the file writes again
+// (inFile), whose words the sources no longer hold.
+func (q quotingFacts) broken(sources map[string]*kg.Source, inFile func(id string) bool) []quoted {
+	source := func(id string) *kg.Source { return sources[id] }
+	var out []quoted
+	for _, f := range q {
+		for _, r := range f.rels {
+			if !inFile(r.ID) && kg.CheckEvidence("", r, source) != nil {
+				out = append(out, quoted{f.source, r.ID, fmt.Sprintf("%q", r.Quote)})
 			}
 		}
-		for _, e := range es {
-			if !inFile[e.ID] && kg.CheckDiscrepancies(e, source) != nil {
-				out = append(out, quoted{id, e.ID, "what a discrepancy says"})
+		for _, e := range f.ents {
+			if !inFile(e.ID) && kg.CheckDiscrepancies(e, source) != nil {
+				out = append(out, quoted{f.source, e.ID, "what a discrepancy says"})
 			}
 		}
 	}
 	slices.SortFunc(out, func(a, b quoted) int { return strings.Compare(a.source+a.fact, b.source+b.fact) })
-	return out, nil
+	return out
 }
 
 // Options tune an import.

@@ -68,37 +68,28 @@ func (s *Store) Relations(ctx context.Context, ids []string, max int, bases ...k
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	seen := map[string]bool{}
-	var out []*kg.Relation
+	var out []*rel
 	for _, id := range ids {
 		if err := kg.Live(ctx); err != nil {
 			return nil, err
 		}
-		rels := s.sortedRelations(id)
-		if len(bases) > 0 {
-			rels = slices.DeleteFunc(rels, func(r *kg.Relation) bool { return !r.HasBasis(bases) })
-		}
-		if len(rels) > max+1 {
-			rels = rels[:max+1]
-		}
-		for _, r := range rels {
+		n := 0
+		for _, r := range s.byEntity[id] { // by ID
+			if n > max {
+				break
+			}
+			if !r.HasBasis(bases) {
+				continue
+			}
+			n++
 			if !seen[r.ID] {
 				seen[r.ID] = true
 				out = append(out, r)
 			}
 		}
 	}
-	slices.SortFunc(out, func(a, b *kg.Relation) int { return cmp.Compare(a.ID, b.ID) })
-	return out, nil
-}
-
-// sortedRelations returns the entity's relations by ID.
-func (s *Store) sortedRelations(id string) []*kg.Relation {
-	rels := make([]*kg.Relation, 0, len(s.byEntity[id]))
-	for _, r := range s.byEntity[id] {
-		rels = append(rels, r)
-	}
-	slices.SortFunc(rels, func(a, b *kg.Relation) int { return cmp.Compare(a.ID, b.ID) })
-	return rels
+	slices.SortFunc(out, compareRel)
+	return relations(out), nil
 }
 
 // Links returns a page of each entity's links that match q.
@@ -110,7 +101,7 @@ func (s *Store) Links(ctx context.Context, ids []string, q kg.LinkQuery, p kg.Pa
 		if err := kg.Live(ctx); err != nil {
 			return nil, err
 		}
-		var items []keyed[kg.Link]
+		var items []keyed[link]
 		seen := map[string]bool{}
 		n := 0
 		for _, r := range s.byEntity[id] {
@@ -127,26 +118,37 @@ func (s *Store) Links(ctx context.Context, ids []string, q kg.LinkQuery, p kg.Pa
 			case kg.LinksByName:
 				if !seen[other] {
 					seen[other] = true
-					items = append(items, keyed[kg.Link]{s.entities[other].SortName(), other, kg.Link{Other: other}})
+					items = append(items, keyed[link]{s.entities[other].SortName(), other, link{other: other}})
 				}
 			case kg.LinksByDate:
-				items = append(items, keyed[kg.Link]{s.entities[other].Date.SortKey(), r.ID, kg.Link{Relation: r, Other: other}})
+				items = append(items, keyed[link]{s.entities[other].Date.SortKey(), r.ID, link{r, other}})
 			default:
-				items = append(items, keyed[kg.Link]{"", r.ID, kg.Link{Relation: r, Other: other}})
+				items = append(items, keyed[link]{"", r.ID, link{r, other}})
 			}
 		}
-		links, cursors, hasNext, total, err := pageOf(ctx, items, p, kg.MaxListSize, false)
+		page, cursors, hasNext, total, err := pageOf(ctx, items, p, kg.MaxListSize, false)
 		if err != nil {
 			return nil, err
+		}
+		links := make([]kg.Link, len(page))
+		for j, l := range page {
+			links[j] = kg.Link{Relation: l.r.relation(), Other: l.other}
 		}
 		out[i] = kg.LinkPage{Links: links, Cursors: cursors, HasNext: hasNext, TotalCount: total}
 	}
 	return out, nil
 }
 
+// link is a link before its page is cut: the stored relation (nil for a
+// link by name) and the entity at its other end.
+type link struct {
+	r     *rel
+	other string
+}
+
 // linkMatches reports whether the relation r of entity id matches q, and
 // returns the entity at its other end.
-func (s *Store) linkMatches(id string, r *kg.Relation, q kg.LinkQuery) (string, bool) {
+func (s *Store) linkMatches(id string, r *rel, q kg.LinkQuery) (string, bool) {
 	other := r.Other(id)
 	switch {
 	case len(q.Types) > 0 && !slices.Contains(q.Types, r.Type),
@@ -162,5 +164,13 @@ func (s *Store) linkMatches(id string, r *kg.Relation, q kg.LinkQuery) (string, 
 
 // RelationsByID returns the relations with the given IDs.
 func (s *Store) RelationsByID(ctx context.Context, ids []string) ([]*kg.Relation, error) {
-	return lookup(s, ids, s.relations), nil
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := make([]*kg.Relation, 0, len(ids))
+	for _, id := range ids {
+		if r := s.relationByID(id, nil); r != nil {
+			out = append(out, r.relation())
+		}
+	}
+	return out, nil
 }

@@ -419,7 +419,7 @@ func TestUpgradeFirstFormat(t *testing.T) {
 	path := filepath.Join(dir, memstore.JournalFile)
 	os.WriteFile(path+".tmp", []byte("left by a crash during an upgrade"), 0o644)
 	s, rep := mustOpen(t, dir)
-	if rep != (memstore.ReplayReport{Records: 3, Upgraded: true}) {
+	if rep.Took = 0; rep != (memstore.ReplayReport{Records: 3, Upgraded: true}) {
 		t.Errorf("report %+v, want 3 records upgraded", rep)
 	}
 	if b, _ := os.ReadFile(path); !bytes.HasPrefix(b, []byte("PUENTEJ2")) {
@@ -437,7 +437,7 @@ func TestUpgradeFirstFormat(t *testing.T) {
 	}
 	s.Close(ctx)
 	again, rep := mustOpen(t, dir)
-	if rep != (memstore.ReplayReport{Records: 4}) {
+	if rep.Took = 0; rep != (memstore.ReplayReport{Records: 4}) {
 		t.Errorf("report %+v after the upgrade, want 4 records", rep)
 	}
 	if es, _ := again.Entities(ctx, []string{"org:test-company-5"}); len(es) != 1 {

@@ -25,14 +25,14 @@ func (s *Store) Quoting(ctx context.Context, id string, max int) ([]*kg.Relation
 	defer s.mu.RUnlock()
 	var rels []*kg.Relation
 	n := 0
-	for _, r := range s.relations {
+	for r := range s.allRelations {
 		if n++; n%liveEvery == 0 {
 			if err := kg.Live(ctx); err != nil {
 				return nil, nil, err
 			}
 		}
-		if r.Quote != "" && slices.Contains(r.Sources, id) && len(rels) <= max {
-			rels = append(rels, r)
+		if r.full != nil && r.full.Quote != "" && slices.Contains(r.Sources, id) && len(rels) <= max {
+			rels = append(rels, r.full)
 		}
 	}
 	var es []*kg.Entity
@@ -376,7 +376,7 @@ func (s *Store) Investments(ctx context.Context, q kg.InvestmentQuery, p kg.Page
 	seen := map[kg.Investment]bool{}
 	var items []keyed[kg.Investment]
 	n := 0
-	for _, r := range s.relations {
+	for r := range s.allRelations {
 		if n++; n%liveEvery == 0 {
 			if err := kg.Live(ctx); err != nil {
 				return nil, err

@@ -12,9 +12,10 @@ import (
 
 // searchIndex maps each search token to the entities whose names hold it,
 // with a sorted list of the distinct tokens, rebuilt lazily after writes,
-// so that a prefix finds its tokens by binary search.
+// so that a prefix finds its tokens by binary search. A token's entities
+// are a list, in no order, of the IDs the store holds.
 type searchIndex struct {
-	postings map[string]map[string]struct{}
+	postings map[string][]string
 
 	mu     sync.Mutex // guards sorted and dirty
 	sorted []string
@@ -22,32 +23,52 @@ type searchIndex struct {
 }
 
 func newSearchIndex() *searchIndex {
-	return &searchIndex{postings: map[string]map[string]struct{}{}}
+	return &searchIndex{postings: map[string][]string{}}
 }
 
-// add indexes an entity's tokens; the caller holds the store's write lock.
-func (x *searchIndex) add(id string, toks []string) {
-	for _, t := range toks {
-		p := x.postings[t]
-		if p == nil {
-			p = map[string]struct{}{}
-			x.postings[t] = p
-			x.markDirty()
+// words calls yield with each token of a search text (see
+// kg.Entity.SearchText): the words between single spaces.
+func words(text string) func(yield func(string) bool) {
+	return func(yield func(string) bool) {
+		for w := range strings.SplitSeq(text, " ") {
+			if w != "" && !yield(w) {
+				return
+			}
 		}
-		p[id] = struct{}{}
 	}
 }
 
-// remove unindexes an entity's tokens; the caller holds the write lock.
-func (x *searchIndex) remove(id string, toks []string) {
-	for _, t := range toks {
-		if p := x.postings[t]; p != nil {
-			delete(p, id)
-			if len(p) == 0 {
-				delete(x.postings, t)
-				x.markDirty()
-			}
+// add indexes an entity's search text; the caller holds the store's write
+// lock.
+func (x *searchIndex) add(id, text string) {
+	for t := range words(text) {
+		p, ok := x.postings[t]
+		if !ok {
+			x.markDirty()
+		} else if p[len(p)-1] == id {
+			continue // a token the text repeats
 		}
+		x.postings[t] = append(p, id)
+	}
+}
+
+// remove unindexes an entity's search text; the caller holds the write
+// lock.
+func (x *searchIndex) remove(id, text string) {
+	for t := range words(text) {
+		p := x.postings[t]
+		i := slices.Index(p, id)
+		if i < 0 {
+			continue // a token the text repeats
+		}
+		p[i] = p[len(p)-1]
+		p[len(p)-1] = ""
+		if p = p[:len(p)-1]; len(p) == 0 {
+			delete(x.postings, t)
+			x.markDirty()
+			continue
+		}
+		x.postings[t] = p
 	}
 }
 
@@ -112,7 +133,7 @@ func (s *Store) Search(ctx context.Context, q kg.SearchQuery) ([]kg.SearchHit, e
 		if err := kg.Live(ctx); err != nil {
 			return nil, err
 		}
-		for id := range s.search.postings[t] {
+		for _, id := range s.search.postings[t] {
 			if !seen[id] && matchesAll(query, s.tokens[id]) {
 				seen[id] = true
 				candidates = append(candidates, s.entities[id])
@@ -122,10 +143,18 @@ func (s *Store) Search(ctx context.Context, q kg.SearchQuery) ([]kg.SearchHit, e
 	return kg.Rank(query, candidates, q.Kinds, q.First), nil
 }
 
-// matchesAll reports whether every query token starts some entity token.
-func matchesAll(query, toks []string) bool {
+// matchesAll reports whether every query token starts some token of the
+// search text.
+func matchesAll(query []string, text string) bool {
 	for _, q := range query {
-		if !slices.ContainsFunc(toks, func(t string) bool { return strings.HasPrefix(t, q) }) {
+		found := false
+		for t := range words(text) {
+			if strings.HasPrefix(t, q) {
+				found = true
+				break
+			}
+		}
+		if !found {
 			return false
 		}
 	}

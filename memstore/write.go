@@ -77,8 +77,8 @@ func (s *Store) stage(ctx context.Context, c *kg.ChangeSet, replay bool) (*stage
 	for _, id := range c.DeleteEntities {
 		gone[id] = true
 		st.delEntities = append(st.delEntities, id)
-		for rid := range s.byEntity[id] {
-			st.delRels = append(st.delRels, rid)
+		for _, r := range s.byEntity[id] {
+			st.delRels = append(st.delRels, r.ID)
 		}
 	}
 	for from, to := range s.redirects {
@@ -96,29 +96,52 @@ func (s *Store) stage(ctx context.Context, c *kg.ChangeSet, replay bool) (*stage
 	if err := kg.Fail(ctx, "after-put-sources"); err != nil {
 		return nil, err
 	}
-	putting := make(map[string]bool, len(c.PutEntities))
-	for _, e := range c.PutEntities {
-		putting[e.ID] = true
-	}
-	exists := func(id string) bool { return putting[id] || !gone[id] && s.entities[id] != nil }
+	// putting maps the IDs of the entities written to the records the
+	// store will hold. A replay stores the records the journal decoded,
+	// which nothing else holds, rather than copies.
+	putting := make(map[string]*kg.Entity, len(c.PutEntities))
 	for _, e := range c.PutEntities {
 		if to, ok := s.redirects[e.ID]; ok && !gone[to] && !replay {
 			return nil, kg.Invalid("id", "%q was merged into %q; edit that entity instead", e.ID, to)
 		}
-		cp := cloneEntity(e)
+		cp := e
+		if !replay {
+			cp = cloneEntity(e)
+		}
 		if v, ok := st.versions[e.ID]; ok {
 			cp.Version = v
 		}
+		putting[e.ID] = cp
 		st.entities = append(st.entities, cp)
 	}
 	if err := kg.Fail(ctx, "after-put-entities"); err != nil {
 		return nil, err
 	}
+	// end returns the ID of an entity that exists after the write, as the
+	// store holds it, so that relations share it rather than copy it.
+	end := func(id string) (string, bool) {
+		if e := putting[id]; e != nil {
+			return e.ID, true
+		}
+		if e := s.entities[id]; e != nil && !gone[id] {
+			return e.ID, true
+		}
+		return "", false
+	}
 	for _, r := range c.PutRelations {
-		if !exists(r.From) || !exists(r.To) {
+		from, okFrom := end(r.From)
+		to, okTo := end(r.To)
+		if !okFrom || !okTo {
 			return nil, kg.Invalid("relations", "unknown entity at an end of %s", r.ID)
 		}
-		st.putRels = append(st.putRels, cloneRelation(r))
+		var cp *kg.Relation
+		if replay {
+			cp = ownRelation(r)
+		} else {
+			cp = cloneRelation(r)
+		}
+		cp.From, cp.To = from, to
+		st.putRels = append(st.putRels, cp)
 	}
 	if err := kg.Fail(ctx, "after-put-relations"); err != nil {
 		return nil, err
@@ -136,9 +159,10 @@ func (s *Store) stage(ctx context.Context, c *kg.ChangeSet, replay bool) (*stage
 
 // commitStaged makes staged changes visible. It cannot fail.
 func (s *Store) commitStaged(st *staged) {
+	p := pending{}
 	for _, id := range st.delRels {
-		if r := s.relations[id]; r != nil {
-			s.deleteRelation(r)
+		if r := s.relationByID(id, p); r != nil {
+			s.deleteRelation(r, p)
 		}
 	}
 	for _, id := range st.delEntities {
@@ -155,11 +179,12 @@ func (s *Store) commitStaged(st *staged) {
 		s.setEntity(e)
 	}
 	for _, r := range st.putRels {
-		if old := s.relations[r.ID]; old != nil {
-			s.deleteRelation(old)
+		if old := s.findRel(r.From, r.To, r.ID, p); old != nil {
+			s.deleteRelation(old, p)
 		}
-		s.putRelation(r)
+		s.putRelation(s.newRel(r), p)
 	}
+	s.settle(p)
 	for id, v := range st.versions {
 		if e := s.entities[id]; e != nil && e.Version != v {
 			cp := cloneEntity(e)
@@ -170,15 +195,6 @@ func (s *Store) commitStaged(st *staged) {
 	}
 	for from, to := range st.redirects {
 		s.redirects[from] = to
-	}
-}
-
-func (s *Store) deleteRelation(r *kg.Relation) {
-	delete(s.relations, r.ID)
-	for _, id := range []string{r.From, r.To} {
-		if m := s.byEntity[id]; m != nil {
-			delete(m, r.ID)
-		}
 	}
 }
 
@@ -214,8 +230,8 @@ func (s *Store) Dump(ctx context.Context) (*kg.Dataset, error) {
 	for _, e := range s.entities {
 		d.Entities = append(d.Entities, cloneEntity(e))
 	}
-	for _, r := range s.relations {
-		d.Relations = append(d.Relations, cloneRelation(r))
+	for r := range s.allRelations {
+		d.Relations = append(d.Relations, cloneRelation(r.relation()))
 	}
 	for from, to := range s.redirects {
 		d.Redirects = append(d.Redirects, kg.Redirect{From: from, To: to})

@@ -1,10 +1,12 @@
 package synth_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"slices"
 	"testing"
 
+	"github.com/puente-kg/puente/bulk"
 	"github.com/puente-kg/puente/synth"
 )
 
@@ -37,5 +39,26 @@ func TestGenerate(t *testing.T) {
 	median = ds[len(ds)/2]
 	if top < 20*median {
 		t.Errorf("top degree %d, median %d: want a heavy tail", top, median)
+	}
+}
+
+// TestStreamIsGenerate checks that the streamed graph, written line by
+// line, is the file bulk.Write makes of the collected one, byte for byte.
+func TestStreamIsGenerate(t *testing.T) {
+	for _, n := range []int{40, 3000} {
+		var whole, streamed bytes.Buffer
+		if _, err := bulk.Write(&whole, synth.Generate(n, 5, nil)); err != nil {
+			t.Fatal(err)
+		}
+		w := bulk.NewWriter(&streamed)
+		if err := synth.Stream(n, 5, nil, w); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Flush(); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(whole.Bytes(), streamed.Bytes()) {
+			t.Errorf("n=%d: the streamed file (%d bytes) differs from the written dataset (%d bytes)", n, streamed.Len(), whole.Len())
+		}
 	}
 }
