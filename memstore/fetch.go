@@ -103,3 +103,14 @@ func (s *Store) SearchWith(ctx context.Context, q kg.SearchQuery) ([]kg.SearchHi
 func (s *Store) Lookup(ctx context.Context, entityIDs, relationIDs []string) ([]*kg.Entity, []*kg.Relation, error) {
 	return lookup(s, entityIDs, s.entities), lookup(s, relationIDs, s.relations), nil
 }
+
+// LastLevel returns the level's relations and the entities of the nodes
+// the walk keeps.
+func (s *Store) LastLevel(ctx context.Context, q kg.LevelQuery) ([]*kg.Relation, []*kg.Entity, error) {
+	rels, err := s.Relations(ctx, q.IDs, q.Max, q.Bases...)
+	if err != nil {
+		return nil, nil, err
+	}
+	ids := append(kg.LevelReach(q, rels), q.Known...)
+	return rels, lookup(s, ids, s.entities), nil
+}

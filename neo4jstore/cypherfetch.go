@@ -151,3 +151,40 @@ CALL {
   RETURN collect(r {.*, type: type(r), from: x.from, to: x.to}) AS relations
 }
 RETURN entities, relations`
+
+// cypherLastLevel is cypherRelations with the entities the level reaches
+// (the first $reach by ID, through the nodes of $ids that are not hubs:
+// more than $hub relations, when $hub > 0) and those of $known.
+const cypherLastLevel = `
+UNWIND $ids AS id
+CALL {
+  WITH id
+  MATCH (:Entity {id: id})-[r]-(:Entity)
+  WHERE size($bases) = 0 OR coalesce(r.basis, 'STATED') IN $bases
+  WITH DISTINCT r ORDER BY r.id LIMIT $max
+  RETURN collect(r) AS rs
+}
+WITH collect({id: id, rs: rs}) AS levels
+CALL {
+  WITH levels
+  UNWIND levels AS l
+  UNWIND l.rs AS r
+  WITH DISTINCT r
+  RETURN collect(r {.*, type: type(r), from: startNode(r).id, to: endNode(r).id}) AS relations
+}
+CALL {
+  WITH levels
+  UNWIND levels AS l
+  WITH l WHERE $hub <= 0 OR size(l.rs) <= $hub
+  UNWIND l.rs AS r
+  WITH CASE WHEN startNode(r).id = l.id THEN endNode(r) ELSE startNode(r) END AS o
+  WHERE size($kinds) = 0 OR o.kind IN $kinds
+  WITH DISTINCT o ORDER BY o.id LIMIT $reach
+  RETURN collect(o {.*}) AS reached
+}
+CALL {
+  UNWIND $known AS k
+  MATCH (e:Entity {id: k})
+  RETURN collect(e {.*}) AS known
+}
+RETURN relations, reached, known`

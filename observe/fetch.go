@@ -49,3 +49,11 @@ func (s *store) Lookup(ctx context.Context, entityIDs, relationIDs []string) ([]
 	})
 	return r.es, r.v, err
 }
+
+func (s *store) LastLevel(ctx context.Context, q kg.LevelQuery) ([]*kg.Relation, []*kg.Entity, error) {
+	r, err := call(ctx, s.o, "LastLevel", func(ctx context.Context) (withEntities[[]*kg.Relation], error) {
+		rels, es, err := s.s.LastLevel(ctx, q)
+		return withEntities[[]*kg.Relation]{rels, es}, err
+	})
+	return r.v, r.es, err
+}

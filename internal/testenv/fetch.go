@@ -37,3 +37,9 @@ func (c *Counting) Lookup(ctx context.Context, entityIDs, relationIDs []string) 
 	c.count()
 	return c.Store.Lookup(ctx, entityIDs, relationIDs)
 }
+
+// LastLevel counts one call and passes it on.
+func (c *Counting) LastLevel(ctx context.Context, q kg.LevelQuery) ([]*kg.Relation, []*kg.Entity, error) {
+	c.count()
+	return c.Store.LastLevel(ctx, q)
+}
