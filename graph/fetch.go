@@ -16,6 +16,17 @@ import (
 // then find them there. A selection they do not recognise costs the
 // loaders' round trips, as before.
 
+// implementors are the GraphQL types an entity of each kind satisfies, to
+// collect the fields selected on it (nil, for an unknown kind, collects
+// the fields of every fragment).
+var implementors = map[kg.Kind][]string{
+	kg.KindCountry:      countryImplementors,
+	kg.KindPerson:       personImplementors,
+	kg.KindOrganization: organizationImplementors,
+	kg.KindPlace:        placeImplementors,
+	kg.KindEvent:        eventImplementors,
+}
+
 // itemFields returns the fields selected on the items of the list being
 // resolved: on the list itself, or for a connection under nodes and
 // edges.node.

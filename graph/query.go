@@ -214,7 +214,7 @@ func (r *queryResolver) search(ctx context.Context, query string, kinds []kg.Kin
 // with, so it need not wait for the loader. An ID merged away resolves to
 // the entity it was merged into.
 func (r *queryResolver) entity(ctx context.Context, id string) (model.Entity, error) {
-	if x := model.Expansion(ctx); x != nil {
+	if x := model.Expansion(ctx, graphql.CollectFieldsCtx(ctx, implementors[kg.KindOfID(id)])); x != nil {
 		t, err := r.Service.EntityTree(ctx, id, x)
 		if err != nil || t.Root == nil {
 			return nil, err

@@ -116,11 +116,14 @@ func levelRelations(ctx context.Context, r kg.RelationReader, q kg.NeighborhoodQ
 	if !ok || depth < q.Depth-1 {
 		return r.Relations(ctx, frontier, max, bases...)
 	}
+	// The nodes found before the last level come first in the answer;
+	// only the first q.Limit of them can be kept.
 	known := make([]string, 0, len(dist))
 	for id := range dist {
 		known = append(known, id)
 	}
-	slices.Sort(known)
+	slices.SortFunc(known, func(a, b string) int { return cmp.Or(cmp.Compare(dist[a], dist[b]), cmp.Compare(a, b)) })
+	known = known[:min(len(known), q.Limit)]
 	hub := 0
 	if depth > 0 {
 		hub = kg.HubDegree

@@ -19,13 +19,15 @@ import (
 // so that they find it without a round trip. Whatever the compiler does
 // not cover reads through the loaders as before.
 
-// Expansion compiles the selection of the entity field being resolved into
-// the links the store can fetch with the entity: the first list field of
-// the entity it recognises (participations, participants, relationships,
-// related, members; not connections) and, under it, the first such list
-// of the entities at the other ends. It returns nil when there is none.
-func Expansion(ctx context.Context) *kg.Expansion {
-	return expansion(graphql.GetOperationContext(ctx), graphql.CollectFieldsCtx(ctx, nil), kg.MaxExpansionDepth)
+// Expansion compiles the fields selected on an entity (those of the
+// entity field being resolved, collected for the entity's GraphQL type
+// and the interfaces it implements) into the links the store can fetch
+// with the entity: the first list field it recognises (participations,
+// participants, relationships, related, members; not connections) and,
+// under it, the first such list of the entities at the other ends. It
+// returns nil when there is none.
+func Expansion(ctx context.Context, fields []graphql.CollectedField) *kg.Expansion {
+	return expansion(graphql.GetOperationContext(ctx), fields, kg.MaxExpansionDepth)
 }
 
 func expansion(op *graphql.OperationContext, fields []graphql.CollectedField, depth int) *kg.Expansion {
