@@ -98,44 +98,55 @@ func orderKey(orders []kg.LinkOrder) string {
 	return b.String()
 }
 
-// cypherWhoMetWith is cypherWhoMet with the count (when $count) and the
-// contacts' nodes and the nodes of their first $events meetings.
-const cypherWhoMetWith = `
-CALL {` + countGuard + whoMetMatch + `
-  RETURN count(DISTINCT other) AS total
+// withCount makes, of the match of a page and of the tail that cuts it,
+// two statements, [count]: the page's rows alone (each a map, row), and
+// one row
+// with the total (counted by count) and the page's rows collected in
+// page. A page that does not ask for the total neither carries nor plans
+// the count, nor the subqueries around the page, which cost seconds of
+// planning on a server that has just started.
+func withCount(match, count, tail, row string) [2]string {
+	return [2]string{
+		match + tail + `
+RETURN {` + row + `} AS row`,
+		`
+CALL {` + match + count + `
 }
-CALL {` + whoMetMatch + `
+CALL {` + match + tail + `
+  RETURN collect({` + row + `}) AS page
+}
+RETURN total, page`,
+	}
+}
+
+// cypherWhoMetWith is cypherWhoMet with the contacts' nodes and the nodes
+// of their first $events meetings, [count].
+var cypherWhoMetWith = withCount(whoMetMatch, `
+  RETURN count(DISTINCT other) AS total`, `
   WITH DISTINCT other, ev
   WHERE $after = false OR other.sortName > $afterKey OR (other.sortName = $afterKey AND other.id > $afterId)
   WITH other, ev ORDER BY ev.sortKey, ev.id
   WITH other, collect(ev)[..$maxMeetings] AS meetings
-  WITH other, meetings ORDER BY other.sortName, other.id LIMIT $limit
-  RETURN collect({e: other {.*}, key: other.sortName, meetings: [m IN meetings | m.id],
-                  events: [m IN meetings[..$events] | m {.*}]}) AS page
-}
-RETURN total, page`
+  WITH other, meetings ORDER BY other.sortName, other.id LIMIT $limit`,
+	`e: other {.*}, key: other.sortName, meetings: [m IN meetings | m.id], events: [m IN meetings[..$events] | m {.*}]`)
 
-// investmentsWith makes, of the match of investments, the statement that
-// returns the count (when $count) and a page of them with the nodes of
-// their investors, targets and events.
-func investmentsWith(match string) string {
-	return `
-CALL {` + countGuard + match + investmentsCount + `
-}
-CALL {` + match + `
+// investmentsWith makes, of the match of investments, the statements that
+// return a page of them with the nodes of their investors, targets and
+// events, [count].
+func investmentsWith(match string) [2]string {
+	return withCount(match, investmentsCount, `
   WITH investor, target, event, sortKey, event + '\u0001' + investor + '\u0001' + target AS k
   WHERE $after = false OR sortKey > $afterKey OR (sortKey = $afterKey AND k > $afterId)
   WITH investor, target, event, sortKey, k ORDER BY sortKey, k LIMIT $limit
   MATCH (i:Entity {id: investor})
   MATCH (t:Entity {id: target})
-  MATCH (e:Entity {id: event})
-  RETURN collect({investor: i {.*}, target: t {.*}, event: e {.*}, sortKey: sortKey, k: k}) AS page
-}
-RETURN total, page`
+  MATCH (e:Entity {id: event})`,
+		`investor: i {.*}, target: t {.*}, event: e {.*}, sortKey: sortKey, k: k`)
 }
 
-// cypherInvestmentsWith holds the statements of InvestmentsWith, [into].
-var cypherInvestmentsWith = [2]string{investmentsWith(investmentsFrom), investmentsWith(investmentsInto)}
+// cypherInvestmentsWith holds the statements of InvestmentsWith,
+// [into][count].
+var cypherInvestmentsWith = [2][2]string{investmentsWith(investmentsFrom), investmentsWith(investmentsInto)}
 
 // cypherLookup returns the entities $ids and the relations $rels (their
 // IDs and ends, as for cypherRelationsByID).

@@ -98,7 +98,7 @@ func (s *Store) WhoMetWith(ctx context.Context, q kg.WhoMetQuery, p kg.PageReque
 		return nil, nil, err
 	}
 	params["events"] = max(meetings, 0)
-	page, total, err := s.listPage(ctx, cypherWhoMetWith, params)
+	page, total, err := s.pageRows(ctx, cypherWhoMetWith, p.Count, params)
 	if err != nil {
 		return nil, nil, fmt.Errorf("who met: %w", err)
 	}
@@ -131,7 +131,7 @@ func (s *Store) InvestmentsWith(ctx context.Context, q kg.InvestmentQuery, p kg.
 	if err := pageParams(params, p, kg.MaxListSize); err != nil {
 		return nil, nil, err
 	}
-	page, total, err := s.listPage(ctx, cypherInvestmentsWith[b2i(q.TargetID != "")], params)
+	page, total, err := s.pageRows(ctx, cypherInvestmentsWith[b2i(q.TargetID != "")], p.Count, params)
 	if err != nil {
 		return nil, nil, fmt.Errorf("investments: %w", err)
 	}
@@ -214,4 +214,21 @@ func (s *Store) LastLevel(ctx context.Context, q kg.LevelQuery) ([]*kg.Relation,
 		}
 	}
 	return rels, es, nil
+}
+
+// pageRows runs the statement of a page that counts when asked (see
+// withCount) and returns the page's rows and the total.
+func (s *Store) pageRows(ctx context.Context, cypher [2]string, count bool, params map[string]any) ([]map[string]any, int, error) {
+	if count {
+		return s.listPage(ctx, cypher[1], params)
+	}
+	recs, err := s.read(ctx, cypher[0], params)
+	if err != nil {
+		return nil, 0, err
+	}
+	out := make([]map[string]any, len(recs))
+	for i, r := range recs {
+		out[i] = mapOf(r, "row")
+	}
+	return out, 0, nil
 }
