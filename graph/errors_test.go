@@ -14,12 +14,18 @@ import (
 	"github.com/puente-kg/puente/kg"
 )
 
-// failing is a real embedded store whose link lookups fail the way a
-// database driver does, with details no client should see.
+// failing is a real embedded store whose link lookups (Links, and Expand
+// with them) fail the way a database driver does, with details no client should see.
 type failing struct{ kg.Store }
 
 func (failing) Links(ctx context.Context, ids []string, q kg.LinkQuery, p kg.PageRequest) ([]kg.LinkPage, error) {
 	return nil, fmt.Errorf("links: %w", fmt.Errorf("Neo4jError: Neo.DatabaseError.General.UnknownError (secret detail at bolt://10.0.0.7)"))
+}
+
+// Expand fails like Links: it reads the lists under an entity.
+func (f failing) Expand(ctx context.Context, id string, x *kg.Expansion) (*kg.Tree, error) {
+	_, err := f.Links(ctx, nil, kg.LinkQuery{}, kg.PageRequest{})
+	return nil, err
 }
 
 // TestInternalErrorsAreHidden shows a failure in the store to the client

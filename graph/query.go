@@ -3,6 +3,8 @@ package graph
 import (
 	"context"
 
+	"github.com/99designs/gqlgen/graphql"
+
 	"github.com/puente-kg/puente/graph/model"
 	"github.com/puente-kg/puente/kg"
 	"github.com/puente-kg/puente/loaders"
@@ -136,7 +138,17 @@ func (r *queryResolver) whoMet(ctx context.Context, q kg.WhoMetQuery, first *int
 	if err != nil {
 		return nil, err
 	}
-	return r.Service.WhoMet(ctx, q, p)
+	fields := itemFields(ctx, connection)
+	meetings := meetingsWanted(ctx, fields)
+	if meetings == 0 && !selects(fields, "entity") {
+		return r.Service.WhoMet(ctx, q, p)
+	}
+	res, es, err := r.Service.WhoMetWith(ctx, q, p, meetings)
+	if err != nil {
+		return nil, err
+	}
+	loaders.For(ctx).Prime(es...)
+	return res, nil
 }
 
 func (r *queryResolver) whoMetConnection(ctx context.Context, q kg.WhoMetQuery, first *int, after *string) (*model.ContactConnection, error) {
@@ -161,7 +173,15 @@ func (r *queryResolver) investments(ctx context.Context, q kg.InvestmentQuery, f
 	if err != nil {
 		return nil, err
 	}
-	return r.Service.Investments(ctx, q, p)
+	if !selects(itemFields(ctx, connection), "investor", "target", "event", "amount") {
+		return r.Service.Investments(ctx, q, p)
+	}
+	res, es, err := r.Service.InvestmentsWith(ctx, q, p)
+	if err != nil {
+		return nil, err
+	}
+	loaders.For(ctx).Prime(es...)
+	return res, nil
 }
 
 func (r *queryResolver) investmentsConnection(ctx context.Context, q kg.InvestmentQuery, first *int, after *string) (*model.InvestmentConnection, error) {
@@ -177,10 +197,16 @@ func (r *queryResolver) investmentsConnection(ctx context.Context, q kg.Investme
 }
 
 func (r *queryResolver) search(ctx context.Context, query string, kinds []kg.Kind, first *int) ([]*kg.SearchHit, error) {
-	hits, err := r.Service.Search(ctx, kg.SearchQuery{Text: query, Kinds: kinds, First: intOr(first, kg.DefaultSearchResults)})
+	q := kg.SearchQuery{Text: query, Kinds: kinds, First: intOr(first, kg.DefaultSearchResults)}
+	if !selects(itemFields(ctx, false), "entity") {
+		hits, err := r.Service.Search(ctx, q)
+		return pointers(hits), err
+	}
+	hits, es, err := r.Service.SearchWith(ctx, q)
 	if err != nil {
 		return nil, err
 	}
+	loaders.For(ctx).Prime(es...)
 	return pointers(hits), nil
 }
 
@@ -188,6 +214,14 @@ func (r *queryResolver) search(ctx context.Context, query string, kinds []kg.Kin
 // with, so it need not wait for the loader. An ID merged away resolves to
 // the entity it was merged into.
 func (r *queryResolver) entity(ctx context.Context, id string) (model.Entity, error) {
+	if x := model.Expansion(ctx, graphql.CollectFieldsCtx(ctx, implementors[kg.KindOfID(id)])); x != nil {
+		t, err := r.Service.EntityTree(ctx, id, x)
+		if err != nil || t.Root == nil {
+			return nil, err
+		}
+		model.PrimeTree(ctx, t, x)
+		return model.ToEntity(t.Root), nil
+	}
 	e, err := r.Service.Entity(ctx, id)
 	if err != nil || e == nil {
 		return nil, err
@@ -197,9 +231,15 @@ func (r *queryResolver) entity(ctx context.Context, id string) (model.Entity, er
 }
 
 func (r *queryResolver) neighborhood(ctx context.Context, id string, depth *int, kinds []kg.Kind, limit *int, statedOnly *bool) (*kg.Subgraph, error) {
-	return r.Service.Neighborhood(ctx, kg.NeighborhoodQuery{
+	sub, err := r.Service.Neighborhood(ctx, kg.NeighborhoodQuery{
 		ID: id, Depth: intOr(depth, 1), Kinds: kinds, Limit: intOr(limit, kg.DefaultSubgraphLimit), StatedOnly: boolOf(statedOnly),
 	})
+	if err != nil {
+		return nil, err
+	}
+	// The edges come whole with the subgraph; the nodes' entities do not.
+	loaders.For(ctx).Prime(sub.Entities...)
+	return sub, r.primeGraph(ctx, graphql.CollectFieldsCtx(ctx, nil), missing(sub.Nodes, sub.Entities), nil)
 }
 
 func (r *queryResolver) paths(ctx context.Context, from, to string, maxLength, limit *int, kinds []kg.Kind, statedOnly *bool) ([]*kg.Path, error) {
@@ -208,7 +248,12 @@ func (r *queryResolver) paths(ctx context.Context, from, to string, maxLength, l
 	if err != nil {
 		return nil, err
 	}
-	return pointers(paths), nil
+	var nodes, edges []string
+	for _, p := range paths {
+		nodes = append(nodes, p.Nodes...)
+		edges = append(edges, p.Edges...)
+	}
+	return pointers(paths), r.primeGraph(ctx, graphql.CollectFieldsCtx(ctx, nil), nodes, edges)
 }
 
 func timelineQuery(id string, from, to *kg.Date, categories []kg.Category, statedOnly *bool) kg.TimelineQuery {

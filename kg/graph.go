@@ -53,6 +53,10 @@ type Subgraph struct {
 	// Hubs are nodes that were not expanded because their degree passes
 	// HubDegree.
 	Hubs []string
+	// Entities holds entities of Nodes (some, all or none) that the walk
+	// fetched with it, so that its caller need not fetch them again. It is
+	// not part of the answer.
+	Entities []*Entity `json:"-"`
 }
 
 // CheckNeighborhood validates a neighborhood query.

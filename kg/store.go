@@ -34,6 +34,7 @@ type Reader interface {
 	Lister
 	Analyst
 	Traverser
+	Fetcher
 	// Stats counts what the store holds.
 	Stats(ctx context.Context) (Stats, error)
 }

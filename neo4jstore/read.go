@@ -104,13 +104,19 @@ func (s *Store) listPage(ctx context.Context, cypher string, params map[string]a
 
 // RelationsByID returns the relations with the given IDs.
 func (s *Store) RelationsByID(ctx context.Context, ids []string) ([]*kg.Relation, error) {
+	return readAll(ctx, s, "relations by ID", cypherRelationsByID, map[string]any{"rows": relationEnds(ids)}, "r", relationFrom)
+}
+
+// relationEnds returns the ID and ends of each relation ID (see
+// kg.RelationID), skipping what is not one.
+func relationEnds(ids []string) []map[string]any {
 	ends := make([]map[string]any, 0, len(ids))
 	for _, id := range ids {
 		if _, from, to, _, ok := kg.ParseRelationID(id); ok {
 			ends = append(ends, map[string]any{"id": id, "from": from, "to": to})
 		}
 	}
-	return readAll(ctx, s, "relations by ID", cypherRelationsByID, map[string]any{"rows": ends}, "r", relationFrom)
+	return ends
 }
 
 // Links returns a page of each entity's links that match q, and counts
@@ -270,17 +276,8 @@ func addWindow(params map[string]any, from, to kg.Date) {
 // WhoMet returns a page of who met the entity, with the meetings as
 // evidence.
 func (s *Store) WhoMet(ctx context.Context, q kg.WhoMetQuery, p kg.PageRequest) (*kg.ContactPage, error) {
-	cats := make([]string, len(kg.MeetingCategories))
-	for i, c := range kg.MeetingCategories {
-		cats[i] = string(c)
-	}
-	passive := make([]string, len(kg.PassiveRoles))
-	for i, r := range kg.PassiveRoles {
-		passive[i] = string(r)
-	}
-	params := map[string]any{"id": q.ID, "categories": cats, "passive": passive, "maxMeetings": kg.MaxListSize, "stated": q.StatedOnly}
-	addWindow(params, q.From, q.To)
-	if err := pageParams(params, p, kg.MaxListSize); err != nil {
+	params, err := whoMetParams(q, p)
+	if err != nil {
 		return nil, err
 	}
 	recs, err := s.read(ctx, cypherWhoMet, params)
@@ -298,6 +295,21 @@ func (s *Store) WhoMet(ctx context.Context, q kg.WhoMetQuery, p kg.PageRequest) 
 		}
 	}
 	return out, nil
+}
+
+// whoMetParams returns the parameters of the statements of WhoMet.
+func whoMetParams(q kg.WhoMetQuery, p kg.PageRequest) (map[string]any, error) {
+	cats := make([]string, len(kg.MeetingCategories))
+	for i, c := range kg.MeetingCategories {
+		cats[i] = string(c)
+	}
+	passive := make([]string, len(kg.PassiveRoles))
+	for i, r := range kg.PassiveRoles {
+		passive[i] = string(r)
+	}
+	params := map[string]any{"id": q.ID, "categories": cats, "passive": passive, "maxMeetings": kg.MaxListSize, "stated": q.StatedOnly}
+	addWindow(params, q.From, q.To)
+	return params, pageParams(params, p, kg.MaxListSize)
 }
 
 // count runs a statement that returns one row with a total.
@@ -339,9 +351,19 @@ func (s *Store) Investments(ctx context.Context, q kg.InvestmentQuery, p kg.Page
 // Search fetches full-text candidates whose tokens start with every query
 // token, then ranks them with kg.Rank like every backend.
 func (s *Store) Search(ctx context.Context, q kg.SearchQuery) ([]kg.SearchHit, error) {
-	tokens, err := kg.CheckSearch(q)
+	tokens, candidates, err := s.searchCandidates(ctx, q)
 	if err != nil || len(tokens) == 0 {
 		return nil, err
+	}
+	return kg.Rank(tokens, candidates, q.Kinds, q.First), nil
+}
+
+// searchCandidates returns the query's tokens and the full-text
+// candidates for them.
+func (s *Store) searchCandidates(ctx context.Context, q kg.SearchQuery) ([]string, []*kg.Entity, error) {
+	tokens, err := kg.CheckSearch(q)
+	if err != nil || len(tokens) == 0 {
+		return nil, nil, err
 	}
 	clauses := make([]string, len(tokens))
 	for i, t := range tokens {
@@ -352,13 +374,13 @@ func (s *Store) Search(ctx context.Context, q kg.SearchQuery) ([]kg.SearchHit, e
 		"limit": kg.MaxSearchCandidates,
 	})
 	if err != nil {
-		return nil, fmt.Errorf("search: %w", err)
+		return nil, nil, fmt.Errorf("search: %w", err)
 	}
 	candidates := make([]*kg.Entity, 0, len(recs))
 	for _, r := range recs {
 		candidates = append(candidates, entityFrom(mapOf(r, "e")))
 	}
-	return kg.Rank(tokens, candidates, q.Kinds, q.First), nil
+	return tokens, candidates, nil
 }
 
 // escapeLucene escapes every character of Lucene's query syntax, so that

@@ -33,7 +33,7 @@ func Neighborhood(ctx context.Context, r kg.RelationReader, q kg.NeighborhoodQue
 		if depth == 0 {
 			max = kg.MaxSubgraphLimit
 		}
-		rels, err := r.Relations(ctx, frontier, max, kg.StatedOnly(q.StatedOnly)...)
+		rels, err := levelRelations(ctx, r, q, sub, frontier, max, depth, dist)
 		if err != nil {
 			return nil, err
 		}
@@ -103,6 +103,34 @@ func Neighborhood(ctx context.Context, r kg.RelationReader, q kg.NeighborhoodQue
 	slices.SortFunc(sub.Edges, func(a, b *kg.Relation) int { return cmp.Compare(a.ID, b.ID) })
 	slices.Sort(sub.Hubs)
 	return sub, nil
+}
+
+// levelRelations reads the relations of one level of Neighborhood's walk.
+// For the last level, a store that can (a kg.Fetcher) also returns the
+// entities of the nodes the subgraph will keep, in the same round trip,
+// into sub.Entities.
+func levelRelations(ctx context.Context, r kg.RelationReader, q kg.NeighborhoodQuery, sub *kg.Subgraph,
+	frontier []string, max, depth int, dist map[string]int) ([]*kg.Relation, error) {
+	bases := kg.StatedOnly(q.StatedOnly)
+	f, ok := r.(kg.Fetcher)
+	if !ok || depth < q.Depth-1 {
+		return r.Relations(ctx, frontier, max, bases...)
+	}
+	// The nodes found before the last level come first in the answer;
+	// only the first q.Limit of them can be kept.
+	known := make([]string, 0, len(dist))
+	for id := range dist {
+		known = append(known, id)
+	}
+	slices.SortFunc(known, func(a, b string) int { return cmp.Or(cmp.Compare(dist[a], dist[b]), cmp.Compare(a, b)) })
+	known = known[:min(len(known), q.Limit)]
+	hub := 0
+	if depth > 0 {
+		hub = kg.HubDegree
+	}
+	rels, es, err := f.LastLevel(ctx, kg.LevelQuery{IDs: frontier, Max: max, Bases: bases, Hub: hub, Known: known, Kinds: q.Kinds, Reach: q.Limit})
+	sub.Entities = es
+	return rels, err
 }
 
 // FinishPaths turns the walks a backend found into the answer: it keeps

@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"slices"
 
 	"github.com/puente-kg/puente/kg"
 )
@@ -161,7 +162,7 @@ func (s *Service) Neighborhood(ctx context.Context, q kg.NeighborhoodQuery) (*kg
 	if err != nil {
 		return nil, err
 	}
-	if len(sub.Nodes) == 1 && len(sub.Edges) == 0 {
+	if len(sub.Nodes) == 1 && len(sub.Edges) == 0 && !slices.ContainsFunc(sub.Entities, func(e *kg.Entity) bool { return e.ID == q.ID }) {
 		// A center without relations: keep it only if it exists.
 		if es, err := s.store.Entities(ctx, []string{q.ID}); err != nil || len(es) == 0 {
 			sub.Nodes = nil

@@ -95,6 +95,14 @@ func participationList(role *kg.Role, category *kg.Category) linkList {
 	return linkList{"participations", q}
 }
 
+func participantList(role *kg.Role) linkList {
+	q := kg.LinkQuery{Types: []kg.RelationType{kg.RelParticipatedIn}, Direction: kg.DirIn}
+	if role != nil {
+		q.Role = *role
+	}
+	return linkList{"participants", q}
+}
+
 func relationshipList(types []kg.RelationType) linkList {
 	return linkList{"relationships", kg.LinkQuery{Types: types}}
 }
@@ -376,11 +384,7 @@ func (e Event) Place(ctx context.Context) (*Place, error) {
 
 // Participants returns the participations in the event, by relation ID.
 func (e Event) Participants(ctx context.Context, role *kg.Role, first *int) ([]*Participation, error) {
-	q := kg.LinkQuery{Types: []kg.RelationType{kg.RelParticipatedIn}, Direction: kg.DirIn}
-	if role != nil {
-		q.Role = *role
-	}
-	page, _, err := linkList{"participants", q}.load(ctx, e.ID, first, nil, false)
+	page, _, err := participantList(role).load(ctx, e.ID, first, nil, false)
 	if err != nil {
 		return nil, err
 	}

@@ -349,6 +349,9 @@ func testMergedAway(t *testing.T, s kg.Store) {
 	write(t, s, func(ctx context.Context) (*kg.ChangeSet, error) {
 		return service.PlanMerge(ctx, s, ma.ID, []string{mb.ID}, editStamp)
 	})
+	if tree, err := s.Expand(ctx, mb.ID, nil); err != nil || tree.Root == nil || tree.Root.ID != ma.ID {
+		t.Errorf("Expand(merged-away ID) = %+v, %v; want %s", tree, err, ma.ID)
+	}
 	before := dump(t, ctx, s)
 	err := service.Write(ctx, s, entityPlan(s, mb))
 	var ke *kg.Error

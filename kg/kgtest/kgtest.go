@@ -40,6 +40,7 @@ func Run(t *testing.T, open func(tb testing.TB) kg.Store) {
 	t.Run("SeedTwice", func(t *testing.T) { testSeedTwice(t, ctx, store) })
 	t.Run("DescendingPages", func(t *testing.T) { testDescendingPages(t, ctx, store) })
 	t.Run("Paths", func(t *testing.T) { testPaths(t, ctx, store) })
+	t.Run("Fetcher", func(t *testing.T) { testFetcher(t, ctx, store) })
 	// Evidence adds a graph of its own, apart from the digest's.
 	t.Run("Evidence", func(t *testing.T) { testEvidence(t, ctx, store) })
 	// Hubs adds entities: it runs last.
