@@ -29,7 +29,12 @@ func newServer(t testing.TB, store kg.Store) *httptest.Server {
 	mux.Handle("GET /static/", web.Static())
 	mux.Handle("/export/", web.Export(store, logger, web.ExportOptions{}))
 	srv := httptest.NewServer(mux)
-	t.Cleanup(srv.Close)
+	// The explorer keeps a stream of changes open: close the connections
+	// first, or Close would wait for it.
+	t.Cleanup(func() {
+		srv.CloseClientConnections()
+		srv.Close()
+	})
 	return srv
 }
 

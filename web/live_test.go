@@ -23,13 +23,13 @@ import (
 	"github.com/puente-kg/puente/web"
 )
 
-const liveEditorToken = "editor-token-for-the-live-test"
+const liveAdminToken = "admin-token-for-the-live-test"
 
-// newEditableServer is newServer with an editor token, so that a test can
+// newEditableServer is newServer with an admin token (deletes need one), so that a test can
 // write through the API while pages read without one.
 func newEditableServer(t testing.TB, store kg.Store) *httptest.Server {
 	t.Helper()
-	tokens, err := auth.ParseTokens("editor:" + liveEditorToken)
+	tokens, err := auth.ParseTokens("admin:" + liveAdminToken)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,17 +39,22 @@ func newEditableServer(t testing.TB, store kg.Store) *httptest.Server {
 	mux.Handle("GET /explore", web.Explorer("/query"))
 	mux.Handle("GET /static/", web.Static())
 	srv := httptest.NewServer(auth.Middleware(tokens, false, mux))
-	t.Cleanup(srv.Close)
+	// The explorer keeps a stream of changes open: close the connections
+	// first, or Close would wait for it.
+	t.Cleanup(func() {
+		srv.CloseClientConnections()
+		srv.Close()
+	})
 	return srv
 }
 
-// mutate runs a mutation as the editor, from outside any page.
+// mutate runs a mutation as the admin, from outside any page.
 func mutate(t *testing.T, srv *httptest.Server, q string, vars map[string]any) {
 	t.Helper()
 	body, _ := json.Marshal(map[string]any{"query": q, "variables": vars})
 	req, _ := http.NewRequest(http.MethodPost, srv.URL+"/query", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+liveEditorToken)
+	req.Header.Set("Authorization", "Bearer "+liveAdminToken)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
