@@ -139,7 +139,8 @@ func pythonEnv(t *testing.T, python string) string {
 // persisted-query link with BatchHttpLink and with GET); urql with
 // Graphcache and persisted queries; Apollo Client again, running
 // graphql-codegen's persisted documents on a server that runs only
-// those; and Python's gql. Each script asserts what its client got
+// those; graphql-ws subscribing, disconnecting and resuming from its
+// cursor; and Python's gql. Each script asserts what its client got
 // (clients/*.mjs, clients/python/gql_client.py); this test checks the
 // scripts' summaries.
 func TestClients(t *testing.T) {
@@ -190,6 +191,11 @@ func TestClients(t *testing.T) {
 	t.Run("urql", func(t *testing.T) {
 		s := summary(t, run(t, clientsDir, env, node, "urql.mjs"))
 		t.Logf("urql %v: requests %v", s["version"], s["requests"])
+	})
+
+	t.Run("graphql-ws", func(t *testing.T) {
+		s := summary(t, run(t, clientsDir, env, node, "subscriptions.mjs"))
+		t.Logf("graphql-ws %v: change %v, then %v after resuming", s["version"], s["first"], s["resumed"])
 	})
 
 	t.Run("Python gql", func(t *testing.T) {
