@@ -137,7 +137,9 @@ func anyIn[T comparable](want, have []T) bool {
 // ChangeLog is the read side of the change log.
 type ChangeLog interface {
 	// Changes returns the entries after q.After that match q, in sequence
-	// order, at most q.First of them.
+	// order, at most q.First of them. It fails with EEXPIRED when q.After
+	// is not 0 and entries after it were pruned (see ErrExpired): what the
+	// reader has not seen is gone. After 0 reads from the oldest entry kept.
 	Changes(ctx context.Context, q ChangeQuery) ([]*Change, error)
 	// LastChange returns the sequence number of the last entry, 0 when the
 	// log is empty.
@@ -146,6 +148,12 @@ type ChangeLog interface {
 	// those after keep: the retention policy, which never removes what a
 	// connected reader has not seen yet. It returns how many it deleted.
 	PruneChanges(ctx context.Context, before time.Time, keep int64) (int, error)
+}
+
+// ErrExpired returns the error of a read after the cursor seq when entries
+// up to pruned were pruned.
+func ErrExpired(seq, pruned int64) error {
+	return Errorf(EEXPIRED, "the change log no longer holds the changes after this cursor (change %d; entries up to %d were pruned after CHANGE_LOG_RETENTION): reload, then follow the log from its end", seq, pruned)
 }
 
 // MaxChangeItems is the most items one entry keeps: a write that touches

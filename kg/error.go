@@ -23,6 +23,10 @@ const (
 	// ETIMEOUT: the request's deadline (QUERY_TIMEOUT) passed before the
 	// answer was complete.
 	ETIMEOUT = "TIMEOUT"
+	// EEXPIRED: a cursor of the change log points before entries that were
+	// pruned (see ChangeLog.Changes); the client must reload and start
+	// again from the log's end.
+	EEXPIRED = "CURSOR_EXPIRED"
 )
 
 // Live returns nil while ctx is live. Once it is done, it returns an

@@ -208,6 +208,12 @@ func (h *Hub) poll() {
 		h.mu.Unlock()
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		cs, err := h.log.Changes(ctx, kg.ChangeQuery{After: after, First: pollPage})
+		if kg.ErrorCode(err) == kg.EEXPIRED {
+			// The hub slept (no subscriber) past the retention: start again
+			// from the log's end, with an empty window, so that subscribers
+			// behind it read the store (and learn that their cursor expired).
+			err = h.restart(ctx)
+		}
 		cancel()
 		if err != nil {
 			h.opts.Logger.Warn("live: reading the change log failed; trying again at the next poll", "err", err)
@@ -230,6 +236,20 @@ func (h *Hub) poll() {
 			return
 		}
 	}
+}
+
+// restart forgets the window and goes on from the log's last entry.
+func (h *Hub) restart(ctx context.Context) error {
+	last, err := h.log.LastChange(ctx)
+	if err != nil {
+		return err
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.window, h.last, h.from = nil, last, last
+	close(h.signal)
+	h.signal = make(chan struct{})
+	return nil
 }
 
 // since returns the entries of the window after seq that match q, and the

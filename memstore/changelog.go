@@ -16,6 +16,9 @@ type changeLog struct {
 	// last is the sequence number of the last entry ever written, pruned
 	// or not.
 	last int64
+	// pruned is the sequence number of the last entry pruned, 0 when none
+	// has been.
+	pruned int64
 }
 
 // stamp numbers and dates the entry of a change set about to be applied,
@@ -46,6 +49,9 @@ func (l *changeLog) add(c *kg.Change) {
 func (s *Store) Changes(ctx context.Context, q kg.ChangeQuery) ([]*kg.Change, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
+	if q.After > 0 && q.After < s.log.pruned {
+		return nil, kg.ErrExpired(q.After, s.log.pruned)
+	}
 	es := s.log.entries
 	i := sort.Search(len(es), func(i int) bool { return es[i].Seq > q.After })
 	var out []*kg.Change
@@ -79,6 +85,9 @@ func (s *Store) PruneChanges(ctx context.Context, before time.Time, keep int64) 
 	n := 0
 	for n < len(es) && es[n].Seq <= keep && es[n].At.Before(before) {
 		n++
+	}
+	if n > 0 {
+		s.log.pruned = max(s.log.pruned, es[n-1].Seq)
 	}
 	s.log.entries = append([]*kg.Change(nil), es[n:]...)
 	return n, nil

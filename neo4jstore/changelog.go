@@ -67,6 +67,23 @@ func (s *Store) Changes(ctx context.Context, q kg.ChangeQuery) ([]*kg.Change, er
 		}
 		out = append(out, c)
 	}
+	// Pruning removes the oldest entries: when the entry right after the
+	// cursor came back, none after it was pruned. Otherwise (a filtered
+	// read, or nothing new) ask how far pruning went.
+	if q.After > 0 && (len(out) == 0 || out[0].Seq != q.After+1) {
+		recs, err := s.read(ctx, cypherPruned, nil)
+		if err != nil {
+			return nil, fmt.Errorf("changes: %w", err)
+		}
+		var pruned int64
+		if len(recs) > 0 {
+			v, _ := recs[0].Get("pruned")
+			pruned, _ = v.(int64)
+		}
+		if q.After < pruned {
+			return nil, kg.ErrExpired(q.After, pruned)
+		}
+	}
 	return out, nil
 }
 
@@ -99,7 +116,10 @@ func (s *Store) PruneChanges(ctx context.Context, before time.Time, keep int64) 
 				return err
 			}
 			n, _ = recs[0].Values[0].(int64)
-			return nil
+			if top, ok := recs[0].Values[1].(int64); ok && n > 0 {
+				_, err = s.collect(ctx, tx, cypherMarkPruned, map[string]any{"top": top})
+			}
+			return err
 		})
 		if err != nil {
 			return total, fmt.Errorf("prune changes: %w", err)

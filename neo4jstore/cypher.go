@@ -259,7 +259,7 @@ const (
 	cypherDeleteChanges = `
 MATCH (c:Change)
 CALL { WITH c DELETE c } IN TRANSACTIONS OF 10000 ROWS`
-	cypherResetChanges = `MATCH (k:ChangeCounter {id: 'puente'}) SET k.seq = 0, k.at = null`
+	cypherResetChanges = `MATCH (k:ChangeCounter {id: 'puente'}) SET k.seq = 0, k.at = null, k.pruned = null`
 )
 
 // cypherCheckVersions write-locks each expected entity by bumping its
@@ -550,9 +550,24 @@ const cypherLastChange = `OPTIONAL MATCH (k:ChangeCounter {id: 'puente'}) RETURN
 // database's default zone, as the entries' are: Neo4j orders two
 // date-times of the same instant by their zones, so that a parameter in
 // the zone UTC would come after an entry of the same instant at offset Z.
+// The counter keeps the number of the last entry pruned (see
+// cypherMarkPruned), by which Changes tells a cursor whose entries are
+// gone.
 const cypherPruneChanges = `
 MATCH (c:Change)
 WHERE c.seq <= $keep AND c.at < datetime({epochSeconds: $sec, nanosecond: $nsec})
 WITH c ORDER BY c.seq LIMIT $batch
+WITH c, c.seq AS seq
 DELETE c
-RETURN count(*) AS deleted`
+RETURN count(*) AS deleted, max(seq) AS top`
+
+// cypherMarkPruned records, in the transaction that pruned, the number of
+// the last entry pruned.
+const cypherMarkPruned = `
+MATCH (k:ChangeCounter {id: 'puente'})
+WHERE coalesce(k.pruned, 0) < $top
+SET k.pruned = $top`
+
+// cypherPruned returns the number of the last entry pruned, 0 when none
+// has been.
+const cypherPruned = `OPTIONAL MATCH (k:ChangeCounter {id: 'puente'}) RETURN coalesce(k.pruned, 0) AS pruned`

@@ -309,6 +309,17 @@ func testLogPrune(t *testing.T, s kg.Store) {
 	if got := seqs(Changes(t, s, 0, kg.ChangeQuery{})); !slices.Equal(got, []int64{4, 5, 6, 7}) {
 		t.Errorf("after pruning up to 3: %v", got)
 	}
+	// A cursor before pruned entries has expired, filtered or not; the
+	// cursor of the last pruned entry has not: nothing it has not seen is
+	// gone.
+	for _, q := range []kg.ChangeQuery{{After: 2, First: 10}, {After: 1, First: 10, IDs: []string{e.ID}}} {
+		if _, err := s.Changes(ctx, q); kg.ErrorCode(err) != kg.EEXPIRED {
+			t.Errorf("reading after %d once 1 to 3 were pruned: %v, want %s", q.After, err, kg.EEXPIRED)
+		}
+	}
+	if got := seqs(Changes(t, s, 3, kg.ChangeQuery{})); !slices.Equal(got, []int64{4, 5, 6, 7}) {
+		t.Errorf("after the last pruned entry: %v", got)
+	}
 	// By time: the entries before the 6th's time go.
 	cut := all[5].At
 	want := 0
