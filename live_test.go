@@ -44,6 +44,7 @@ func liveServer(t *testing.T, store kg.Store, opts live.Options, flags ...string
 	cfg.limits.KeepAlive = time.Minute
 	opts.Poll = cfg.live.Poll
 	cfg.hub = live.New(store, opts)
+	t.Cleanup(cfg.hub.Close) // after the server's cleanup, before the store's
 	srv := httptest.NewServer(routes(cfg, store, quietLogger(), observe.New(nil)))
 	t.Cleanup(srv.Close)
 	return srv, cfg.hub
@@ -218,10 +219,17 @@ func openSSE(t testing.TB, ctx context.Context, srv *httptest.Server, auth strin
 	body, _ := json.Marshal(map[string]any{"query": subscription, "variables": vars})
 	req, _ := http.NewRequestWithContext(ctx, "POST", srv.URL+"/query", strings.NewReader(string(body)))
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Accept", "text/event-stream")
 	if auth != "" {
 		req.Header.Set("Authorization", auth)
 	}
+	return stream(t, req)
+}
+
+// stream sends the request for an event stream, failing the test unless
+// one opens; the stream is closed when the test ends.
+func stream(t testing.TB, req *http.Request) *sseClient {
+	t.Helper()
+	req.Header.Set("Accept", "text/event-stream")
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -589,19 +597,8 @@ func openSSEGet(t testing.TB, ctx context.Context, srv *httptest.Server, auth st
 	}
 	u := srv.URL + "/query?query=" + url.QueryEscape(subscription) + "&variables=" + url.QueryEscape(string(vars))
 	req, _ := http.NewRequestWithContext(ctx, "GET", u, nil)
-	req.Header.Set("Accept", "text/event-stream")
 	req.Header.Set("Authorization", auth)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { resp.Body.Close() })
-	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/event-stream") {
-		t.Fatalf("SSE answered %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
-	}
-	sc := bufio.NewScanner(resp.Body)
-	sc.Buffer(nil, 1<<24)
-	return &sseClient{resp: resp, sc: sc}
+	return stream(t, req)
 }
 
 // TestStreamsOutliveTimeouts serves streams with the HTTP server's own
@@ -615,6 +612,7 @@ func TestStreamsOutliveTimeouts(t *testing.T) {
 	}
 	cfg.http = httpTimeouts{readHeader: 300 * time.Millisecond, read: 300 * time.Millisecond, idle: 300 * time.Millisecond, writeMargin: 300 * time.Millisecond}
 	cfg.hub = live.New(store, live.Options{})
+	t.Cleanup(cfg.hub.Close)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

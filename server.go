@@ -395,6 +395,7 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger) error {
 	if cfg.hub == nil {
 		cfg.hub = newHub(cfg, obs.Store(store), logger)
 	}
+	defer cfg.hub.Close() // before the store closes
 	// Prune the change log, keeping what a connected subscriber has not
 	// received yet.
 	go service.PruneChangesEvery(ctx, store, cfg.changeRetention, changePruneInterval(cfg.changeRetention), cfg.hub.Keep)

@@ -77,6 +77,10 @@ type Hub struct {
 	signal  chan struct{}
 	subs    map[*subscriber]struct{}
 	running bool
+	// stopped is closed when the tail loop returns; closed refuses new
+	// subscribers after Close.
+	stopped chan struct{}
+	closed  bool
 
 	// wake asks the tail loop to read the log now.
 	wake chan struct{}
@@ -158,6 +162,9 @@ func (h *Hub) Stats() Stats {
 // start starts the tail loop if it is not running, from the end of the
 // log. It is called with h.mu held, and releases it while it reads.
 func (h *Hub) start(ctx context.Context) error {
+	if h.closed {
+		return kg.Errorf(kg.EUNAVAILABLE, "the server is shutting down")
+	}
 	if h.running {
 		return nil
 	}
@@ -175,12 +182,29 @@ func (h *Hub) start(ctx context.Context) error {
 		h.window, h.from, h.last = nil, last, last
 	}
 	h.running = true
-	go h.run()
+	h.stopped = make(chan struct{})
+	go h.run(h.stopped)
 	return nil
 }
 
-// run reads the log while there are subscribers.
-func (h *Hub) run() {
+// Close stops the hub before the store it reads closes: it refuses new
+// subscribers, and returns once the tail loop has stopped reading the
+// log. Subscribers still connected receive nothing more.
+func (h *Hub) Close() {
+	h.mu.Lock()
+	h.closed = true
+	running, stopped := h.running, h.stopped
+	h.mu.Unlock()
+	if running {
+		h.Notify()
+		<-stopped
+	}
+}
+
+// run reads the log while there are subscribers, and closes stopped when
+// it returns.
+func (h *Hub) run(stopped chan struct{}) {
+	defer close(stopped)
 	t := time.NewTicker(h.opts.Poll)
 	defer t.Stop()
 	for {
@@ -189,7 +213,7 @@ func (h *Hub) run() {
 		case <-h.wake:
 		}
 		h.mu.Lock()
-		if len(h.subs) == 0 {
+		if len(h.subs) == 0 || h.closed {
 			h.running = false
 			h.mu.Unlock()
 			return

@@ -46,6 +46,7 @@ func TestHub(t *testing.T) {
 func testHub(t *testing.T, store kg.Store) {
 	svc := service.New(store, service.Options{})
 	hub := live.New(store, live.Options{Buffer: 8, MaxPerConnection: 2, MaxSubscriptions: 3})
+	t.Cleanup(hub.Close) // before the store closes
 
 	t.Run("live, filtered, in order", func(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
@@ -144,4 +145,21 @@ func testHub(t *testing.T, store kg.Store) {
 			t.Fatalf("a fourth subscription: %v, want %s", err, live.CodeTooManySubscriptions)
 		}
 	})
+}
+
+// TestHubClose stops a hub that is reading the log for a subscriber: Close
+// returns once the hub reads no more, and the hub then refuses new
+// subscribers with UNAVAILABLE.
+func TestHubClose(t *testing.T) {
+	store := testenv.Memory(t)
+	hub := live.New(store, live.Options{})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if _, err := hub.Subscribe(ctx, kg.ChangeQuery{}, false); err != nil {
+		t.Fatal(err)
+	}
+	hub.Close()
+	if _, err := hub.Subscribe(ctx, kg.ChangeQuery{}, false); kg.ErrorCode(err) != kg.EUNAVAILABLE {
+		t.Errorf("subscribing after Close: %v, want %s", err, kg.EUNAVAILABLE)
+	}
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/puente-kg/puente/graph"
 	"github.com/puente-kg/puente/kg"
+	"github.com/puente-kg/puente/live"
 	"github.com/puente-kg/puente/web"
 )
 
@@ -23,7 +24,7 @@ func newServer(t testing.TB, store kg.Store) *httptest.Server {
 	t.Helper()
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	mux := http.NewServeMux()
-	mux.Handle("/query", graph.NewHandler(store, logger, graph.OptionsFor(store)))
+	mux.Handle("/query", graph.NewHandler(store, logger, liveOptions(t, store)))
 	mux.Handle("GET /{$}", web.GraphiQL("/query"))
 	mux.Handle("GET /explore", web.Explorer("/query"))
 	mux.Handle("GET /static/", web.Static())
@@ -36,6 +37,16 @@ func newServer(t testing.TB, store kg.Store) *httptest.Server {
 		srv.Close()
 	})
 	return srv
+}
+
+// liveOptions returns the handler's options for the store with a hub of
+// live subscriptions that stops before the store closes (the explorer
+// subscribes to the change feed).
+func liveOptions(t testing.TB, store kg.Store) graph.Options {
+	opts := graph.OptionsFor(store)
+	opts.Hub = live.New(store, live.Options{})
+	t.Cleanup(opts.Hub.Close) // after the server's cleanup, before the store's
+	return opts
 }
 
 // gqlResponse is a GraphQL answer.

@@ -35,7 +35,7 @@ func newEditableServer(t testing.TB, store kg.Store) *httptest.Server {
 	}
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	mux := http.NewServeMux()
-	mux.Handle("/query", graph.NewHandler(store, logger, graph.OptionsFor(store)))
+	mux.Handle("/query", graph.NewHandler(store, logger, liveOptions(t, store)))
 	mux.Handle("GET /explore", web.Explorer("/query"))
 	mux.Handle("GET /static/", web.Static())
 	srv := httptest.NewServer(auth.Middleware(tokens, false, mux))
