@@ -369,34 +369,85 @@ func (s *Store) sortEvents(ids []string) {
 }
 
 // Investments returns a page of the investments that match the query.
+// It reads only the relations that can match: those around the target
+// and the places within it when the query names a target, those of the
+// investor when it names one, and every relation otherwise.
 func (s *Store) Investments(ctx context.Context, q kg.InvestmentQuery, p kg.PageRequest) (*kg.InvestmentPage, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	bases := kg.StatedOnly(q.StatedOnly)
 	seen := map[kg.Investment]bool{}
 	var items []keyed[kg.Investment]
-	n := 0
-	for r := range s.allRelations {
-		if n++; n%liveEvery == 0 {
-			if err := kg.Live(ctx); err != nil {
-				return nil, err
-			}
-		}
+	var within map[string]bool
+	if q.TargetID != "" {
+		within = s.placesWithin(q.TargetID, bases)
+	}
+	add := func(r *rel) {
 		if r.Type != kg.RelParticipatedIn || r.Role != kg.RoleInvestor || q.InvestorID != "" && r.From != q.InvestorID ||
 			!r.HasBasis(bases) {
-			continue
+			return
 		}
 		ev := s.entities[r.To]
 		if ev == nil || !ev.InWindow(q.From, q.To) {
-			continue
+			return
 		}
 		for _, t := range s.targets(ev.ID, bases) {
 			inv := kg.Investment{InvestorID: r.From, TargetID: t, EventID: ev.ID}
-			if seen[inv] || q.TargetID != "" && !s.within(t, q.TargetID, bases) {
+			if seen[inv] || within != nil && !within[t] {
 				continue
 			}
 			seen[inv] = true
 			items = append(items, keyed[kg.Investment]{ev.Date.SortKey(), investmentKey(inv), inv})
+		}
+	}
+	n := 0
+	live := func() error {
+		if n++; n%liveEvery == 0 {
+			return kg.Live(ctx)
+		}
+		return nil
+	}
+	switch {
+	case within != nil:
+		// The events an investment into the target can be part of: those
+		// a place within it is a TARGET of or hosts.
+		events := map[string]bool{}
+		for w := range within {
+			for _, r := range s.byEntity[w] {
+				if err := live(); err != nil {
+					return nil, err
+				}
+				switch {
+				case r.Type == kg.RelParticipatedIn && r.From == w && r.Role == kg.RoleTarget:
+					events[r.To] = true
+				case r.Type == kg.RelHeldAt && r.To == w:
+					events[r.From] = true
+				}
+			}
+		}
+		for ev := range events {
+			for _, r := range s.byEntity[ev] {
+				if err := live(); err != nil {
+					return nil, err
+				}
+				if r.To == ev {
+					add(r)
+				}
+			}
+		}
+	case q.InvestorID != "":
+		for _, r := range s.byEntity[q.InvestorID] {
+			if err := live(); err != nil {
+				return nil, err
+			}
+			add(r)
+		}
+	default:
+		for r := range s.allRelations {
+			if err := live(); err != nil {
+				return nil, err
+			}
+			add(r)
 		}
 	}
 	invs, cursors, hasNext, total, err := pageOf(ctx, items, p, kg.MaxListSize, false)
@@ -431,26 +482,23 @@ func (s *Store) targets(event string, bases []kg.Basis) []string {
 	return targets
 }
 
-// within reports whether id is target or lies in it by at most three
-// LOCATED_IN hops of the bases.
-func (s *Store) within(id, target string, bases []kg.Basis) bool {
-	frontier := []string{id}
-	for depth := 0; depth <= 3; depth++ {
+// placesWithin returns the target and every place that lies in it by at
+// most three LOCATED_IN hops of the bases, each from a place.
+func (s *Store) placesWithin(target string, bases []kg.Basis) map[string]bool {
+	in := map[string]bool{target: true}
+	frontier := []string{target}
+	for depth := 0; depth < 3 && len(frontier) > 0; depth++ {
 		var next []string
 		for _, x := range frontier {
-			if x == target {
-				return true
-			}
-			if kg.KindOfID(x) != kg.KindPlace {
-				continue // only places lie in something: skip a hub's relations
-			}
 			for _, r := range s.byEntity[x] {
-				if r.Type == kg.RelLocatedIn && r.From == x && r.HasBasis(bases) {
-					next = append(next, r.To)
+				if r.Type == kg.RelLocatedIn && r.To == x && !in[r.From] &&
+					kg.KindOfID(r.From) == kg.KindPlace && r.HasBasis(bases) {
+					in[r.From] = true
+					next = append(next, r.From)
 				}
 			}
 		}
 		frontier = next
 	}
-	return false
+	return in
 }
