@@ -27,6 +27,9 @@ func (s *Store) Neighborhood(ctx context.Context, q kg.NeighborhoodQuery) (*kg.S
 	if err != nil {
 		return nil, fmt.Errorf("neighborhood: %w", err)
 	}
+	if len(recs) != 1 {
+		return nil, fmt.Errorf("neighborhood: %d rows, want 1", len(recs))
+	}
 	sub := &kg.Subgraph{}
 	m := recs[0].AsMap()
 	for _, v := range m["nodes"].([]any) {
@@ -68,6 +71,9 @@ func (s *Store) Paths(ctx context.Context, q kg.PathQuery) (*kg.PathSet, error) 
 	})
 	if err != nil {
 		return nil, fmt.Errorf("paths: %w", err)
+	}
+	if len(recs) != 1 {
+		return nil, fmt.Errorf("paths: %d rows, want 1", len(recs))
 	}
 	m := recs[0].AsMap()
 	if over, _ := m["over"].(bool); over || m["found"].(int64) > kg.MaxPathCandidates {

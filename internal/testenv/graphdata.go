@@ -6,15 +6,22 @@ import (
 	"github.com/puente-kg/puente/kg"
 )
 
-// The entities of GraphData that the graph tests and the round-trip test
-// ask about.
+// The entities of GraphData that the graph tests ask about.
 const (
-	GraphCenter   = "org:gt-center"   // hubs one and two steps out, paths of every kind
-	GraphAlone    = "org:gt-alone"    // no relations
-	GraphFrom     = "org:gt-from"     // paths to GraphTo: 1 of length 1, 2 of 2, 22,500 of 4
-	GraphTo       = "org:gt-to"       // (one of length 2 through a person)
-	GraphFanWidth = 150               // the fan of GraphFrom's walks of length 4 on each side
-	graphSource   = "source:gt-graph" // the source every fact of GraphData cites
+	// GraphCenter has a hub one step out and another two steps out.
+	GraphCenter = "org:gt-center"
+	// GraphAlone has no relations.
+	GraphAlone = "org:gt-alone"
+	// GraphFrom is joined to GraphTo by 1 path of length 1, 2 of length 2
+	// (one through a person) and GraphFanWidth² walks of length 4.
+	GraphFrom = "org:gt-from"
+	// GraphTo is where GraphFrom's paths end.
+	GraphTo = "org:gt-to"
+	// GraphFanWidth is how many entities GraphFrom's walks of length 4
+	// pass through on each side of their middle.
+	GraphFanWidth = 150
+	// graphSource is the source every fact of GraphData cites.
+	graphSource = "source:gt-graph"
 )
 
 // GraphData returns a graph for neighborhoods and paths, apart from the
