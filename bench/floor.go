@@ -19,7 +19,7 @@ import (
 // sessions) and answer the same question: its statements are ports of
 // neo4jstore's (investments through the places within a country and the
 // country itself; paths simple, merged and ordered by length then node IDs,
-// as service.FinishPaths does), written as one statement each, and its
+// as kg.FinishPaths does), written as one statement each, and its
 // answers are checked against Puente's (see Check).
 
 // The bounds every contender's workload asks for: the `first` and `limit`
@@ -165,7 +165,7 @@ RETURN collect({investor: {id: inv.id, name: inv.name}, target: {id: t.id, name:
 		},
 		answer: oneColumn("investments", "investments", []any{}),
 	},
-	// service.Neighborhood at depth 2 in one statement: the center's first
+	// kg.WalkNeighborhood at depth 2 in one statement: the center's first
 	// 1001 relations by ID; a node one step out with more than 50 relations
 	// is a hub, contributing its first 50 relations but no further nodes;
 	// nodes by distance then ID, cut at the limit; the relations seen among
@@ -220,7 +220,7 @@ RETURN {nodes: [n IN kept | {id: n.id, label: n.name, kind: n.kind}], edges: edg
 			map[string]any{"nodes": []any{}, "edges": []any{}, "truncated": false}),
 	},
 	// neo4jstore's walks of one to four relations (SHORTEST 6 GROUPS: every
-	// walk of every length up to four), then service.FinishPaths in Cypher:
+	// walk of every length up to four), then kg.FinishPaths in Cypher:
 	// simple walks only, walks over the same nodes merged into one path
 	// using the relation of smallest ID at each hop, by length then node IDs.
 	"paths": {

@@ -152,3 +152,18 @@ func missing(ids []string, es []*kg.Entity) []string {
 	}
 	return out
 }
+
+// missingRelations returns the IDs that none of the relations has.
+func missingRelations(ids []string, rels []*kg.Relation) []string {
+	have := make(map[string]bool, len(rels))
+	for _, r := range rels {
+		have[r.ID] = true
+	}
+	var out []string
+	for _, id := range ids {
+		if !have[id] {
+			out = append(out, id)
+		}
+	}
+	return out
+}

@@ -243,17 +243,23 @@ func (r *queryResolver) neighborhood(ctx context.Context, id string, depth *int,
 }
 
 func (r *queryResolver) paths(ctx context.Context, from, to string, maxLength, limit *int, kinds []kg.Kind, statedOnly *bool) ([]*kg.Path, error) {
-	paths, err := r.Service.Paths(ctx, kg.PathQuery{From: from, To: to, MaxLength: intOr(maxLength, kg.DefaultPathLength), Limit: intOr(limit, 5),
+	set, err := r.Service.Paths(ctx, kg.PathQuery{From: from, To: to, MaxLength: intOr(maxLength, kg.DefaultPathLength), Limit: intOr(limit, 5),
 		Kinds: kinds, StatedOnly: boolOf(statedOnly)})
 	if err != nil {
 		return nil, err
 	}
+	// The nodes' entities and the edges come with the paths.
+	l := loaders.For(ctx)
+	l.Prime(set.Entities...)
+	for _, rel := range set.Relations {
+		l.Relation.Prime(rel.ID, rel)
+	}
 	var nodes, edges []string
-	for _, p := range paths {
+	for _, p := range set.Paths {
 		nodes = append(nodes, p.Nodes...)
 		edges = append(edges, p.Edges...)
 	}
-	return pointers(paths), r.primeGraph(ctx, graphql.CollectFieldsCtx(ctx, nil), nodes, edges)
+	return pointers(set.Paths), r.primeGraph(ctx, graphql.CollectFieldsCtx(ctx, nil), missing(nodes, set.Entities), missingRelations(edges, set.Relations))
 }
 
 func timelineQuery(id string, from, to *kg.Date, categories []kg.Category, statedOnly *bool) kg.TimelineQuery {

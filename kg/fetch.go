@@ -2,7 +2,6 @@ package kg
 
 import (
 	"context"
-	"slices"
 )
 
 // Fetcher answers a root field together with what its nested fields show,
@@ -28,58 +27,20 @@ type Fetcher interface {
 	// Lookup returns the entities and the relations (see RelationID) with
 	// the given IDs, skipping unknown ones: the nodes and edges of paths.
 	Lookup(ctx context.Context, entityIDs, relationIDs []string) ([]*Entity, []*Relation, error)
-	// LastLevel is Relations(q.IDs, q.Max, q.Bases...) for the last level
-	// of a breadth-first walk, with the entities of the nodes the walk
-	// keeps (see LevelQuery).
-	LastLevel(ctx context.Context, q LevelQuery) ([]*Relation, []*Entity, error)
+	// Neighborhood is the subgraph WalkNeighborhood finds, with the
+	// entities of its nodes that exist in Entities.
+	Neighborhood(ctx context.Context, q NeighborhoodQuery) (*Subgraph, error)
+	// Paths is the paths FindPaths finds, with the entities of their nodes
+	// and their relations.
+	Paths(ctx context.Context, q PathQuery) (*PathSet, error)
 }
 
-// LevelQuery asks for the relations of the last level of a breadth-first
-// walk (a neighborhood's) and the entities of its nodes: the entities of
-// Known (the nodes found before the level) and of the first Reach nodes by
-// ID that the level reaches. A node of IDs reaches the entities at the
-// other ends of its relations that are of Kinds (any kind when empty),
-// unless Hub is above zero and it has more than Hub relations: a hub is
-// not crossed.
-type LevelQuery struct {
-	IDs   []string
-	Max   int
-	Bases []Basis
-	Hub   int
-	Known []string
-	Kinds []Kind
-	Reach int
-}
-
-// LevelReach returns the nodes the relations of a last level reach (see
-// LevelQuery), each once, by ID, at most q.Reach of them; a backend that
-// walks in memory uses it.
-func LevelReach(q LevelQuery, rels []*Relation) []string {
-	own := map[string]int{}
-	for _, r := range rels {
-		own[r.From]++
-		if r.To != r.From {
-			own[r.To]++
-		}
-	}
-	frontier := map[string]bool{}
-	for _, id := range q.IDs {
-		frontier[id] = q.Hub <= 0 || own[id] <= q.Hub
-	}
-	seen := map[string]bool{}
-	var out []string
-	for _, r := range rels {
-		for _, end := range [2]string{r.From, r.To} {
-			o := r.Other(end)
-			if !frontier[end] || seen[o] || len(q.Kinds) > 0 && !slices.Contains(q.Kinds, KindOfID(o)) {
-				continue
-			}
-			seen[o] = true
-			out = append(out, o)
-		}
-	}
-	slices.Sort(out)
-	return out[:min(len(out), q.Reach)]
+// PathSet is the answer of a paths query: the paths, and the entities and
+// relations they pass through (each once, in no order).
+type PathSet struct {
+	Paths     []Path
+	Entities  []*Entity
+	Relations []*Relation
 }
 
 // MaxExpansionDepth is how many levels of links Expand follows.

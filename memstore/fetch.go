@@ -108,13 +108,48 @@ func (s *Store) Lookup(ctx context.Context, entityIDs, relationIDs []string) ([]
 	return lookup(s, entityIDs, s.entities), rels, nil
 }
 
-// LastLevel returns the level's relations and the entities of the nodes
-// the walk keeps.
-func (s *Store) LastLevel(ctx context.Context, q kg.LevelQuery) ([]*kg.Relation, []*kg.Entity, error) {
-	rels, err := s.Relations(ctx, q.IDs, q.Max, q.Bases...)
+// Neighborhood walks the subgraph around the center (see
+// kg.WalkNeighborhood) and brings the entities of its nodes.
+func (s *Store) Neighborhood(ctx context.Context, q kg.NeighborhoodQuery) (*kg.Subgraph, error) {
+	sub, err := kg.WalkNeighborhood(ctx, s, q)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	ids := append(kg.LevelReach(q, rels), q.Known...)
-	return rels, lookup(s, ids, s.entities), nil
+	sub.Entities = lookup(s, sub.Nodes, s.entities)
+	return sub, nil
+}
+
+// Paths finds the paths (see kg.FindPaths) and brings the entities and
+// relations they pass through.
+func (s *Store) Paths(ctx context.Context, q kg.PathQuery) (*kg.PathSet, error) {
+	paths, err := kg.FindPaths(ctx, s, q)
+	if err != nil {
+		return nil, err
+	}
+	return s.pathSet(ctx, paths)
+}
+
+// pathSet looks up the nodes and edges of paths, each once.
+func (s *Store) pathSet(ctx context.Context, paths []kg.Path) (*kg.PathSet, error) {
+	var nodes, edges []string
+	seen := map[string]bool{}
+	for _, p := range paths {
+		for _, id := range p.Nodes {
+			if !seen[id] {
+				seen[id] = true
+				nodes = append(nodes, id)
+			}
+		}
+		for _, id := range p.Edges {
+			if !seen[id] {
+				seen[id] = true
+				edges = append(edges, id)
+			}
+		}
+	}
+	es, rels, err := s.Lookup(ctx, nodes, edges)
+	if err != nil {
+		return nil, err
+	}
+	return &kg.PathSet{Paths: paths, Entities: es, Relations: rels}, nil
 }

@@ -402,32 +402,48 @@ RETURN i, total ORDER BY i`
 
 // cypherWalksExactly holds one statement per path length (index 0 for 1),
 // since a quantifier's bounds cannot be parameters. Each finds every walk of
-// up to that many relations (stated ones only when $stated) with Cypher's
+// exactly that many relations (stated ones only when $stated) with Cypher's
 // SHORTEST GROUPS (one group per length), keeping those that repeat no node
-// and pass only through nodes of the asked kinds.
+// and pass only through nodes of the asked kinds. It asks for one to that
+// many relations and keeps that many, since a quantifier {k,k} makes the
+// planner enumerate every trail of that length from one end rather than
+// search from both (see pathsLength).
 var cypherWalksExactly = [kg.MaxPathLength]string{
-	walksHead + `{1,1}` + walksTail,
-	walksHead + `{2,2}` + walksTail,
-	walksHead + `{3,3}` + walksTail,
-	walksHead + `{4,4}` + walksTail,
-	walksHead + `{5,5}` + walksTail,
-	walksHead + `{6,6}` + walksTail,
+	walksHead + `{1,1}` + walksEnd + walksTail,
+	walksHead + `{1,2}` + walksOf + `2` + walksTail,
+	walksHead + `{1,3}` + walksOf + `3` + walksTail,
+	walksHead + `{1,4}` + walksOf + `4` + walksTail,
+	walksHead + `{1,5}` + walksOf + `5` + walksTail,
+	walksHead + `{1,6}` + walksOf + `6` + walksTail,
 }
 
 // cypherWalks finds walks of one to n relations (index n-1).
 var cypherWalks = [kg.MaxPathLength]string{
-	walksHead + `{1,1}` + walksTail,
-	walksHead + `{1,2}` + walksTail,
-	walksHead + `{1,3}` + walksTail,
-	walksHead + `{1,4}` + walksTail,
-	walksHead + `{1,5}` + walksTail,
-	walksHead + `{1,6}` + walksTail,
+	walksHead + `{1,1}` + walksEnd + walksTail,
+	walksHead + `{1,2}` + walksEnd + walksTail,
+	walksHead + `{1,3}` + walksEnd + walksTail,
+	walksHead + `{1,4}` + walksEnd + walksTail,
+	walksHead + `{1,5}` + walksEnd + walksTail,
+	walksHead + `{1,6}` + walksEnd + walksTail,
 }
 
+// walksHead starts the match of walks: each hop's relation is stated when
+// $stated, and each node it reaches is of $kinds or the end, so that a
+// walk through another kind is pruned as it is found rather than after.
 const walksHead = `
-MATCH p = SHORTEST 6 GROUPS (a:Entity {id: $from})-[r WHERE ` + stated + `]-`
+MATCH p = SHORTEST 6 GROUPS (a:Entity {id: $from})
+  (()-[r WHERE ` + stated + `]-(n WHERE size($kinds) = 0 OR n.kind IN $kinds OR n.id = $to))`
 
-const walksTail = `(b:Entity {id: $to})
+// walksEnd ends the pattern of walks.
+const walksEnd = ` (b:Entity {id: $to})`
+
+// walksOf, followed by a length, keeps the walks of that length.
+const walksOf = ` (b:Entity {id: $to})
+WITH p WHERE length(p) = `
+
+// walksTail ends the match of walks (after walksOf, or in place of it)
+// and keeps simple walks of the asked kinds.
+const walksTail = `
 WITH nodes(p) AS ns, relationships(p) AS rs
 WHERE all(i IN range(0, size(ns) - 2) WHERE NOT ns[i] IN ns[i + 1..])
   AND (size($kinds) = 0 OR all(n IN ns[1..-1] WHERE n.kind IN $kinds))

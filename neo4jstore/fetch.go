@@ -185,37 +185,6 @@ func (s *Store) Lookup(ctx context.Context, entityIDs, relationIDs []string) ([]
 	return es, rels, nil
 }
 
-// LastLevel returns the level's relations and the entities of the nodes
-// the walk keeps, in one statement.
-func (s *Store) LastLevel(ctx context.Context, q kg.LevelQuery) ([]*kg.Relation, []*kg.Entity, error) {
-	bases := make([]string, len(q.Bases))
-	for i, b := range q.Bases {
-		bases[i] = string(b)
-	}
-	recs, err := s.read(ctx, cypherLastLevel, map[string]any{
-		"ids": q.IDs, "max": q.Max + 1, "bases": bases, "hub": q.Hub, "kinds": kindStrings(q.Kinds),
-		"reach": max(q.Reach, 0), "known": q.Known,
-	})
-	if err != nil {
-		return nil, nil, fmt.Errorf("last level: %w", err)
-	}
-	if len(recs) == 0 {
-		return nil, nil, nil
-	}
-	m := recs[0].AsMap()
-	var rels []*kg.Relation
-	for _, v := range m["relations"].([]any) {
-		rels = append(rels, relationFrom(v.(map[string]any)))
-	}
-	var es []*kg.Entity
-	for _, col := range []string{"reached", "known"} {
-		for _, v := range m[col].([]any) {
-			es = append(es, entityFrom(v.(map[string]any)))
-		}
-	}
-	return rels, es, nil
-}
-
 // pageRows runs the statement of a page that counts when asked (see
 // withCount) and returns the page's rows and the total.
 func (s *Store) pageRows(ctx context.Context, cypher [2]string, count bool, params map[string]any) ([]map[string]any, int, error) {

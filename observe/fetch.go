@@ -50,10 +50,10 @@ func (s *store) Lookup(ctx context.Context, entityIDs, relationIDs []string) ([]
 	return r.es, r.v, err
 }
 
-func (s *store) LastLevel(ctx context.Context, q kg.LevelQuery) ([]*kg.Relation, []*kg.Entity, error) {
-	r, err := call(ctx, s.o, "LastLevel", func(ctx context.Context) (withEntities[[]*kg.Relation], error) {
-		rels, es, err := s.s.LastLevel(ctx, q)
-		return withEntities[[]*kg.Relation]{rels, es}, err
-	})
-	return r.v, r.es, err
+func (s *store) Neighborhood(ctx context.Context, q kg.NeighborhoodQuery) (*kg.Subgraph, error) {
+	return call(ctx, s.o, "Neighborhood", func(ctx context.Context) (*kg.Subgraph, error) { return s.s.Neighborhood(ctx, q) })
+}
+
+func (s *store) Paths(ctx context.Context, q kg.PathQuery) (*kg.PathSet, error) {
+	return call(ctx, s.o, "Paths", func(ctx context.Context) (*kg.PathSet, error) { return s.s.Paths(ctx, q) })
 }

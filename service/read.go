@@ -2,7 +2,6 @@ package service
 
 import (
 	"context"
-	"slices"
 
 	"github.com/puente-kg/puente/kg"
 )
@@ -146,9 +145,10 @@ func (s *Service) Search(ctx context.Context, q kg.SearchQuery) ([]kg.SearchHit,
 	return s.store.Search(ctx, q)
 }
 
-// Neighborhood returns the subgraph around an entity (see the package
-// function Neighborhood); an unknown center gives an empty subgraph. It
-// takes a slot of the expensive requests.
+// Neighborhood returns the subgraph around an entity (see
+// kg.WalkNeighborhood), with the entities of its nodes, in one round
+// trip; an unknown center gives an empty subgraph. It takes a slot of the
+// expensive requests.
 func (s *Service) Neighborhood(ctx context.Context, q kg.NeighborhoodQuery) (*kg.Subgraph, error) {
 	if err := kg.CheckNeighborhood(q); err != nil {
 		return nil, err
@@ -158,23 +158,22 @@ func (s *Service) Neighborhood(ctx context.Context, q kg.NeighborhoodQuery) (*kg
 		return nil, err
 	}
 	defer leave()
-	sub, err := Neighborhood(ctx, s.store, q)
+	sub, err := s.store.Neighborhood(ctx, q)
 	if err != nil {
 		return nil, err
 	}
-	if len(sub.Nodes) == 1 && len(sub.Edges) == 0 && !slices.ContainsFunc(sub.Entities, func(e *kg.Entity) bool { return e.ID == q.ID }) {
-		// A center without relations: keep it only if it exists.
-		if es, err := s.store.Entities(ctx, []string{q.ID}); err != nil || len(es) == 0 {
-			sub.Nodes = nil
-			return sub, err
-		}
+	if isolated(sub, q.ID) {
+		// A center without relations that has no entity does not exist:
+		// the store brings the entity of every node that does.
+		sub.Nodes = nil
 	}
 	return sub, nil
 }
 
-// Paths returns the paths between two entities (see the package function
-// Paths). It takes a slot of the expensive requests.
-func (s *Service) Paths(ctx context.Context, q kg.PathQuery) ([]kg.Path, error) {
+// Paths returns the paths between two entities, with the entities and
+// relations they pass through (see the package function Paths). It takes
+// a slot of the expensive requests.
+func (s *Service) Paths(ctx context.Context, q kg.PathQuery) (*kg.PathSet, error) {
 	if err := kg.CheckPaths(q); err != nil {
 		return nil, err
 	}
@@ -183,7 +182,7 @@ func (s *Service) Paths(ctx context.Context, q kg.PathQuery) ([]kg.Path, error) 
 		return nil, err
 	}
 	defer leave()
-	return Paths(ctx, s.store, q)
+	return s.store.Paths(ctx, q)
 }
 
 // InvestmentTotals sums the investments matching q (see the package

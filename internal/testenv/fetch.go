@@ -38,8 +38,14 @@ func (c *Counting) Lookup(ctx context.Context, entityIDs, relationIDs []string) 
 	return c.Store.Lookup(ctx, entityIDs, relationIDs)
 }
 
-// LastLevel counts one call and passes it on.
-func (c *Counting) LastLevel(ctx context.Context, q kg.LevelQuery) ([]*kg.Relation, []*kg.Entity, error) {
+// Neighborhood counts one call and passes it on.
+func (c *Counting) Neighborhood(ctx context.Context, q kg.NeighborhoodQuery) (*kg.Subgraph, error) {
 	c.count()
-	return c.Store.LastLevel(ctx, q)
+	return c.Store.Neighborhood(ctx, q)
+}
+
+// Paths counts one call and passes it on.
+func (c *Counting) Paths(ctx context.Context, q kg.PathQuery) (*kg.PathSet, error) {
+	c.count()
+	return c.Store.Paths(ctx, q)
 }

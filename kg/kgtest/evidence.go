@@ -186,9 +186,9 @@ func testEvidence(t *testing.T, ctx context.Context, s kg.Store) {
 		// Stated: Ana, the meeting, Lima, the investment, Acme; not through
 		// Acme's background part in the meeting.
 		q := kg.PathQuery{From: evAna, To: evAcme, MaxLength: 4, Limit: 50}
-		all := must[[]kg.Path](t)(service.Paths(ctx, s, q))
+		all := must[*kg.PathSet](t)(service.Paths(ctx, s, q)).Paths
 		q.StatedOnly = true
-		stated := must[[]kg.Path](t)(service.Paths(ctx, s, q))
+		stated := must[*kg.PathSet](t)(service.Paths(ctx, s, q)).Paths
 		if len(all) == 0 || len(stated) == 0 || len(stated) >= len(all) {
 			t.Fatalf("paths from Ana to Acme: %d, %d stated", len(all), len(stated))
 		}

@@ -94,28 +94,6 @@ func testFetcher(t *testing.T, ctx context.Context, s kg.Store) {
 		}
 		sameEntities(t, ctx, s, es, entIDs)
 	})
-	t.Run("LastLevel", func(t *testing.T) {
-		ids := []string{"country:peru", "person:li-zhanshu"}
-		for _, q := range []kg.LevelQuery{
-			{IDs: ids, Max: 50, Known: ids, Reach: 5},
-			{IDs: ids, Max: 50, Known: ids[:1], Reach: 100, Kinds: []kg.Kind{kg.KindPerson, kg.KindEvent}},
-			{IDs: ids, Max: 2, Hub: 2, Known: ids, Reach: 100},
-			{IDs: ids, Max: 1000, Bases: []kg.Basis{kg.BasisStated}, Hub: 3, Reach: 0},
-		} {
-			want := must[[]*kg.Relation](t)(s.Relations(ctx, q.IDs, q.Max, q.Bases...))
-			got, es, err := s.LastLevel(ctx, q)
-			if err != nil {
-				t.Fatal(err)
-			}
-			byID := func(a, b *kg.Relation) int { return compareStrings(a.ID, b.ID) }
-			slices.SortFunc(got, byID)
-			slices.SortFunc(want, byID)
-			if !reflect.DeepEqual(got, want) {
-				t.Errorf("LastLevel(%+v) relations = %v, want %v", q, got, want)
-			}
-			sameEntities(t, ctx, s, es, append(kg.LevelReach(q, want), q.Known...))
-		}
-	})
 }
 
 func compareStrings(a, b string) int {

@@ -45,6 +45,8 @@ func Run(t *testing.T, open func(tb testing.TB) kg.Store) {
 	t.Run("Evidence", func(t *testing.T) { testEvidence(t, ctx, store) })
 	// Hubs adds entities: it runs last.
 	t.Run("Hubs", func(t *testing.T) { testHubs(t, ctx, store) })
+	// Graph adds a graph of its own, and asks about the hubs' too.
+	t.Run("Graph", func(t *testing.T) { testGraph(t, ctx, store) })
 }
 
 func must[T any](t *testing.T) func(T, error) T {
@@ -414,7 +416,7 @@ func testDescendingPages(t *testing.T, ctx context.Context, s kg.Store) {
 func testPaths(t *testing.T, ctx context.Context, s kg.Store) {
 	q := kg.PathQuery{From: "person:li-zhanshu", To: "person:maria-del-carmen-alva", MaxLength: 3, Limit: 50}
 	walks := must[[]kg.Walk](t)(s.Walks(ctx, q))
-	paths, err := service.FinishPaths(q, walks)
+	paths, err := kg.FinishPaths(q, walks)
 	if err != nil {
 		t.Fatal(err)
 	}
