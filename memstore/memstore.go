@@ -165,7 +165,7 @@ func (s *Store) applyLocked(rec record) error {
 		s.seedLocked(rec.Dataset)
 		return nil
 	case "changes":
-		return s.applyChanges(rec.Changes)
+		return s.applyChanges(rec.Changes, rec.searchText)
 	}
 	return fmt.Errorf("unknown journal operation %q", rec.Op)
 }
@@ -267,11 +267,13 @@ func (s *Store) Stats(ctx context.Context) (kg.Stats, error) {
 func (s *Store) dropIndexes() { s.byName.Store(nil) }
 
 // setEntity stores an entity and its search tokens.
-func (s *Store) setEntity(e *kg.Entity) {
+func (s *Store) setEntity(e *kg.Entity) { s.setEntityText(e, e.SearchText()) }
+
+// setEntityText stores an entity whose search text is known.
+func (s *Store) setEntityText(e *kg.Entity, text string) {
 	s.dropIndexes()
 	s.internEntity(e)
 	s.entities[e.ID] = e
-	text := e.SearchText()
 	if old, ok := s.tokens[e.ID]; ok && old == text {
 		return // the same names: the index holds them
 	}

@@ -33,8 +33,11 @@ func (s *Store) Apply(ctx context.Context, c *kg.ChangeSet) error {
 // staged holds the outcome of a change set, computed without touching the
 // store.
 type staged struct {
-	sources     []*kg.Source
-	entities    []*kg.Entity
+	sources  []*kg.Source
+	entities []*kg.Entity
+	// texts, when set, holds the search text of each of entities, which a
+	// replay computes while it decodes.
+	texts       []string
 	delRels     []string
 	putRels     []*kg.Relation
 	delEntities []string
@@ -175,8 +178,12 @@ func (s *Store) commitStaged(st *staged) {
 	for _, src := range st.sources {
 		s.sources[src.ID] = src
 	}
-	for _, e := range st.entities {
-		s.setEntity(e)
+	for i, e := range st.entities {
+		if st.texts != nil {
+			s.setEntityText(e, st.texts[i])
+		} else {
+			s.setEntity(e)
+		}
 	}
 	for _, r := range st.putRels {
 		if old := s.findRel(r.From, r.To, r.ID, p); old != nil {
@@ -242,13 +249,16 @@ func (s *Store) Dump(ctx context.Context) (*kg.Dataset, error) {
 }
 
 // applyChanges replays a journaled change set.
-func (s *Store) applyChanges(c *kg.ChangeSet) error {
+func (s *Store) applyChanges(c *kg.ChangeSet, texts []string) error {
 	if c == nil {
 		return fmt.Errorf("changes record without changes")
 	}
 	st, err := s.stage(context.Background(), c, true)
 	if err != nil {
 		return err
+	}
+	if len(texts) == len(st.entities) {
+		st.texts = texts
 	}
 	s.commitStaged(st)
 	s.log.add(c.Log)
