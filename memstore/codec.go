@@ -47,8 +47,16 @@ func encodeRecord(rec record) ([]byte, error) {
 // into rec. Only the third format holds binary payloads. in interns the
 // short strings that repeat (enumerations, source IDs); nil interns none.
 func decodeRecord(payload []byte, version int, rec *record, in interner) error {
+	return decodeRecordItems(payload, version, rec, in, false)
+}
+
+// decodeRecordItems decodes as decodeRecord does; with skipItems, the items
+// of a binary change set's log entry are checked for their lengths but not
+// decoded, and rec.skippedItems counts them (a replay leaves them in the
+// journal: see logEntry).
+func decodeRecordItems(payload []byte, version int, rec *record, in interner, skipItems bool) error {
 	if version >= 3 && len(payload) > 0 && payload[0] == binaryChanges {
-		d := decoder{b: payload[1:], in: in}
+		d := decoder{b: payload[1:], in: in, skipItems: skipItems}
 		c := d.changeSet()
 		if d.err == nil && len(d.b) > 0 {
 			d.err = fmt.Errorf("%d bytes follow the binary record", len(d.b))
@@ -56,7 +64,7 @@ func decodeRecord(payload []byte, version int, rec *record, in interner) error {
 		if d.err != nil {
 			return d.err
 		}
-		*rec = record{Op: "changes", Changes: c}
+		*rec = record{Op: "changes", Changes: c, skippedItems: d.skipped}
 		return nil
 	}
 	return json.Unmarshal(payload, rec)
@@ -273,6 +281,9 @@ type decoder struct {
 	b   []byte
 	err error
 	in  interner
+	// skipItems skips the items of a log entry; skipped counts them.
+	skipItems bool
+	skipped   int
 }
 
 func (d *decoder) fail() {
@@ -543,7 +554,19 @@ func (d *decoder) change() *kg.Change {
 	}
 	c.Actor = d.sym()
 	c.Op = kg.Op(d.sym())
-	if n, isNil := d.count(); !isNil {
+	if n, isNil := d.count(); !isNil && d.skipItems {
+		for range n {
+			for range 6 {
+				d.take(d.uint())
+			}
+			for range 2 {
+				if n, isNil := d.count(); !isNil {
+					d.take(uint64(n))
+				}
+			}
+		}
+		d.skipped = n
+	} else if !isNil {
 		c.Items = make([]kg.ChangeItem, n)
 		for i := range c.Items {
 			it := &c.Items[i]

@@ -120,6 +120,15 @@ func TestCodecCarriesEveryField(t *testing.T) {
 		gj, _ := json.Marshal(got)
 		t.Errorf("binary round trip:\n got %s\nwant %s", gj, js)
 	}
+	var skipped record
+	if err := decodeRecordItems(payload, 3, &skipped, interner{}, true); err != nil {
+		t.Fatal(err)
+	}
+	items := c.Log.Items
+	c.Log.Items = nil
+	if skipped.skippedItems != len(items) || !reflect.DeepEqual(skipped.Changes, rec.Changes) {
+		t.Errorf("skipping the items: %d skipped, want %d; the rest differs: %v", skipped.skippedItems, len(items), !reflect.DeepEqual(skipped.Changes, rec.Changes))
+	}
 }
 
 // TestCodecKeepsNils checks that nil and empty are told apart where JSON
@@ -159,6 +168,9 @@ func TestCodecRefusesDamage(t *testing.T) {
 		var rec record
 		if err := decodeRecord(payload[:i], 3, &rec, interner{}); err == nil {
 			t.Errorf("the payload cut to %d of %d bytes decodes", i, len(payload))
+		}
+		if err := decodeRecordItems(payload[:i], 3, &rec, interner{}, true); err == nil {
+			t.Errorf("the payload cut to %d of %d bytes decodes, skipping items", i, len(payload))
 		}
 	}
 	for i := 1; i < len(payload); i++ {

@@ -88,6 +88,12 @@ type record struct {
 	// searchText, when a replay decoded the record, holds the search text
 	// of each of Changes.PutEntities (see prepare); it is not journaled.
 	searchText []string
+	// at, when a replay of a journal of the current format decoded the
+	// record, is the offset of its frame; 0 otherwise.
+	at int64
+	// skippedItems counts the items of the log entry that the replay left
+	// in the journal, undecoded.
+	skippedItems int
 }
 
 // ReplayReport says what Open found in the journal.
@@ -101,8 +107,8 @@ type ReplayReport struct {
 	// first, without a file header, or the second, all JSON) and was
 	// rewritten in the current one.
 	Upgraded bool
-	// Took is how long Open took, the replay and giving the memory it
-	// freed back to the system.
+	// Took is how long Open took to replay the journal. (The collection
+	// that gives back the memory the replay freed runs after.)
 	Took time.Duration
 }
 
@@ -526,16 +532,16 @@ func frame(payload []byte) []byte {
 // the journal cannot be sure of that (a failed fsync, or a failed cut) it
 // fails for good, and every later append returns the same EUNAVAILABLE
 // error.
-func (j *journal) append(rec record) error {
+func (j *journal) append(rec record) (at int64, err error) {
 	if j.failed != nil {
-		return j.failed
+		return 0, j.failed
 	}
 	payload, err := encodeRecord(rec)
 	if err != nil {
-		return fmt.Errorf("journal: %w", err)
+		return 0, fmt.Errorf("journal: %w", err)
 	}
 	if len(payload) > maxRecord {
-		return kg.Errorf(kg.EINVALID, "the write is %d bytes, more than the %d the journal takes", len(payload), maxRecord)
+		return 0, kg.Errorf(kg.EINVALID, "the write is %d bytes, more than the %d the journal takes", len(payload), maxRecord)
 	}
 	b := frame(payload)
 	n, err := j.f.WriteAt(b, j.size)
@@ -545,9 +551,9 @@ func (j *journal) append(rec record) error {
 	if err != nil {
 		err = fmt.Errorf("journal write at byte %d: %w", j.size, err)
 		if cerr := j.cut(); cerr != nil {
-			return j.fail(errors.Join(err, cerr))
+			return 0, j.fail(errors.Join(err, cerr))
 		}
-		return fmt.Errorf("%w: %w", kg.Errorf(kg.EUNAVAILABLE, "the write could not be saved, and nothing was changed"), err)
+		return 0, fmt.Errorf("%w: %w", kg.Errorf(kg.EUNAVAILABLE, "the write could not be saved, and nothing was changed"), err)
 	}
 	if err := j.f.Sync(); err != nil {
 		// The kernel may have dropped the pages it failed to write, and
@@ -555,10 +561,35 @@ func (j *journal) append(rec record) error {
 		// record that was not acknowledged, in case that gets through.
 		err = fmt.Errorf("journal sync: %w", err)
 		j.cut()
-		return j.fail(err)
+		return 0, j.fail(err)
 	}
+	at = j.size
 	j.size += int64(len(b))
-	return nil
+	return at, nil
+}
+
+// read returns the payload of the whole frame at offset at, checked
+// against its checksums.
+func (j *journal) read(at int64) ([]byte, error) {
+	if at < fileHeader || at+frameHeader > j.size {
+		return nil, fmt.Errorf("no record of journal %s begins at byte %d", j.path, at)
+	}
+	var hdr [frameHeader]byte
+	if _, err := j.f.ReadAt(hdr[:], at); err != nil {
+		return nil, fmt.Errorf("read journal %s at byte %d: %w", j.path, at, err)
+	}
+	n := int64(binary.BigEndian.Uint32(hdr[0:4]))
+	if checksum(hdr[:8]) != binary.BigEndian.Uint32(hdr[8:12]) || at+frameHeader+n > j.size {
+		return nil, fmt.Errorf("journal %s at byte %d: damaged record header", j.path, at)
+	}
+	payload := make([]byte, n)
+	if _, err := j.f.ReadAt(payload, at+frameHeader); err != nil {
+		return nil, fmt.Errorf("read journal %s at byte %d: %w", j.path, at, err)
+	}
+	if checksum(payload) != binary.BigEndian.Uint32(hdr[4:8]) {
+		return nil, fmt.Errorf("journal %s at byte %d: damaged record: it fails its checksum", j.path, at)
+	}
+	return payload, nil
 }
 
 // cut truncates the file back to the last whole record, and syncs it.

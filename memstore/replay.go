@@ -17,13 +17,16 @@ import (
 func replayRecords(f journalFile, path string, version int, start, size int64, apply func(record) error, rep *ReplayReport) (int64, error) {
 	decode := func(payload []byte, in interner) (record, error) {
 		var rec record
-		if err := decodeRecord(payload, version, &rec, in); err != nil {
+		if err := decodeRecordItems(payload, version, &rec, in, version == 3); err != nil {
 			return rec, err
 		}
 		prepare(&rec)
 		return rec, nil
 	}
 	return inOrder(f, path, version, start, size, decode, func(off int64, rec record) error {
+		if version == 3 {
+			rec.at = off
+		}
 		if err := apply(rec); err != nil {
 			return refuse(path, off, fmt.Errorf("the %s record could not be replayed: %w", rec.Op, err))
 		}

@@ -20,13 +20,15 @@ func (s *Store) Apply(ctx context.Context, c *kg.ChangeSet) error {
 		return err
 	}
 	c = s.log.stamp(c)
+	var at int64
 	if s.journal != nil {
-		if err := s.journal.append(record{Op: "changes", Changes: c}); err != nil {
+		at, err = s.journal.append(record{Op: "changes", Changes: c})
+		if err != nil {
 			return err
 		}
 	}
 	s.commitStaged(st)
-	s.log.add(c.Log)
+	s.log.add(c.Log, at, 0)
 	return nil
 }
 
@@ -249,7 +251,7 @@ func (s *Store) Dump(ctx context.Context) (*kg.Dataset, error) {
 }
 
 // applyChanges replays a journaled change set.
-func (s *Store) applyChanges(c *kg.ChangeSet, texts []string) error {
+func (s *Store) applyChanges(c *kg.ChangeSet, texts []string, at int64, skipped int) error {
 	if c == nil {
 		return fmt.Errorf("changes record without changes")
 	}
@@ -261,6 +263,6 @@ func (s *Store) applyChanges(c *kg.ChangeSet, texts []string) error {
 		st.texts = texts
 	}
 	s.commitStaged(st)
-	s.log.add(c.Log)
+	s.log.add(c.Log, at, skipped)
 	return nil
 }
