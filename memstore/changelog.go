@@ -67,6 +67,22 @@ func (l *changeLog) add(c *kg.Change, at int64, skipped int) {
 	l.last = max(l.last, c.Seq)
 }
 
+// moveToJournal leaves the items of the entries out of memory once a
+// journal of an earlier format was rewritten: frames holds the offsets of
+// the rewritten frames that carry an entry, in the order of the entries.
+// It does nothing if they do not match one for one.
+func (l *changeLog) moveToJournal(frames []int64) {
+	if len(frames) != len(l.entries) {
+		return
+	}
+	for i := range l.entries {
+		if e := &l.entries[i]; e.at == 0 && len(e.Items) > 0 {
+			e.at = frames[i]
+			e.Items = nil
+		}
+	}
+}
+
 // Changes returns the entries after q.After that match q, in order.
 func (s *Store) Changes(ctx context.Context, q kg.ChangeQuery) ([]*kg.Change, error) {
 	s.mu.RLock()

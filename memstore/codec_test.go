@@ -227,6 +227,11 @@ func TestUpgradeSecondFormat(t *testing.T) {
 	if rep.Took = 0; rep != (ReplayReport{Records: 3, Upgraded: true}) {
 		t.Errorf("report %+v, want 3 records upgraded", rep)
 	}
+	for _, e := range again.log.entries {
+		if e.at == 0 || e.Items != nil {
+			t.Errorf("entry %d after the upgrade: at %d, %d items in memory; want them in the rewritten journal", e.Seq, e.at, len(e.Items))
+		}
+	}
 	if got := dumpJSON(t, again); got != want {
 		t.Errorf("after the upgrade the store holds %s, want %s", got, want)
 	}

@@ -175,6 +175,10 @@ type journal struct {
 	// failed, once set, is what every append returns: the journal no
 	// longer knows what its file holds past size.
 	failed error
+	// logged, after an upgrade, holds the offsets of the frames of the
+	// rewritten journal whose change sets carry a change-log entry, in
+	// order (see Open).
+	logged []int64
 }
 
 // openJournal opens (creating) the journal in dir and calls apply for each
@@ -249,8 +253,16 @@ func replay(dir string, apply func(record) error) (*journal, ReplayReport, error
 	if version < 3 {
 		// Rewrite the records checked above, their change sets in binary;
 		// the torn tail stays behind.
+		var logged []int64
 		size, err := writeJournal(dir, func(add func([]byte) error) error {
-			_, err := inOrder(f, path, version, start, good, reencode, func(_ int64, payload []byte) error { return add(payload) })
+			at := fileHeader
+			_, err := inOrder(f, path, version, start, good, reencode, func(_ int64, r reencoded) error {
+				if r.logged {
+					logged = append(logged, at)
+				}
+				at += frameHeader + int64(len(r.payload))
+				return add(r.payload)
+			})
 			return err
 		})
 		if err != nil {
@@ -258,6 +270,9 @@ func replay(dir string, apply func(record) error) (*journal, ReplayReport, error
 		}
 		rep.Upgraded = true
 		j, err := openForAppend(path, size, false)
+		if j != nil {
+			j.logged = logged
+		}
 		return j, rep, err
 	}
 	j, err := openForAppend(path, good, rep.TornBytes > 0)

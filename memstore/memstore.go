@@ -92,6 +92,10 @@ func Open(dir string) (*Store, ReplayReport, error) {
 		return nil, rep, err
 	}
 	s.journal = j
+	if j.logged != nil {
+		s.log.moveToJournal(j.logged)
+		j.logged = nil
+	}
 	rep.Took = time.Since(start)
 	// The replay decoded every record and let go of much of it: give the
 	// memory back to the system now rather than as the heap grows again,

@@ -62,18 +62,27 @@ func prepare(rec *record) {
 	}
 }
 
+// reencoded is a payload of a journal of an earlier format as the current
+// format writes it.
+type reencoded struct {
+	payload []byte
+	// logged says whether the record carries a change-log entry.
+	logged bool
+}
+
 // reencode returns the payload of a journal of an earlier format as the
 // current format writes it: a change set in binary, anything else as it
 // was.
-func reencode(payload []byte, _ interner) ([]byte, error) {
+func reencode(payload []byte, _ interner) (reencoded, error) {
 	var rec record
 	if err := decodeRecord(payload, 1, &rec, nil); err != nil {
-		return nil, err
+		return reencoded{}, err
 	}
 	if rec.Op != "changes" || rec.Changes == nil || rec.Dataset != nil {
-		return append([]byte(nil), payload...), nil
+		return reencoded{payload: append([]byte(nil), payload...)}, nil
 	}
-	return encodeRecord(rec)
+	b, err := encodeRecord(rec)
+	return reencoded{payload: b, logged: rec.Changes.Log != nil}, err
 }
 
 // inOrder reads the frames of a journal from start to end with scan, runs
