@@ -11,6 +11,7 @@ import (
 
 	"github.com/puente-kg/puente/bulk"
 	"github.com/puente-kg/puente/kg"
+	"github.com/puente-kg/puente/memstore"
 	"github.com/puente-kg/puente/synth"
 )
 
@@ -33,6 +34,12 @@ func importFile(ctx context.Context, cfg config, logger *slog.Logger, path strin
 		return err
 	}
 	defer store.Close(context.WithoutCancel(ctx))
+	if _, ok := store.(*memstore.Store); ok {
+		// The process builds the store it imports into: bound what it
+		// holds beyond the store, rather than let the heap grow to twice
+		// the store between collections.
+		defer memstore.BoundMemory(importHeadroom)()
+	}
 	file, problems, err := bulk.CheckFile(ctx, open, store)
 	if err != nil {
 		return fmt.Errorf("import: %w", err)
@@ -52,6 +59,11 @@ func importFile(ctx context.Context, cfg config, logger *slog.Logger, path strin
 		"seconds", elapsed.Seconds(), "records_per_second", float64(file.Records())/elapsed.Seconds())
 	return nil
 }
+
+// importHeadroom is what an import into the embedded store may hold beyond
+// the store (see memstore.BoundMemory), with some margin under the 256 MB
+// the import is allowed.
+const importHeadroom = 192 << 20
 
 // exportFile writes the whole graph as JSON Lines to a file, or standard
 // output for "-".

@@ -5,6 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -69,4 +72,52 @@ func changesJSON(t *testing.T, s *Store) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// TestChangeLogItemsFromJournal checks that a journaled store, which keeps
+// the items of its entries in the journal rather than in memory, answers
+// with the same entries as a store in memory, before and after a restart,
+// and refuses to answer from a damaged frame.
+func TestChangeLogItemsFromJournal(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s, _ := reopen(t, dir)
+	mem := New()
+	for i, st := range workload(20) {
+		err := st(ctx, s)
+		if merr := st(ctx, mem); (err == nil) != (merr == nil) {
+			t.Fatalf("step %d: %v in the journaled store, %v in memory", i, err, merr)
+		}
+	}
+	want := dumpJSON(t, mem)
+	if !strings.Contains(want, `"items":[{`) {
+		t.Fatalf("the workload logs no items: %s", want)
+	}
+	for _, e := range s.log.entries {
+		if e.at == 0 || e.Items != nil {
+			t.Errorf("entry %d: at %d, %d items in memory; want them in the journal", e.Seq, e.at, len(e.Items))
+		}
+	}
+	if got := dumpJSON(t, s); got != want {
+		t.Errorf("journaled store:\n%s\nwant\n%s", got, want)
+	}
+	s.Close(ctx)
+	again, _ := reopen(t, dir)
+	if got := dumpJSON(t, again); got != want {
+		t.Errorf("after a restart:\n%s\nwant\n%s", got, want)
+	}
+
+	last := again.log.entries[len(again.log.entries)-1]
+	b, err := os.ReadFile(filepath.Join(dir, JournalFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b[last.at+frameHeader+5] ^= 0x20
+	if err := os.WriteFile(filepath.Join(dir, JournalFile), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err = again.Changes(ctx, kg.ChangeQuery{After: last.Seq - 1, First: 1})
+	if kg.ErrorCode(err) != kg.EUNAVAILABLE {
+		t.Errorf("reading a damaged entry: %v, want EUNAVAILABLE", err)
+	}
 }

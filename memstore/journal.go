@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"hash/crc32"
@@ -20,9 +19,13 @@ import (
 
 // The journal is a file header followed by one frame per write:
 //
-//	file header  "PUENTEJ2" (magic and format version, 8 bytes)
+//	file header  "PUENTEJ3" (magic and format version, 8 bytes)
 //	frame        length uint32 | crc32c(payload) uint32 |
-//	             crc32c(length and payload checksum) uint32 | payload (JSON)
+//	             crc32c(length and payload checksum) uint32 | payload
+//
+// where a payload is a record in JSON or, for a change set, in the binary
+// encoding of codec.go. The second format ("PUENTEJ2") has the same frames
+// with JSON payloads only.
 //
 // with integers big endian. A write is framed, written at the end of the
 // last whole record and fsynced before it is applied in memory; a write
@@ -48,14 +51,19 @@ import (
 //
 // A journal of the first format (no file header, frames of length and
 // payload checksum only) is replayed under the same rules, checked for a
-// damaged length, and rewritten in the current format before any write.
+// damaged length, and rewritten in the current format before any write; so
+// is a journal of the second format. The rewrite encodes their change sets
+// anew, in binary.
 
 // JournalFile is the name of the journal inside the data directory.
 const JournalFile = "journal.log"
 
 // journalMagic begins every journal of the current format; its last byte is
 // the format version.
-const journalMagic = "PUENTEJ2"
+const journalMagic = "PUENTEJ3"
+
+// v2Magic begins a journal of the second format, whose payloads are JSON.
+const v2Magic = "PUENTEJ2"
 
 const (
 	fileHeader  = int64(len(journalMagic))
@@ -77,6 +85,15 @@ type record struct {
 	Op      string        `json:"op"`
 	Dataset *kg.Dataset   `json:"dataset,omitempty"`
 	Changes *kg.ChangeSet `json:"changes,omitempty"`
+	// searchText, when a replay decoded the record, holds the search text
+	// of each of Changes.PutEntities (see prepare); it is not journaled.
+	searchText []string
+	// at, when a replay of a journal of the current format decoded the
+	// record, is the offset of its frame; 0 otherwise.
+	at int64
+	// skippedItems counts the items of the log entry that the replay left
+	// in the journal, undecoded.
+	skippedItems int
 }
 
 // ReplayReport says what Open found in the journal.
@@ -86,11 +103,12 @@ type ReplayReport struct {
 	// TornBytes is the size of the torn last record that was dropped, 0
 	// when the journal ended cleanly.
 	TornBytes int64
-	// Upgraded reports that the journal was in the first format, without a
-	// file header, and was rewritten in the current one.
+	// Upgraded reports that the journal was in an earlier format (the
+	// first, without a file header, or the second, all JSON) and was
+	// rewritten in the current one.
 	Upgraded bool
-	// Took is how long Open took, the replay and giving the memory it
-	// freed back to the system.
+	// Took is how long Open took to replay the journal. (The collection
+	// that gives back the memory the replay freed runs after.)
 	Took time.Duration
 }
 
@@ -157,6 +175,10 @@ type journal struct {
 	// failed, once set, is what every append returns: the journal no
 	// longer knows what its file holds past size.
 	failed error
+	// logged, after an upgrade, holds the offsets of the frames of the
+	// rewritten journal whose change sets carry a change-log entry, in
+	// order (see Open).
+	logged []int64
 }
 
 // openJournal opens (creating) the journal in dir and calls apply for each
@@ -228,10 +250,19 @@ func replay(dir string, apply func(record) error) (*journal, ReplayReport, error
 		return nil, rep, err
 	}
 	rep.TornBytes = size - good
-	if version == 1 {
-		// Rewrite the records checked above; the torn tail stays behind.
+	if version < 3 {
+		// Rewrite the records checked above, their change sets in binary;
+		// the torn tail stays behind.
+		var logged []int64
 		size, err := writeJournal(dir, func(add func([]byte) error) error {
-			_, err := scan(f, path, 1, 0, good, func(_ int64, payload []byte) error { return add(payload) })
+			at := fileHeader
+			_, err := inOrder(f, path, version, start, good, reencode, func(_ int64, r reencoded) error {
+				if r.logged {
+					logged = append(logged, at)
+				}
+				at += frameHeader + int64(len(r.payload))
+				return add(r.payload)
+			})
 			return err
 		})
 		if err != nil {
@@ -239,61 +270,13 @@ func replay(dir string, apply func(record) error) (*journal, ReplayReport, error
 		}
 		rep.Upgraded = true
 		j, err := openForAppend(path, size, false)
+		if j != nil {
+			j.logged = logged
+		}
 		return j, rep, err
 	}
 	j, err := openForAppend(path, good, rep.TornBytes > 0)
 	return j, rep, err
-}
-
-// replayRecords reads, checks and decodes the records of the journal on
-// one goroutine and applies them in order on another, so that on two cores
-// a replay takes about as long as the slower of the two rather than both.
-// It stops at the first error: damage, a record that does not decode, or
-// one whose replay fails, whichever comes first in the file. It returns
-// where the last whole frame ends, as scan does.
-func replayRecords(f journalFile, path string, version int, start, size int64, apply func(record) error, rep *ReplayReport) (int64, error) {
-	type decoded struct {
-		off int64
-		rec record
-	}
-	records := make(chan decoded, 256)
-	stop := make(chan struct{})
-	var applyErr error
-	applied := make(chan struct{})
-	go func() {
-		defer close(applied)
-		for d := range records {
-			if applyErr != nil {
-				continue // drain what was decoded after the failure
-			}
-			if err := apply(d.rec); err != nil {
-				applyErr = refuse(path, d.off, fmt.Errorf("the %s record could not be replayed: %w", d.rec.Op, err))
-				close(stop)
-				continue
-			}
-			rep.Records++
-		}
-	}()
-	errStopped := errors.New("replay stopped")
-	good, err := scan(f, path, version, start, size, func(off int64, payload []byte) error {
-		var rec record
-		if err := json.Unmarshal(payload, &rec); err != nil {
-			return refuse(path, off, fmt.Errorf("damaged record: it passes its checksum but does not decode: %w", err))
-		}
-		select {
-		case records <- decoded{off, rec}:
-			return nil
-		case <-stop:
-			return errStopped
-		}
-	})
-	close(records)
-	<-applied
-	if applyErr != nil {
-		// A record that failed comes before whatever scan met after it.
-		return good, applyErr
-	}
-	return good, err
 }
 
 // openForAppend opens the journal for writing at size, first cutting the
@@ -333,6 +316,8 @@ func journalFormat(f journalFile, path string) (version int, start, size int64, 
 		// An empty journal of the first format.
 		return 1, 0, 0, nil
 	case bytes.HasPrefix(head, []byte(journalMagic)):
+		return 3, fileHeader, size, nil
+	case bytes.HasPrefix(head, []byte(v2Magic)):
 		return 2, fileHeader, size, nil
 	case head[0] < maxRecord>>24 && bytes.HasPrefix([]byte(v1Payload), head[min(len(head), v1FrameHeader):]):
 		// A first frame of the first format: a length under maxRecord, a
@@ -385,7 +370,7 @@ func scan(f journalFile, path string, version int, start, end int64, each func(o
 		}
 		n := int64(binary.BigEndian.Uint32(hdr[0:4]))
 		sum := binary.BigEndian.Uint32(hdr[4:8])
-		if version == 2 && checksum(hdr[:8]) != binary.BigEndian.Uint32(hdr[8:12]) {
+		if version >= 2 && checksum(hdr[:8]) != binary.BigEndian.Uint32(hdr[8:12]) {
 			return off, refuse(path, off, errors.New("damaged record header: it fails its checksum"))
 		}
 		if n > maxRecord {
@@ -562,16 +547,16 @@ func frame(payload []byte) []byte {
 // the journal cannot be sure of that (a failed fsync, or a failed cut) it
 // fails for good, and every later append returns the same EUNAVAILABLE
 // error.
-func (j *journal) append(rec record) error {
+func (j *journal) append(rec record) (at int64, err error) {
 	if j.failed != nil {
-		return j.failed
+		return 0, j.failed
 	}
-	payload, err := json.Marshal(rec)
+	payload, err := encodeRecord(rec)
 	if err != nil {
-		return fmt.Errorf("journal: %w", err)
+		return 0, fmt.Errorf("journal: %w", err)
 	}
 	if len(payload) > maxRecord {
-		return kg.Errorf(kg.EINVALID, "the write is %d bytes of JSON, more than the %d the journal takes", len(payload), maxRecord)
+		return 0, kg.Errorf(kg.EINVALID, "the write is %d bytes, more than the %d the journal takes", len(payload), maxRecord)
 	}
 	b := frame(payload)
 	n, err := j.f.WriteAt(b, j.size)
@@ -581,9 +566,9 @@ func (j *journal) append(rec record) error {
 	if err != nil {
 		err = fmt.Errorf("journal write at byte %d: %w", j.size, err)
 		if cerr := j.cut(); cerr != nil {
-			return j.fail(errors.Join(err, cerr))
+			return 0, j.fail(errors.Join(err, cerr))
 		}
-		return fmt.Errorf("%w: %w", kg.Errorf(kg.EUNAVAILABLE, "the write could not be saved, and nothing was changed"), err)
+		return 0, fmt.Errorf("%w: %w", kg.Errorf(kg.EUNAVAILABLE, "the write could not be saved, and nothing was changed"), err)
 	}
 	if err := j.f.Sync(); err != nil {
 		// The kernel may have dropped the pages it failed to write, and
@@ -591,10 +576,35 @@ func (j *journal) append(rec record) error {
 		// record that was not acknowledged, in case that gets through.
 		err = fmt.Errorf("journal sync: %w", err)
 		j.cut()
-		return j.fail(err)
+		return 0, j.fail(err)
 	}
+	at = j.size
 	j.size += int64(len(b))
-	return nil
+	return at, nil
+}
+
+// read returns the payload of the whole frame at offset at, checked
+// against its checksums.
+func (j *journal) read(at int64) ([]byte, error) {
+	if at < fileHeader || at+frameHeader > j.size {
+		return nil, fmt.Errorf("no record of journal %s begins at byte %d", j.path, at)
+	}
+	var hdr [frameHeader]byte
+	if _, err := j.f.ReadAt(hdr[:], at); err != nil {
+		return nil, fmt.Errorf("read journal %s at byte %d: %w", j.path, at, err)
+	}
+	n := int64(binary.BigEndian.Uint32(hdr[0:4]))
+	if checksum(hdr[:8]) != binary.BigEndian.Uint32(hdr[8:12]) || at+frameHeader+n > j.size {
+		return nil, fmt.Errorf("journal %s at byte %d: damaged record header", j.path, at)
+	}
+	payload := make([]byte, n)
+	if _, err := j.f.ReadAt(payload, at+frameHeader); err != nil {
+		return nil, fmt.Errorf("read journal %s at byte %d: %w", j.path, at, err)
+	}
+	if checksum(payload) != binary.BigEndian.Uint32(hdr[4:8]) {
+		return nil, fmt.Errorf("journal %s at byte %d: damaged record: it fails its checksum", j.path, at)
+	}
+	return payload, nil
 }
 
 // cut truncates the file back to the last whole record, and syncs it.

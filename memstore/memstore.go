@@ -10,6 +10,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"runtime/debug"
 	"slices"
 	"sync"
@@ -72,56 +74,60 @@ func New() *Store {
 // the journal there. A torn last record (a crash in the middle of a write)
 // is dropped and reported in the ReplayReport; any other damage is an error
 // naming the journal and the byte offset, and leaves the file as it was. A
-// journal of the first format is rewritten in the current one.
+// journal of an earlier format is rewritten in the current one.
+//
+// The replay runs with a memory bound instead of GOGC (see BoundMemory and
+// replayHeadroom); once it is done, a collection in the background gives
+// the garbage it left back to the system.
 func Open(dir string) (*Store, ReplayReport, error) {
 	start := time.Now()
 	s := New()
-	defer collectLessDuringReplay()()
+	if info, err := os.Stat(filepath.Join(dir, JournalFile)); err == nil {
+		s.reserve(int(min(info.Size()/bytesPerEntity, 1<<26)))
+	}
+	restore := BoundMemory(replayHeadroom)
 	j, rep, err := openJournal(dir, s.apply)
+	restore()
 	if err != nil {
 		return nil, rep, err
 	}
 	s.journal = j
-	// The replay decoded every record and let go of most of it: give the
-	// memory back to the system now rather than as the heap grows again,
-	// so that the process holds about what the store keeps.
-	debug.FreeOSMemory()
+	if j.logged != nil {
+		s.log.moveToJournal(j.logged)
+		j.logged = nil
+	}
 	rep.Took = time.Since(start)
+	// The replay decoded every record and let go of much of it: give the
+	// memory back to the system now rather than as the heap grows again,
+	// so that the process holds about what the store keeps. The full
+	// collection this takes (seconds at 1M entities) runs while the caller
+	// goes on.
+	go debug.FreeOSMemory()
 	return s, rep, nil
 }
 
-// replayGCPercent is the GOGC a replay runs at. A replay grows the heap
-// from nothing to the whole graph, and each collection marks all of it: at
-// 1M entities the default of 100 collected 15 times in 51 CPU seconds, 200
-// collected 8 times in 34, and peaked 11% higher (2.6 GiB instead of 2.4).
-const replayGCPercent = 200
+// replayHeadroom is the garbage a replay may leave between collections
+// (see BoundMemory). Each collection marks the whole heap, which at 1M
+// entities costs 3 to 7 CPU seconds: at GOGC=200 a replay collected 14
+// times; with 2 GiB of headroom it collects once or not at all, and peaks
+// about as high (2.2 GiB at 1M entities).
+const replayHeadroom = 2 << 30
 
-// replays counts the replays under way, so that the first raises GOGC and
-// the last puts it back.
-var replays struct {
-	sync.Mutex
-	n, prev int
-}
+// bytesPerEntity is about what a journal written by an import holds for
+// each entity, with its relations and change-log items: 700 bytes at 1M
+// entities. A replay sizes its maps for the journal's size over this, so
+// that they do not grow step by step; a journal of many small edits holds
+// more bytes per entity, and its maps grow the rest of the way.
+const bytesPerEntity = 700
 
-// collectLessDuringReplay raises GOGC to replayGCPercent, unless it is
-// higher or off, until the function it returns is called.
-func collectLessDuringReplay() (restore func()) {
-	replays.Lock()
-	defer replays.Unlock()
-	if replays.n == 0 {
-		replays.prev = debug.SetGCPercent(replayGCPercent)
-		if replays.prev < 0 || replays.prev > replayGCPercent {
-			debug.SetGCPercent(replays.prev)
-		}
+// reserve sizes the empty maps of the store for n entities.
+func (s *Store) reserve(n int) {
+	if len(s.entities) > 0 || n <= 0 {
+		return
 	}
-	replays.n++
-	return func() {
-		replays.Lock()
-		defer replays.Unlock()
-		if replays.n--; replays.n == 0 {
-			debug.SetGCPercent(replays.prev)
-		}
-	}
+	s.entities = make(map[string]*kg.Entity, n)
+	s.byEntity = make(map[string][]*rel, n)
+	s.tokens = make(map[string]string, n)
 }
 
 // BatchWait returns 0: a lookup in memory costs no round trip, so loaders
@@ -165,7 +171,7 @@ func (s *Store) applyLocked(rec record) error {
 		s.seedLocked(rec.Dataset)
 		return nil
 	case "changes":
-		return s.applyChanges(rec.Changes)
+		return s.applyChanges(rec.Changes, rec.searchText, rec.at, rec.skippedItems)
 	}
 	return fmt.Errorf("unknown journal operation %q", rec.Op)
 }
@@ -267,11 +273,13 @@ func (s *Store) Stats(ctx context.Context) (kg.Stats, error) {
 func (s *Store) dropIndexes() { s.byName.Store(nil) }
 
 // setEntity stores an entity and its search tokens.
-func (s *Store) setEntity(e *kg.Entity) {
+func (s *Store) setEntity(e *kg.Entity) { s.setEntityText(e, e.SearchText()) }
+
+// setEntityText stores an entity whose search text is known.
+func (s *Store) setEntityText(e *kg.Entity, text string) {
 	s.dropIndexes()
 	s.internEntity(e)
 	s.entities[e.ID] = e
-	text := e.SearchText()
 	if old, ok := s.tokens[e.ID]; ok && old == text {
 		return // the same names: the index holds them
 	}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -337,7 +336,7 @@ func TestDamagedLengthStopsStartup(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	at := lengthField(t, b, `"source:test-150"`)
+	at := lengthField(t, b, "source:test-150")
 	b[at+1] ^= 0x01 // 64 KiB more: past the end of the file
 	if err := os.WriteFile(path, b, 0o644); err != nil {
 		t.Fatal(err)
@@ -369,27 +368,24 @@ func TestDamagedLengthStopsStartup(t *testing.T) {
 }
 
 // lengthField returns the offset of the length of the record whose payload
-// contains marker. It assumes no frame layout beyond a header that ends
-// where the payload begins and holds the payload's length, big endian.
+// contains marker: in a journal of the first format, frames of an 8-byte
+// header and the payload; in the later ones, a file header of 8 bytes
+// ("PUENTEJ" and the version), then frames of a 12-byte header and the
+// payload. A frame header begins with the payload's length, big endian.
 func lengthField(t *testing.T, b []byte, marker string) int {
 	t.Helper()
-	m := bytes.Index(b, []byte(marker))
-	if m < 0 {
-		t.Fatalf("%s is not in the journal", marker)
+	off, hs := 0, 8
+	if bytes.HasPrefix(b, []byte("PUENTEJ")) {
+		off, hs = 8, 12
 	}
-	start := bytes.LastIndex(b[:m], []byte(`{"op":`))
-	dec := json.NewDecoder(bytes.NewReader(b[start:]))
-	var payload json.RawMessage
-	if err := dec.Decode(&payload); err != nil {
-		t.Fatal(err)
-	}
-	n := uint32(dec.InputOffset())
-	for at := start - 4; at >= max(start-16, 0); at-- {
-		if binary.BigEndian.Uint32(b[at:]) == n {
-			return at
+	for off+hs <= len(b) {
+		n := int(binary.BigEndian.Uint32(b[off:]))
+		if off+hs+n <= len(b) && bytes.Contains(b[off+hs:off+hs+n], []byte(marker)) {
+			return off
 		}
+		off += hs + n
 	}
-	t.Fatalf("no length field before the payload at byte %d", start)
+	t.Fatalf("%s is not in the journal", marker)
 	return 0
 }
 
@@ -422,7 +418,7 @@ func TestUpgradeFirstFormat(t *testing.T) {
 	if rep.Took = 0; rep != (memstore.ReplayReport{Records: 3, Upgraded: true}) {
 		t.Errorf("report %+v, want 3 records upgraded", rep)
 	}
-	if b, _ := os.ReadFile(path); !bytes.HasPrefix(b, []byte("PUENTEJ2")) {
+	if b, _ := os.ReadFile(path); !bytes.HasPrefix(b, []byte("PUENTEJ3")) {
 		t.Errorf("the journal begins with %q after the upgrade", b[:min(8, len(b))])
 	}
 	if _, err := os.Stat(path + ".tmp"); err == nil {

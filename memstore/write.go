@@ -20,21 +20,26 @@ func (s *Store) Apply(ctx context.Context, c *kg.ChangeSet) error {
 		return err
 	}
 	c = s.log.stamp(c)
+	var at int64
 	if s.journal != nil {
-		if err := s.journal.append(record{Op: "changes", Changes: c}); err != nil {
+		at, err = s.journal.append(record{Op: "changes", Changes: c})
+		if err != nil {
 			return err
 		}
 	}
 	s.commitStaged(st)
-	s.log.add(c.Log)
+	s.log.add(c.Log, at, 0)
 	return nil
 }
 
 // staged holds the outcome of a change set, computed without touching the
 // store.
 type staged struct {
-	sources     []*kg.Source
-	entities    []*kg.Entity
+	sources  []*kg.Source
+	entities []*kg.Entity
+	// texts, when set, holds the search text of each of entities, which a
+	// replay computes while it decodes.
+	texts       []string
 	delRels     []string
 	putRels     []*kg.Relation
 	delEntities []string
@@ -175,8 +180,12 @@ func (s *Store) commitStaged(st *staged) {
 	for _, src := range st.sources {
 		s.sources[src.ID] = src
 	}
-	for _, e := range st.entities {
-		s.setEntity(e)
+	for i, e := range st.entities {
+		if st.texts != nil {
+			s.setEntityText(e, st.texts[i])
+		} else {
+			s.setEntity(e)
+		}
 	}
 	for _, r := range st.putRels {
 		if old := s.findRel(r.From, r.To, r.ID, p); old != nil {
@@ -242,7 +251,7 @@ func (s *Store) Dump(ctx context.Context) (*kg.Dataset, error) {
 }
 
 // applyChanges replays a journaled change set.
-func (s *Store) applyChanges(c *kg.ChangeSet) error {
+func (s *Store) applyChanges(c *kg.ChangeSet, texts []string, at int64, skipped int) error {
 	if c == nil {
 		return fmt.Errorf("changes record without changes")
 	}
@@ -250,7 +259,10 @@ func (s *Store) applyChanges(c *kg.ChangeSet) error {
 	if err != nil {
 		return err
 	}
+	if len(texts) == len(st.entities) {
+		st.texts = texts
+	}
 	s.commitStaged(st)
-	s.log.add(c.Log)
+	s.log.add(c.Log, at, skipped)
 	return nil
 }
