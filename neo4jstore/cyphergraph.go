@@ -112,10 +112,27 @@ func neighborhoodStatement(depth int) string {
 	return b.String()
 }
 
-// pathsStart starts the count of paths found, the flag of a length with
-// too many walks, and the paths kept.
-const pathsStart = `
-WITH 0 AS found, false AS over, [] AS paths`
+// pathsAll finds the walks of one to {m} relations at once, as the floor
+// and the peer do, with one search: on most graphs the cheapest way. It
+// keeps the walks that repeat no node and pass only through nodes of
+// $kinds, at most $cap of them, merges them as pathsLength does, and keeps
+// the first $limit paths by length and node IDs. When the walks are no
+// more than $most, that is the answer (done) and the lengths one at a time
+// below are skipped; otherwise, as through hubs, they start from nothing.
+const pathsAll = `
+CALL () {` + walksHead + `{1,{m}}` + walksEnd + `
+  WITH nodes(p) AS ns, relationships(p) AS rs
+  WHERE all(i IN range(0, size(ns) - 2) WHERE NOT ns[i] IN ns[i + 1..])
+    AND (size($kinds) = 0 OR all(n IN ns[1..-1] WHERE n.kind IN $kinds))
+  WITH ns, rs LIMIT $cap
+  WITH ns, collect(rs) AS walks
+  WITH ns, size(walks) AS w, [i IN range(0, size(ns) - 2) |
+    reduce(m = null, x IN walks | CASE WHEN m IS NULL OR x[i].id < m.id THEN x[i] ELSE m END)] AS rs
+  ORDER BY size(ns), [n IN ns | n.id]
+  RETURN collect({ns: ns, rs: rs})[..$limit] AS p, count(*) AS d, sum(w) AS w
+}
+WITH p, d, w <= $most AS done
+WITH CASE WHEN done THEN p ELSE [] END AS paths, CASE WHEN done THEN d ELSE 0 END AS found, false AS over, done`
 
 // pathsLength finds the walks of exactly {k} relations (stated ones only
 // when $stated) with SHORTEST GROUPS, unless $limit paths are found
@@ -131,8 +148,8 @@ WITH 0 AS found, false AS over, [] AS paths`
 // counts the walks (w) and the paths (d), and keeps the first $limit paths
 // by node IDs.
 const pathsLength = `
-CALL (found, over) {
-  WITH * WHERE found < $limit AND NOT over` + walksHead + `{1,{k}}` + walksOf + `{k}
+CALL (found, over, done) {
+  WITH * WHERE NOT done AND found < $limit AND NOT over` + walksHead + `{1,{k}}` + walksOf + `{k}
   WITH nodes(p) AS ns, relationships(p) AS rs
   WHERE all(i IN range(0, size(ns) - 2) WHERE NOT ns[i] IN ns[i + 1..])
     AND (size($kinds) = 0 OR all(n IN ns[1..-1] WHERE n.kind IN $kinds))
@@ -143,7 +160,7 @@ CALL (found, over) {
   ORDER BY [n IN ns | n.id]
   RETURN collect({ns: ns, rs: rs})[..$limit] AS p, count(*) AS d, sum(w) AS w
 }
-WITH paths + p AS paths, found + d AS found, over OR w > $most AS over`
+WITH paths + p AS paths, found + d AS found, over OR w > $most AS over, done`
 
 // pathsResult returns the first $limit paths with their nodes and
 // relations, the number of paths found and whether a length had too many
@@ -155,11 +172,12 @@ RETURN [x IN paths[..$limit] | {
 }] AS paths, found, over`
 
 // cypherPaths holds Paths' statement for each maximum length (index
-// maxLength-1): one gated subquery per length, shortest first.
+// maxLength-1): every length at once, then, only when that finds too many
+// walks, one gated subquery per length, shortest first.
 var cypherPaths = func() (out [kg.MaxPathLength]string) {
 	for m := range out {
 		var b strings.Builder
-		b.WriteString(pathsStart)
+		b.WriteString(strings.ReplaceAll(pathsAll, "{m}", strconv.Itoa(m+1)))
 		for k := 1; k <= m+1; k++ {
 			b.WriteString(strings.ReplaceAll(pathsLength, "{k}", strconv.Itoa(k)))
 		}

@@ -55,9 +55,10 @@ func (s *Store) Neighborhood(ctx context.Context, q kg.NeighborhoodQuery) (*kg.S
 }
 
 // Paths returns the paths that kg.FindPaths describes, with their
-// entities and relations, in one statement that asks one length at a
-// time, shortest first, and stops at the first length by which q.Limit
-// paths are found.
+// entities and relations, in one statement that asks for every length at
+// once and, only when that finds more than kg.MaxPathCandidates walks,
+// asks one length at a time, shortest first, and stops at the first
+// length by which q.Limit paths are found.
 func (s *Store) Paths(ctx context.Context, q kg.PathQuery) (*kg.PathSet, error) {
 	if err := kg.CheckPaths(q); err != nil {
 		return nil, err
