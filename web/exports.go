@@ -245,13 +245,25 @@ func NeighborhoodGraph(ctx context.Context, store kg.Reader, q kg.NeighborhoodQu
 	if err != nil {
 		return nil, fmt.Errorf("neighborhood: %w", err)
 	}
-	ents, err := store.Entities(ctx, sub.Nodes)
-	if err != nil {
-		return nil, fmt.Errorf("entities: %w", err)
-	}
+	// The walk may have brought the entities along; fetch only the rest.
 	byID := map[string]*kg.Entity{}
-	for _, e := range ents {
+	for _, e := range sub.Entities {
 		byID[e.ID] = e
+	}
+	var missing []string
+	for _, id := range sub.Nodes {
+		if byID[id] == nil {
+			missing = append(missing, id)
+		}
+	}
+	if len(missing) > 0 {
+		ents, err := store.Entities(ctx, missing)
+		if err != nil {
+			return nil, fmt.Errorf("entities: %w", err)
+		}
+		for _, e := range ents {
+			byID[e.ID] = e
+		}
 	}
 	if byID[q.ID] == nil {
 		return nil, kg.Errorf(kg.ENOTFOUND, "no entity %s", q.ID)
