@@ -83,6 +83,13 @@ func TestExplorerLive(t *testing.T) {
 	} {
 		t.Run(b.name, func(t *testing.T) {
 			srv := newEditableServer(t, b.store(t))
+			// Leave the page before the server closes: otherwise its live
+			// stream reconnects to this server while the next case runs.
+			t.Cleanup(func() {
+				if err := chromedp.Do(browserCtx, chromedp.Navigate("about:blank")); err != nil {
+					t.Errorf("leaving the page: %v", err)
+				}
+			})
 			host := strings.TrimPrefix(srv.URL, "http://")
 			blog.reset()
 			ctx, cancel := context.WithTimeout(browserCtx, time.Minute)
