@@ -62,11 +62,12 @@ func importFile(ctx context.Context, cfg config, logger *slog.Logger, path strin
 
 // importHeadroom bounds what an import into the embedded store holds
 // beyond the store (see memstore.BoundMemory): its writes collect, and wait
-// for the collection, once they have allocated half of it (192 MiB, under
-// the 256 MB the import is allowed); the rest is the limit's margin, a
-// backstop. At 1M entities a quarter of it paced the import at twice the
-// collections for about 80 more CPU seconds (docs/performance.md).
-const importHeadroom = 384 << 20
+// for the collection, once the heap's objects have grown by half of it
+// (256 MiB) since the last one; the rest is the limit's margin, a
+// backstop. At 1M entities the import then peaked at the RSS of the server
+// holding the same graph; a quarter of it collected 2.6 times as often for
+// 65% more CPU (docs/performance.md).
+const importHeadroom = 512 << 20
 
 // exportFile writes the whole graph as JSON Lines to a file, or standard
 // output for "-".
