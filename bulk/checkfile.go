@@ -31,6 +31,7 @@ type fileCheck struct {
 	quoting  quotingFacts
 	inFile   map[string]bool
 	lineErrs []LineError
+	dec      lineDecoder
 }
 
 // CheckFile checks a file as Read and Check do, reading it through open
@@ -72,7 +73,7 @@ func CheckFile(ctx context.Context, open Opener, store kg.Reader) (*File, []Line
 
 // scan is the first pass's work on a line.
 func (c *fileCheck) scan(n int, raw []byte) error {
-	rec, err := parseLine(raw)
+	rec, err := c.dec.parse(raw)
 	if err != nil {
 		c.lineErrs = append(c.lineErrs, LineError{n, err})
 		return nil

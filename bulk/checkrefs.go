@@ -28,8 +28,9 @@ func (c *fileCheck) references(ctx context.Context) ([]LineError, error) {
 	}
 	source := func(id string) *kg.Source { return c.sources[id] }
 	sharedSeen := map[string]bool{}
+	var dec lineDecoder
 	_, _, err := eachLine(ctx, c.f.open, func(n int, raw []byte) error {
-		rec, err := parseLine(raw)
+		rec, err := dec.parse(raw)
 		if err != nil || rec.entity == nil {
 			return nil // a problem of the line, reported by the first pass
 		}

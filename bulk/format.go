@@ -9,7 +9,6 @@ package bulk
 import (
 	"bufio"
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"slices"
@@ -204,10 +203,14 @@ func (rec record) key() string {
 
 // parseLine parses one line and checks what can be checked on its own.
 func parseLine(raw []byte) (record, error) {
+	return new(lineDecoder).parse(raw)
+}
+
+// parse parses one line as parseLine does, with the decoder of the lines
+// before it.
+func (d *lineDecoder) parse(raw []byte) (record, error) {
 	var l Line
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&l); err != nil {
+	if err := d.decode(raw, &l); err != nil {
 		return record{}, fmt.Errorf("not a record: %w", err)
 	}
 	set := 0

@@ -41,8 +41,9 @@ func ImportFile(ctx context.Context, store Store, f *File, opt Options) error {
 	}
 	for _, pass := range passes {
 		batch := &kg.Dataset{}
+		var dec lineDecoder
 		_, _, err := eachLine(ctx, f.open, func(n int, raw []byte) error {
-			rec, err := parseLine(raw)
+			rec, err := dec.parse(raw)
 			if err != nil || rec.entity == nil {
 				return nil
 			}

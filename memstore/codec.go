@@ -34,13 +34,19 @@ var errBinary = errors.New("the binary record is cut short or malformed")
 // encodeRecord returns the payload of a record: binary for a change set,
 // JSON for anything else.
 func encodeRecord(rec record) ([]byte, error) {
+	return appendRecord(make([]byte, 0, 4096), rec)
+}
+
+// appendRecord appends the payload of a record to b, as encodeRecord
+// encodes it.
+func appendRecord(b []byte, rec record) ([]byte, error) {
 	if rec.Op == "changes" && rec.Changes != nil && rec.Dataset == nil {
-		e := encoder{b: make([]byte, 0, 4096)}
-		e.b = append(e.b, binaryChanges)
+		e := encoder{b: append(b, binaryChanges)}
 		e.changeSet(rec.Changes)
 		return e.b, nil
 	}
-	return json.Marshal(rec)
+	p, err := json.Marshal(rec)
+	return append(b, p...), err
 }
 
 // decodeRecord decodes a payload of a journal of the given format version

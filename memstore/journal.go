@@ -179,7 +179,15 @@ type journal struct {
 	// rewritten journal whose change sets carry a change-log entry, in
 	// order (see Open).
 	logged []int64
+	// buf is the frame of the last append, kept to encode the next one
+	// in (see keptFrame).
+	buf []byte
 }
+
+// keptFrame is the largest frame buffer a journal keeps between appends:
+// an import's batches reuse theirs instead of growing a new one each
+// time, and a rare larger write does not stay held.
+const keptFrame = 8 << 20
 
 // openJournal opens (creating) the journal in dir and calls apply for each
 // whole record, in order.
@@ -535,11 +543,18 @@ func writeJournal(dir string, fill func(add func([]byte) error) error) (int64, e
 // frame returns the payload framed with its header.
 func frame(payload []byte) []byte {
 	b := make([]byte, frameHeader+len(payload))
+	copy(b[frameHeader:], payload)
+	putFrameHeader(b)
+	return b
+}
+
+// putFrameHeader writes the header of the frame b, whose payload follows
+// the header's room.
+func putFrameHeader(b []byte) {
+	payload := b[frameHeader:]
 	binary.BigEndian.PutUint32(b[0:4], uint32(len(payload)))
 	binary.BigEndian.PutUint32(b[4:8], checksum(payload))
 	binary.BigEndian.PutUint32(b[8:12], checksum(b[0:8]))
-	copy(b[frameHeader:], payload)
-	return b
 }
 
 // append writes the record after the last whole one and syncs it to disk.
@@ -551,14 +566,22 @@ func (j *journal) append(rec record) (at int64, err error) {
 	if j.failed != nil {
 		return 0, j.failed
 	}
-	payload, err := encodeRecord(rec)
+	b := j.buf
+	if cap(b) < frameHeader {
+		b = make([]byte, 0, 4096)
+	}
+	b, err = appendRecord(b[:frameHeader], rec)
 	if err != nil {
 		return 0, fmt.Errorf("journal: %w", err)
 	}
+	if cap(b) <= keptFrame {
+		j.buf = b[:0]
+	}
+	payload := b[frameHeader:]
 	if len(payload) > maxRecord {
 		return 0, kg.Errorf(kg.EINVALID, "the write is %d bytes, more than the %d the journal takes", len(payload), maxRecord)
 	}
-	b := frame(payload)
+	putFrameHeader(b)
 	n, err := j.f.WriteAt(b, j.size)
 	if err == nil && n < len(b) {
 		err = io.ErrShortWrite

@@ -29,6 +29,7 @@ var bound struct {
 	headroom  int64 // the largest headroom asked for
 	gen       int   // counts the times the bound was lifted
 	limit     int64 // the limit set last
+	live      int64 // the live heap it was set from
 	prevGC    int
 	prevLimit int64
 	sample    []metrics.Sample
@@ -75,6 +76,7 @@ func setBoundLocked() {
 	if s := bound.sample[0]; s.Value.Kind() == metrics.KindUint64 {
 		live = int64(min(s.Value.Uint64(), math.MaxInt64/2))
 	}
+	bound.live = live
 	limit := int64(float64(live)*heapOverhead) + bound.headroom
 	if limit != bound.limit {
 		debug.SetMemoryLimit(limit)

@@ -12,7 +12,10 @@ import (
 // Apply writes the change set: it checks the expected versions, stages
 // every change (where injected failures strike), journals the change set,
 // and only then makes the staged changes visible, all under the write lock.
+// Under BoundMemory it may first run a collection and wait for it (see
+// pace).
 func (s *Store) Apply(ctx context.Context, c *kg.ChangeSet) error {
+	pace()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st, err := s.stage(ctx, c, false)

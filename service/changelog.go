@@ -120,7 +120,8 @@ func Describe(ctx context.Context, r planReader, c *kg.ChangeSet) error {
 	}
 
 	log := c.Log
-	log.Items = log.Items[:0]
+	n := len(c.PutSources) + len(c.PutEntities) + len(c.DeleteEntities) + len(c.DeleteRelations) + len(c.PutRelations) + len(c.PutRedirects)
+	log.Items = slices.Grow(log.Items[:0], min(n, kg.MaxChangeItems))
 	values := RecordsValues(log.Op)
 	add := func(kind kg.ItemKind, id string, old, new any, fill func(*kg.ChangeItem)) error {
 		b, a, changed, err := kg.Diff(old, new)
