@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -141,22 +142,36 @@ func (s *Store) Redirects(ctx context.Context, ids []string) ([]kg.Redirect, err
 	return out, nil
 }
 
-func relationRows(rels []*kg.Relation) []map[string]any {
-	rows := make([]map[string]any, len(rels))
-	for i, r := range rels {
-		rows[i] = map[string]any{"type": string(r.Type), "from": r.From, "to": r.To, "props": relationProps(r)}
+// relationRows returns the parameters of cypherPutRelations for the
+// relations, grouped by type.
+func relationRows(rels []*kg.Relation) map[kg.RelationType][]map[string]any {
+	rows := map[kg.RelationType][]map[string]any{}
+	for _, r := range rels {
+		rows[r.Type] = append(rows[r.Type], map[string]any{"from": r.From, "to": r.To, "props": relationProps(r)})
 	}
 	return rows
 }
 
-// putRelations merges the relations and fails when an end is missing.
-func (s *Store) putRelations(ctx context.Context, tx neo4j.ManagedTransaction, rows []map[string]any) error {
-	recs, err := s.collect(ctx, tx, cypherSeedRelations, map[string]any{"rows": rows})
-	if err != nil {
-		return err
+// putRelations merges the relations, one statement per type, and fails
+// when an end is missing.
+func (s *Store) putRelations(ctx context.Context, tx neo4j.ManagedTransaction, byType map[kg.RelationType][]map[string]any) error {
+	for t := range byType {
+		if !slices.Contains(kg.RelationTypes, t) {
+			return kg.Invalid("relations", "unknown relation type %q", t)
+		}
 	}
-	if n := recs[0].Values[0].(int64); int(n) != len(rows) {
-		return kg.Invalid("relations", "%d of %d relations name an entity that does not exist", len(rows)-int(n), len(rows))
+	for _, t := range kg.RelationTypes {
+		rows := byType[t]
+		if len(rows) == 0 {
+			continue
+		}
+		recs, err := s.collect(ctx, tx, cypherPutRelations[t], map[string]any{"rows": rows})
+		if err != nil {
+			return err
+		}
+		if n := recs[0].Values[0].(int64); int(n) != len(rows) {
+			return kg.Invalid("relations", "%d of %d relations name an entity that does not exist", len(rows)-int(n), len(rows))
+		}
 	}
 	return nil
 }
