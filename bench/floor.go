@@ -383,11 +383,15 @@ func FloorAnswer(ctx context.Context, driver neo4j.DriverWithContext, workload s
 }
 
 // readFloor sends one statement in the given style and collects its
-// records.
+// records. Like a GraphQL request, it fails after RequestTimeout, and
+// Neo4j stops the statement then too, so that one slow statement cannot
+// hold a run.
 func readFloor(ctx context.Context, driver neo4j.DriverWithContext, cypher string, params map[string]any, style FloorStyle) ([]*neo4j.Record, error) {
+	ctx, cancel := context.WithTimeout(ctx, RequestTimeout)
+	defer cancel()
 	if style == Transaction {
 		res, err := neo4j.ExecuteQuery(ctx, driver, cypher, params, neo4j.EagerResultTransformer,
-			neo4j.ExecuteQueryWithReadersRouting())
+			neo4j.ExecuteQueryWithReadersRouting(), neo4j.ExecuteQueryWithTransactionConfig(neo4j.WithTxTimeout(RequestTimeout)))
 		if err != nil {
 			return nil, err
 		}
@@ -398,7 +402,7 @@ func readFloor(ctx context.Context, driver neo4j.DriverWithContext, cypher strin
 		BookmarkManager: driver.ExecuteQueryBookmarkManager(),
 	})
 	defer session.Close(ctx)
-	res, err := session.Run(ctx, cypher, params)
+	res, err := session.Run(ctx, cypher, params, neo4j.WithTxTimeout(RequestTimeout))
 	if err != nil {
 		return nil, err
 	}

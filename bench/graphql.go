@@ -31,10 +31,14 @@ func LoadWorkloads(path string) (map[string]Workload, error) {
 	return w, nil
 }
 
+// RequestTimeout bounds every request of a run, through HTTP or straight
+// to Neo4j: one that takes longer fails and counts as an error.
+const RequestTimeout = 30 * time.Second
+
 // client is shared by all GraphQL requests, with enough idle connections
 // for the workers.
 var client = &http.Client{
-	Timeout:   30 * time.Second,
+	Timeout:   RequestTimeout,
 	Transport: &http.Transport{MaxIdleConnsPerHost: 64, MaxIdleConns: 64},
 }
 
