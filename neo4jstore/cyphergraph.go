@@ -112,6 +112,20 @@ func neighborhoodStatement(depth int) string {
 	return b.String()
 }
 
+// pathsMerge follows a match of walks p: it keeps the walks that repeat no
+// node and pass only through nodes of $kinds, at most $cap of them, and
+// merges those over the same nodes (ns) into one path that takes, at each
+// hop, the relation of smallest ID (rs), as kg.FinishPaths does, counting
+// the walks merged (w).
+const pathsMerge = `
+  WITH nodes(p) AS ns, relationships(p) AS rs
+  WHERE all(i IN range(0, size(ns) - 2) WHERE NOT ns[i] IN ns[i + 1..])
+    AND (size($kinds) = 0 OR all(n IN ns[1..-1] WHERE n.kind IN $kinds))
+  WITH ns, rs LIMIT $cap
+  WITH ns, collect(rs) AS walks
+  WITH ns, size(walks) AS w, [i IN range(0, size(ns) - 2) |
+    reduce(m = null, x IN walks | CASE WHEN m IS NULL OR x[i].id < m.id THEN x[i] ELSE m END)] AS rs`
+
 // pathsAll finds the walks of one to {m} relations at once, as the floor
 // and the peer do, with one search: on most graphs the cheapest way. It
 // keeps the walks that repeat no node and pass only through nodes of
@@ -120,14 +134,7 @@ func neighborhoodStatement(depth int) string {
 // more than $most, that is the answer (done) and the lengths one at a time
 // below are skipped; otherwise, as through hubs, they start from nothing.
 const pathsAll = `
-CALL () {` + walksHead + `{1,{m}}` + walksEnd + `
-  WITH nodes(p) AS ns, relationships(p) AS rs
-  WHERE all(i IN range(0, size(ns) - 2) WHERE NOT ns[i] IN ns[i + 1..])
-    AND (size($kinds) = 0 OR all(n IN ns[1..-1] WHERE n.kind IN $kinds))
-  WITH ns, rs LIMIT $cap
-  WITH ns, collect(rs) AS walks
-  WITH ns, size(walks) AS w, [i IN range(0, size(ns) - 2) |
-    reduce(m = null, x IN walks | CASE WHEN m IS NULL OR x[i].id < m.id THEN x[i] ELSE m END)] AS rs
+CALL () {` + walksHead + `{1,{m}}` + walksEnd + pathsMerge + `
   ORDER BY size(ns), [n IN ns | n.id]
   RETURN collect({ns: ns, rs: rs})[..$limit] AS p, count(*) AS d, sum(w) AS w
 }
@@ -149,14 +156,7 @@ WITH CASE WHEN done THEN p ELSE [] END AS paths, CASE WHEN done THEN d ELSE 0 EN
 // by node IDs.
 const pathsLength = `
 CALL (found, over, done) {
-  WITH * WHERE NOT done AND found < $limit AND NOT over` + walksHead + `{1,{k}}` + walksOf + `{k}
-  WITH nodes(p) AS ns, relationships(p) AS rs
-  WHERE all(i IN range(0, size(ns) - 2) WHERE NOT ns[i] IN ns[i + 1..])
-    AND (size($kinds) = 0 OR all(n IN ns[1..-1] WHERE n.kind IN $kinds))
-  WITH ns, rs LIMIT $cap
-  WITH ns, collect(rs) AS walks
-  WITH ns, size(walks) AS w, [i IN range(0, size(ns) - 2) |
-    reduce(m = null, x IN walks | CASE WHEN m IS NULL OR x[i].id < m.id THEN x[i] ELSE m END)] AS rs
+  WITH * WHERE NOT done AND found < $limit AND NOT over` + walksHead + `{1,{k}}` + walksOf + `{k}` + pathsMerge + `
   ORDER BY [n IN ns | n.id]
   RETURN collect({ns: ns, rs: rs})[..$limit] AS p, count(*) AS d, sum(w) AS w
 }

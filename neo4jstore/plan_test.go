@@ -19,34 +19,11 @@ import (
 func TestChangeLogPlans(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	uri := os.Getenv("NEO4J_TEST_URI")
-	if uri == "" {
-		uri = "bolt://127.0.0.1:" + cmp.Or(os.Getenv("NEO4J_BOLT_PORT"), "7687")
-	}
-	s, err := Open(ctx, Config{URI: uri, Username: os.Getenv("NEO4J_USERNAME"), Password: os.Getenv("NEO4J_PASSWORD")})
-	if err != nil {
-		t.Fatalf("Neo4j is not reachable at %s: %v (start it with scripts/neo4j-local start)", uri, err)
-	}
-	defer s.Close(ctx)
-	if err := s.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	s := openPlanStore(ctx, t)
 	params := map[string]any{"after": 0, "ids": []string{}, "kinds": []string{}, "categories": []string{}, "first": 10,
 		"keep": 5, "sec": 1, "nsec": 0, "batch": 10}
 	for name, cypher := range map[string]string{"changes": cypherChanges, "prune": cypherPruneChanges} {
-		res, err := neo4j.ExecuteQuery(ctx, s.driver, "EXPLAIN "+cypher, params, neo4j.EagerResultTransformer)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var ops []string
-		var walk func(p neo4j.Plan)
-		walk = func(p neo4j.Plan) {
-			ops = append(ops, strings.Split(p.Operator(), "@")[0])
-			for _, c := range p.Children() {
-				walk(c)
-			}
-		}
-		walk(res.Summary.Plan())
+		ops := planOperators(ctx, t, s, cypher, params)
 		seek, sorted := false, false
 		for _, op := range ops {
 			seek = seek || op == "NodeUniqueIndexSeekByRange"
@@ -64,33 +41,10 @@ func TestChangeLogPlans(t *testing.T) {
 func TestPutRelationsPlans(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	uri := os.Getenv("NEO4J_TEST_URI")
-	if uri == "" {
-		uri = "bolt://127.0.0.1:" + cmp.Or(os.Getenv("NEO4J_BOLT_PORT"), "7687")
-	}
-	s, err := Open(ctx, Config{URI: uri, Username: os.Getenv("NEO4J_USERNAME"), Password: os.Getenv("NEO4J_PASSWORD")})
-	if err != nil {
-		t.Fatalf("Neo4j is not reachable at %s: %v (start it with scripts/neo4j-local start)", uri, err)
-	}
-	defer s.Close(ctx)
-	if err := s.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	s := openPlanStore(ctx, t)
 	rows := []any{map[string]any{"from": "a", "to": "b", "props": map[string]any{"id": "c"}}}
 	for typ, cypher := range cypherPutRelations {
-		res, err := neo4j.ExecuteQuery(ctx, s.driver, "EXPLAIN "+cypher, map[string]any{"rows": rows}, neo4j.EagerResultTransformer)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var ops []string
-		var walk func(p neo4j.Plan)
-		walk = func(p neo4j.Plan) {
-			ops = append(ops, strings.Split(p.Operator(), "@")[0])
-			for _, c := range p.Children() {
-				walk(c)
-			}
-		}
-		walk(res.Summary.Plan())
+		ops := planOperators(ctx, t, s, cypher, map[string]any{"rows": rows})
 		into, scan := false, false
 		for _, op := range ops {
 			into = into || op == "Expand(Into)"
@@ -123,4 +77,43 @@ func TestNoDynamicRelationshipTypes(t *testing.T) {
 	if len(cypherPutRelations) == 0 {
 		t.Fatal("no statements to check")
 	}
+}
+
+// openPlanStore opens the test server of internal/testenv (which this
+// package's own tests cannot import) and migrates it, or fails the test.
+func openPlanStore(ctx context.Context, t *testing.T) *Store {
+	t.Helper()
+	uri := os.Getenv("NEO4J_TEST_URI")
+	if uri == "" {
+		uri = "bolt://127.0.0.1:" + cmp.Or(os.Getenv("NEO4J_BOLT_PORT"), "7687")
+	}
+	s, err := Open(ctx, Config{URI: uri, Username: os.Getenv("NEO4J_USERNAME"), Password: os.Getenv("NEO4J_PASSWORD")})
+	if err != nil {
+		t.Fatalf("Neo4j is not reachable at %s: %v (start it with scripts/neo4j-local start)", uri, err)
+	}
+	t.Cleanup(func() { s.Close(context.Background()) })
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// planOperators returns the operators of the statement's plan (EXPLAIN),
+// depth first.
+func planOperators(ctx context.Context, t *testing.T, s *Store, cypher string, params map[string]any) []string {
+	t.Helper()
+	res, err := neo4j.ExecuteQuery(ctx, s.driver, "EXPLAIN "+cypher, params, neo4j.EagerResultTransformer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ops []string
+	var walk func(p neo4j.Plan)
+	walk = func(p neo4j.Plan) {
+		ops = append(ops, strings.Split(p.Operator(), "@")[0])
+		for _, c := range p.Children() {
+			walk(c)
+		}
+	}
+	walk(res.Summary.Plan())
+	return ops
 }
