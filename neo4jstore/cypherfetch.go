@@ -157,8 +157,7 @@ CALL {
   RETURN collect(e {.*}) AS entities
 }
 CALL {
-  UNWIND $rels AS x
-  MATCH (:Entity {id: x.from})-[r {id: x.id}]->(:Entity {id: x.to})
+  UNWIND $rels AS x` + relationBetween + `
   RETURN collect(r {.*, type: type(r), from: x.from, to: x.to}) AS relations
 }
 RETURN entities, relations`

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -116,4 +117,26 @@ func planOperators(ctx context.Context, t *testing.T, s *Store, cypher string, p
 	}
 	walk(res.Summary.Plan())
 	return ops
+}
+
+// TestRelationsByIDPlans checks that finding relations by ID expands from
+// the end with fewer relations between the two ends it names, rather than
+// every relation of one end (often a hub) for each row.
+func TestRelationsByIDPlans(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	s := openPlanStore(ctx, t)
+	rows := []any{map[string]any{"id": "c", "from": "a", "to": "b"}}
+	for name, c := range map[string]struct {
+		cypher string
+		params map[string]any
+	}{
+		"relations by ID": {cypherRelationsByID, map[string]any{"rows": rows}},
+		"lookup":          {cypherLookup, map[string]any{"ids": []string{"a"}, "rels": rows}},
+	} {
+		ops := planOperators(ctx, t, s, c.cypher, c.params)
+		if !slices.Contains(ops, "Expand(Into)") || slices.Contains(ops, "Expand(All)") {
+			t.Errorf("%s: plan %v, want an expansion between the two ends only", name, ops)
+		}
+	}
 }
